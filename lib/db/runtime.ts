@@ -1,0 +1,53 @@
+// Where Keydesk's database comes from: DATABASE_URL when the operator provides one, otherwise a
+// private PostgreSQL kept under the data directory, so that `npm start` works with no set-up.
+import fs from "node:fs";
+import path from "node:path";
+import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { ensureDatabase } from "@/lib/db/migrator";
+
+const DATABASE = "keydesk";
+
+export interface ResolvedDatabase {
+  url: string;
+  /** Stops the embedded server (no-op for an external database). */
+  stop: () => Promise<void>;
+  embedded: boolean;
+}
+
+/** Root of Keydesk's local state: KEYDESK_DATA_DIR, or .data in the working directory. */
+export function dataDir(): string {
+  const dir = path.resolve(process.env.KEYDESK_DATA_DIR ?? path.join(process.cwd(), ".data"));
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function portFromEnv(): number | undefined {
+  const raw = process.env.KEYDESK_PG_PORT;
+  if (!raw) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`KEYDESK_PG_PORT must be a TCP port, got "${raw}"`);
+  return port;
+}
+
+export async function resolveDatabase(opts: { log?: (s: string) => void } = {}): Promise<ResolvedDatabase> {
+  const external = process.env.DATABASE_URL;
+  if (external) return { url: external, stop: async () => undefined, embedded: false };
+
+  const log = opts.log ?? (() => undefined);
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir(), "postgres"), port: portFromEnv(), log });
+  try {
+    await ensureDatabase(server.url(), DATABASE);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const url = server.url(DATABASE);
+  // lib/db.ts (and anything else in this process) reads DATABASE_URL.
+  process.env.DATABASE_URL = url;
+  const stop = async () => {
+    await server.stop();
+    // The URL is dead now; a later resolveDatabase() must start the server again, not reuse it.
+    if (process.env.DATABASE_URL === url) delete process.env.DATABASE_URL;
+  };
+  return { url, stop, embedded: true };
+}

@@ -1,0 +1,21 @@
+// `npm run db:migrate`: apply pending migrations to DATABASE_URL, or to the embedded PostgreSQL
+// under the data directory when DATABASE_URL is unset (the same database `npm start` uses).
+import { migrate } from "@/lib/db/migrator";
+import { resolveDatabase } from "@/lib/db/runtime";
+
+const log = (message: string) => console.log(message);
+
+async function main(): Promise<void> {
+  const database = await resolveDatabase({ log });
+  try {
+    const { applied } = await migrate(database.url, { log });
+    console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date");
+  } finally {
+    await database.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`db:migrate failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

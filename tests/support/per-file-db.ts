@@ -1,0 +1,19 @@
+// Vitest setupFiles entry: runs in each test file's worker before the file's own imports, so the
+// app code under test (lib/db.ts reads DATABASE_URL on first use) talks to a database of its own.
+import { afterAll } from "vitest";
+import { createFreshDatabase } from "./db";
+
+const database = await createFreshDatabase();
+process.env.DATABASE_URL = database.url;
+
+afterAll(async () => {
+  // Close the app's pool if the file used it (lib/db.ts keeps its client on globalThis); importing
+  // lib/db is only cheap then, so do not load Prisma just to find there is nothing to close.
+  if ((globalThis as { __keydeskDb?: unknown }).__keydeskDb) {
+    const { disconnectDb } = await import("@/lib/db");
+    await disconnectDb();
+  }
+  // Best effort: a file that leaked connections keeps its database until the server is discarded
+  // at the end of the run (forcing them closed would surface as errors in that file's pools).
+  await database.drop().catch(() => undefined);
+});
