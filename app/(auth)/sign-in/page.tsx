@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { getCurrentUser } from "@/lib/auth/session";
+import { hasAnyUser } from "@/lib/services/setup";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+interface SignInPageProps {
+  searchParams: Promise<{ callbackUrl?: string; error?: string; signedOut?: string }>;
+}
+
+/** Only same-site paths: an open redirect after sign-in would hand sessions to phishers. */
+function safeCallback(url: string | undefined): string {
+  return url && url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\") ? url : "/";
+}
+
+export default async function SignInPage({ searchParams }: SignInPageProps) {
+  if (!(await hasAnyUser())) redirect("/setup");
+  if (await getCurrentUser()) redirect("/");
+  const params = await searchParams;
+  return (
+    <SignInForm
+      callbackUrl={safeCallback(params.callbackUrl)}
+      initialError={params.error ? "Incorrect email or password." : undefined}
+      signedOut={params.signedOut === "1"}
+    />
+  );
+}

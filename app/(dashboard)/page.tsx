@@ -1,0 +1,72 @@
+import { KeyRound } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { ROLE_LABELS, can } from "@/lib/auth/permissions";
+import { requireUser } from "@/lib/auth/session";
+import { getDashboardSummary } from "@/lib/queries/dashboard";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+interface DashboardPageProps {
+  searchParams: Promise<{ denied?: string }>;
+}
+
+export default async function DashboardPage({ searchParams }: DashboardPageProps) {
+  const user = await requireUser();
+  const { denied } = await searchParams;
+  const summary = await getDashboardSummary();
+  const stats = [
+    { label: "Active keys", value: summary.activeKeys },
+    { label: "Expiring within 7 days", value: summary.expiringSoon },
+    { label: "Revoked in the last 30 days", value: summary.revokedLast30Days },
+    { label: "Projects", value: summary.projects },
+  ];
+
+  return (
+    <div className="grid gap-6">
+      <PageHeader
+        title={`Welcome, ${user.name}`}
+        description={`Signed in as ${user.email} · ${ROLE_LABELS[user.role]}`}
+        actions={
+          <Button asChild>
+            <Link href="/settings/api-keys">
+              <KeyRound aria-hidden /> API keys
+            </Link>
+          </Button>
+        }
+      />
+      {denied ? (
+        <div role="alert" className="rounded-md border border-warning/40 bg-warning/10 px-4 py-3 text-sm">
+          That page is for administrators. Your role ({ROLE_LABELS[user.role]}) can view keys but not change settings.
+        </div>
+      ) : null}
+      <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        {stats.map((stat) => (
+          <Card key={stat.label}>
+            <CardHeader>
+              <CardDescription>{stat.label}</CardDescription>
+              <CardTitle as="p" className="text-3xl tabular-nums">{stat.value}</CardTitle>
+            </CardHeader>
+          </Card>
+        ))}
+      </section>
+      <Card>
+        <CardHeader>
+          <CardTitle>Keeping keys safe</CardTitle>
+          <CardDescription>What the teams who run Keydesk recommend.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ul className="list-disc space-y-1 pl-5 text-sm text-muted-foreground">
+            <li>Create one key per application or partner, with a name that says which.</li>
+            <li>Give keys an expiry and the narrowest constraints that work.</li>
+            <li>Rotate keys regularly; revoke a key the moment it may have leaked.</li>
+            {can(user, "keys.create") ? null : <li>Only administrators can create, rotate or revoke keys.</li>}
+          </ul>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

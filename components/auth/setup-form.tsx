@@ -1,0 +1,85 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useRef } from "react";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Spinner } from "@/components/ui/spinner";
+import { completeSetup, type SetupFormState } from "@/lib/actions/setup";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+
+const fields = [
+  { name: "name", label: "Your name", type: "text", autoComplete: "name" },
+  { name: "email", label: "Email", type: "email", autoComplete: "username" },
+  { name: "password", label: "Password", type: "password", autoComplete: "new-password", hint: `At least ${MIN_PASSWORD_LENGTH} characters.` },
+  { name: "confirmPassword", label: "Confirm password", type: "password", autoComplete: "new-password" },
+] as const;
+
+export function SetupForm() {
+  const router = useRouter();
+  const [state, action, pending] = useActionState<SetupFormState, FormData>(completeSetup, {});
+  const passwordRef = useRef("");
+
+  // Once the administrator exists, sign them in with what they just typed.
+  useEffect(() => {
+    if (!state.ok || !state.email) return;
+    void signIn("credentials", { email: state.email, password: passwordRef.current, redirect: false }).then(() => {
+      passwordRef.current = "";
+      router.replace("/");
+      router.refresh();
+    });
+  }, [state, router]);
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle as="h1">Welcome to Keydesk</CardTitle>
+        <CardDescription>Create the first administrator. This page is available only until an account exists.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <form
+          action={(form) => {
+            passwordRef.current = String(form.get("password") ?? "");
+            action(form);
+          }}
+          className="grid gap-4"
+          noValidate
+        >
+          {fields.map((field) => {
+            const error = state.fieldErrors?.[field.name]?.[0];
+            const hint = "hint" in field ? field.hint : undefined;
+            const describedBy = [hint ? `${field.name}-hint` : null, error ? `${field.name}-error` : null].filter(Boolean).join(" ");
+            return (
+              <div key={field.name} className="grid gap-2">
+                <Label htmlFor={field.name}>{field.label}</Label>
+                <Input
+                  id={field.name}
+                  name={field.name}
+                  type={field.type}
+                  autoComplete={field.autoComplete}
+                  defaultValue={field.type === "password" ? undefined : state.values?.[field.name]}
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={describedBy || undefined}
+                  required
+                />
+                {hint ? <p id={`${field.name}-hint`} className="text-xs text-muted-foreground">{hint}</p> : null}
+                <p id={`${field.name}-error`} aria-live="polite" className="text-sm text-destructive empty:hidden">
+                  {error}
+                </p>
+              </div>
+            );
+          })}
+          <p role="alert" aria-live="polite" className="text-sm text-destructive empty:hidden">
+            {state.error}
+          </p>
+          <Button type="submit" disabled={pending || state.ok} className="w-full">
+            {pending || state.ok ? <Spinner /> : null}
+            {state.ok ? "Signing you in…" : "Create administrator"}
+          </Button>
+        </form>
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,12 @@
+// The shape every form action returns to `useActionState`.
+export interface FormState {
+  ok?: boolean;
+  /** Shown as a toast or banner: success or a failure that is not about one field. */
+  message?: string;
+  error?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  /** Echo of submitted non-secret values, so a failed submit does not clear the form. */
+  values?: Record<string, string>;
+}
+
+export const initialFormState: FormState = {};

@@ -1,0 +1,120 @@
+// Writing audit events. Every event is chained to the one before it: its hash covers the
+// previous event's hash and all of its own fields, so an edited or deleted row breaks the chain
+// (the table is also append-only by trigger). A transaction-scoped advisory lock serialises
+// writers, so ids grow in chain order and no two events claim the same predecessor.
+import { createHash } from "node:crypto";
+import type { Tx } from "@/lib/db";
+import type { ActorType } from "@/lib/generated/prisma/enums";
+
+const AUDIT_CHAIN_LOCK = 7_301_001;
+
+export type AuditActor =
+  | { type: "user"; id: string; email: string }
+  | { type: "key"; id: string; name: string; publicId: string }
+  | { type: "system" }
+  | { type: "anonymous"; label: string };
+
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuditInput {
+  actor: AuditActor;
+  action: string;
+  summary: string;
+  targetType?: string;
+  targetId?: string;
+  projectId?: string | null;
+  keyId?: string | null;
+  metadata?: Record<string, unknown>;
+  context?: RequestContext | null;
+}
+
+export interface ChainFields {
+  createdAt: Date;
+  actorType: ActorType;
+  actorUserId: string | null;
+  actorKeyId: string | null;
+  actorLabel: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  projectId: string | null;
+  keyId: string | null;
+  summary: string;
+  metadata: unknown;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** JSON with object keys sorted, so a value reads back from jsonb to the same text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function chainHash(prevHash: string | null, e: ChainFields): string {
+  const text = canonicalJson([
+    prevHash,
+    e.createdAt.toISOString(),
+    e.actorType,
+    e.actorUserId,
+    e.actorKeyId,
+    e.actorLabel,
+    e.action,
+    e.targetType,
+    e.targetId,
+    e.projectId,
+    e.keyId,
+    e.summary,
+    e.metadata,
+    e.ip,
+    e.userAgent,
+  ]);
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function actorFields(actor: AuditActor) {
+  switch (actor.type) {
+    case "user":
+      return { actorType: "user" as const, actorUserId: actor.id, actorKeyId: null, actorLabel: actor.email };
+    case "key":
+      return { actorType: "key" as const, actorUserId: null, actorKeyId: actor.id, actorLabel: `${actor.name} (${actor.publicId})` };
+    case "system":
+      return { actorType: "system" as const, actorUserId: null, actorKeyId: null, actorLabel: "Keydesk" };
+    case "anonymous":
+      return { actorType: "anonymous" as const, actorUserId: null, actorKeyId: null, actorLabel: actor.label.slice(0, 320) };
+  }
+}
+
+const clip = (value: string | null | undefined, max: number) => (value ? value.slice(0, max) : null);
+
+export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+  const fields: ChainFields = {
+    createdAt: new Date(),
+    ...actorFields(input.actor),
+    action: input.action,
+    targetType: input.targetType ?? null,
+    targetId: input.targetId ?? null,
+    projectId: input.projectId ?? null,
+    keyId: input.keyId ?? null,
+    summary: input.summary.slice(0, 1000),
+    // Round-trip through JSON so what we hash is exactly what jsonb stores (no undefined, no Dates).
+    metadata: JSON.parse(JSON.stringify(input.metadata ?? {})),
+    ip: clip(input.context?.ip, 64),
+    userAgent: clip(input.context?.userAgent, 512),
+  };
+  const prevHash = last?.hash ?? null;
+  await tx.auditEvent.create({
+    data: { ...fields, metadata: fields.metadata as object, prevHash, hash: chainHash(prevHash, fields) },
+  });
+}

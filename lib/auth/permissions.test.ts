@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { PERMISSIONS, can } from "@/lib/auth/permissions";
+
+const active = (role: "admin" | "manager" | "viewer") => ({ role, active: true });
+
+describe("permission table", () => {
+  it("lets administrators do everything", () => {
+    for (const permission of PERMISSIONS) expect(can(active("admin"), permission)).toBe(true);
+  });
+
+  it.each(["manager", "viewer"] as const)("lets a %s look but never change", (role) => {
+    expect(can(active(role), "keys.read")).toBe(true);
+    expect(can(active(role), "projects.read")).toBe(true);
+    for (const permission of ["keys.create", "keys.update", "keys.revoke", "keys.roll", "users.manage", "projects.manage", "audit.read"] as const) {
+      expect(can(active(role), permission)).toBe(false);
+    }
+  });
+
+  it("denies everything to deactivated or missing users", () => {
+    expect(can({ role: "admin", active: false }, "keys.read")).toBe(false);
+    expect(can(null, "keys.read")).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+// The one permission table. Code asks `can(user, "keys.revoke")`; nothing compares role
+// strings elsewhere. As in the reference docs, only administrators manage keys; managers
+// and viewers may look, never change.
+import type { Role } from "@/lib/generated/prisma/enums";
+
+export const PERMISSIONS = [
+  "keys.read",
+  "keys.create",
+  "keys.update",
+  "keys.revoke",
+  "keys.roll",
+  "projects.read",
+  "projects.manage",
+  "users.manage",
+  "audit.read",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_ONLY: readonly Permission[] = ["keys.read", "projects.read"];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  manager: READ_ONLY,
+  viewer: READ_ONLY,
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Administrator",
+  manager: "Manager",
+  viewer: "Viewer",
+};
+
+export function can(user: { role: Role; active: boolean } | null | undefined, permission: Permission): boolean {
+  if (!user || !user.active) return false;
+  return ROLE_PERMISSIONS[user.role].includes(permission);
+}
+
+export class PermissionError extends Error {
+  constructor(public readonly permission: Permission) {
+    super("You do not have permission to do this. Only administrators can manage API keys and settings.");
+    this.name = "PermissionError";
+  }
+}
+
+export function assertCan(
+  user: { role: Role; active: boolean } | null | undefined,
+  permission: Permission,
+): asserts user is { role: Role; active: boolean } {
+  if (!can(user, permission)) throw new PermissionError(permission);
+}

@@ -1,0 +1,18 @@
+// Who is calling, for the audit log. The custom server (server/index.ts) overwrites
+// x-keydesk-client-ip with the socket address (or the first X-Forwarded-For hop when
+// KEYDESK_TRUST_PROXY=1), so a client cannot forge the IP that is recorded.
+import type { RequestContext } from "@/lib/audit";
+
+export const CLIENT_IP_HEADER = "x-keydesk-client-ip";
+
+type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+
+function read(headers: HeaderSource, name: string): string | null {
+  if (headers instanceof Headers) return headers.get(name);
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+export function contextFromHeaders(headers: HeaderSource): RequestContext {
+  return { ip: read(headers, CLIENT_IP_HEADER), userAgent: read(headers, "user-agent") };
+}
