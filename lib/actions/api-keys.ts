@@ -1,0 +1,83 @@
+"use server";
+// Server actions behind Settings → API Keys. Each one checks the caller's permission on the
+// server (authorize() re-reads the role from the database) before the service does the write.
+import { revalidatePath } from "next/cache";
+import type { FormState } from "@/lib/actions/form-state";
+import { runAction } from "@/lib/actions/run-action";
+import { authorize, currentRequestContext } from "@/lib/auth/session";
+import { createApiKey, revokeApiKey, rollApiKey, updateApiKey } from "@/lib/services/api-keys";
+
+const LIST_PATH = "/settings/api-keys";
+
+export interface RevealedKey {
+  publicId: string;
+  name: string;
+  maskedKey: string;
+  secret: string;
+}
+
+export interface CreateKeyState extends FormState {
+  created?: RevealedKey;
+}
+
+function formValues(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of form.entries()) if (typeof value === "string") values[name] = value;
+  return values;
+}
+
+export async function createApiKeyAction(_prev: CreateKeyState, form: FormData): Promise<CreateKeyState> {
+  const values = formValues(form);
+  return runAction(async () => {
+    const user = await authorize("keys.create");
+    const created = await createApiKey({ type: "user", user }, values, await currentRequestContext());
+    revalidatePath(LIST_PATH);
+    return {
+      ok: true,
+      message: `Created "${created.name}".`,
+      created: { publicId: created.publicId, name: created.name, maskedKey: created.maskedKey, secret: created.secret },
+    };
+  }, values);
+}
+
+export async function updateApiKeyAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const values = formValues(form);
+  return runAction(async () => {
+    const user = await authorize("keys.update");
+    const updated = await updateApiKey(
+      { type: "user", user },
+      values.keyId ?? "",
+      { name: values.name, description: values.description },
+      await currentRequestContext(),
+    );
+    revalidatePath(LIST_PATH);
+    revalidatePath(`${LIST_PATH}/${updated.publicId}`);
+    return { ok: true, message: `Saved "${updated.name}".` };
+  }, values);
+}
+
+export async function revokeApiKeyAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const values = formValues(form);
+  return runAction(async () => {
+    const user = await authorize("keys.revoke");
+    const revoked = await revokeApiKey({ type: "user", user }, { keyId: values.keyId }, await currentRequestContext());
+    revalidatePath(LIST_PATH);
+    revalidatePath(`${LIST_PATH}/${revoked.publicId}`);
+    return { ok: true, message: `Revoked "${revoked.name}". Apps using it have lost access.` };
+  }, values);
+}
+
+export async function rollApiKeyAction(_prev: CreateKeyState, form: FormData): Promise<CreateKeyState> {
+  const values = formValues(form);
+  return runAction(async () => {
+    const user = await authorize("keys.roll");
+    const { key, old } = await rollApiKey({ type: "user", user }, { keyId: values.keyId, grace: values.grace }, await currentRequestContext());
+    revalidatePath(LIST_PATH);
+    revalidatePath(`${LIST_PATH}/${old.publicId}`);
+    return {
+      ok: true,
+      message: `Rolled "${key.name}". The old key stops working ${values.grace === "now" ? "now" : `in ${values.grace}`}.`,
+      created: { publicId: key.publicId, name: key.name, maskedKey: key.maskedKey, secret: key.secret },
+    };
+  }, values);
+}

@@ -1,0 +1,273 @@
+import { RE2JS } from "re2js";
+
+/**
+ * Constraint semantics, shared by the verification endpoint, the management API and the UI.
+ *
+ * - A key with no constraints is unrestricted. Otherwise a request is allowed when ANY
+ *   constraint matches (OR).
+ * - `exact`: normalized path equals the value. `prefix`: equals the value or continues it at a
+ *   segment boundary (`/` allows everything). `regex`: RE2 full match of the normalized path.
+ *   These three may also carry a method set; both must then match (empty set = any method).
+ * - `verb`: the request method is in the set; the path is not consulted, so a verb-only key
+ *   also works when the caller sends no path.
+ * - A path that is given but cannot be normalized (traversal, encoded slash, …) denies the
+ *   request for every constraint type, verb included: such a request is suspicious whatever
+ *   the key allows.
+ * - Methods compare after upper-casing and nothing implies anything else (HEAD is not GET).
+ */
+
+export const CONSTRAINT_TYPES = ["exact", "prefix", "regex", "verb"] as const;
+export type ConstraintType = (typeof CONSTRAINT_TYPES)[number];
+
+/** Canonical order, used wherever methods are listed. */
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface KeyConstraint {
+  type: ConstraintType;
+  value: string;
+  methods: string[];
+}
+
+export interface ConstraintRequest {
+  method?: string;
+  path?: string;
+}
+
+export type ConstraintDecision = { allowed: true; matched: KeyConstraint | null } | { allowed: false };
+
+/**
+ * Longest path (query and fragment excluded) that can match anything. Generous for real routes,
+ * and it bounds the work a single verification can cost.
+ */
+export const MAX_PATH_LENGTH = 8192;
+
+// C0 controls and DEL, as the spec requires; C1 (U+0080–U+009F) is included because those are
+// never legitimate in a request target either.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+const ENCODED_SLASH_OR_BACKSLASH = /%(?:2f|5c)/i;
+const ENCODED_DOT = /%2e/gi;
+
+export function isHttpMethod(value: string): value is HttpMethod {
+  return (HTTP_METHODS as readonly string[]).includes(value);
+}
+
+/** Upper-cases, de-duplicates and sorts into HTTP_METHODS order; unknown methods sort last. */
+export function normalizeMethods(methods: readonly string[]): string[] {
+  const unique = [...new Set(methods.map((m) => m.toUpperCase()))];
+  const rank = (m: string): number => {
+    const index = (HTTP_METHODS as readonly string[]).indexOf(m);
+    return index === -1 ? HTTP_METHODS.length : index;
+  };
+  return unique.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Reduces a request path to the one form constraints are matched against, or null when the
+ * path must not match anything.
+ *
+ * Kept: percent-encoding other than the cases below (`/a%20b` stays as is), non-ASCII text.
+ * Removed: query and fragment, repeated slashes, trailing slash (except for `/`).
+ * Rejected (null), because a server behind us may decode or resolve them into a different
+ * route than the one we checked: `.`/`..` segments (also percent-encoded, and with a `;param`
+ * suffix as Tomcat-style servers strip those), `%2F`, `%5C`, a literal backslash, control
+ * characters anywhere in the input (even in the query, as they are never valid in a request
+ * target), and paths longer than MAX_PATH_LENGTH.
+ */
+export function normalizePath(raw: string): string | null {
+  if (CONTROL_CHARS.test(raw)) return null;
+  const end = raw.search(/[?#]/);
+  const path = end === -1 ? raw : raw.slice(0, end);
+  if (path.length > MAX_PATH_LENGTH) return null;
+  if (path.includes("\\") || ENCODED_SLASH_OR_BACKSLASH.test(path)) return null;
+
+  const segments = path.split("/").filter((segment) => segment !== "");
+  for (const segment of segments) {
+    const decoded = segment.replace(ENCODED_DOT, ".");
+    const beforeParams = decoded.split(";", 1)[0];
+    if (beforeParams === "." || beforeParams === "..") return null;
+  }
+  return `/${segments.join("/")}`;
+}
+
+/**
+ * Constraint values are written with or without a leading slash (`jobs` = `/jobs`). Unlike a
+ * request path, a value with `?` or `#` is refused rather than truncated, so that what the
+ * user typed is what gets enforced; an empty value is refused so that a blank form field can
+ * never turn into "everything".
+ */
+export function normalizeConstraintPath(value: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed === "" || /[?#]/.test(trimmed)) return null;
+  return normalizePath(trimmed);
+}
+
+/** Bounded cache of compiled patterns; null records a pattern that does not compile. */
+const REGEX_CACHE_LIMIT = 1000;
+const regexCache = new Map<string, RE2JS | null>();
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Null when `pattern` is a valid RE2 expression on its own, otherwise the engine's message.
+ * Checked without the anchoring wrapper so that `a)|(b` cannot slip through as `^(?:a)|(b)$`.
+ */
+export function regexError(pattern: string): string | null {
+  try {
+    RE2JS.compile(pattern);
+    return null;
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
+
+function compiledRegex(pattern: string): RE2JS | null {
+  const cached = regexCache.get(pattern);
+  if (cached !== undefined) {
+    // Re-inserting moves the entry to the end of the Map's iteration order (most recent).
+    regexCache.delete(pattern);
+    regexCache.set(pattern, cached);
+    return cached;
+  }
+  const compiled = regexError(pattern) === null ? RE2JS.compile(`^(?:${pattern})$`) : null;
+  if (regexCache.size >= REGEX_CACHE_LIMIT) {
+    const oldest = regexCache.keys().next();
+    if (!oldest.done) regexCache.delete(oldest.value);
+  }
+  regexCache.set(pattern, compiled);
+  return compiled;
+}
+
+/** Exposed for tests of the cache bound. */
+export function regexCacheSize(): number {
+  return regexCache.size;
+}
+
+function methodAllowed(constraint: KeyConstraint, method: string | undefined): boolean {
+  if (constraint.methods.length === 0) return true;
+  return method !== undefined && constraint.methods.some((m) => m.toUpperCase() === method);
+}
+
+function pathMatches(constraint: KeyConstraint, path: string): boolean {
+  switch (constraint.type) {
+    case "exact": {
+      const value = normalizeConstraintPath(constraint.value);
+      return value !== null && path === value;
+    }
+    case "prefix": {
+      const value = normalizeConstraintPath(constraint.value);
+      if (value === null) return false;
+      if (value === "/") return true;
+      return path === value || path.startsWith(`${value}/`);
+    }
+    case "regex": {
+      const regex = compiledRegex(constraint.value.trim());
+      return regex !== null && regex.testExact(path);
+    }
+    case "verb":
+      return true;
+  }
+}
+
+/** Whether one constraint admits a request whose path is already normalized (or absent). */
+export function constraintMatches(
+  constraint: KeyConstraint,
+  method: string | undefined,
+  normalizedPath: string | undefined,
+): boolean {
+  if (constraint.type === "verb") {
+    // An empty set would otherwise mean "any method", and a verb rule exists only to restrict.
+    return constraint.methods.length > 0 && methodAllowed(constraint, method);
+  }
+  if (normalizedPath === undefined) return false;
+  return methodAllowed(constraint, method) && pathMatches(constraint, normalizedPath);
+}
+
+/**
+ * Decides a request against a key's constraints. An empty string counts as "not given" for
+ * both method and path, so a constrained key with neither is refused.
+ */
+export function evaluateConstraints(
+  constraints: readonly KeyConstraint[],
+  request: ConstraintRequest,
+): ConstraintDecision {
+  if (constraints.length === 0) return { allowed: true, matched: null };
+
+  const method = request.method ? request.method.toUpperCase() : undefined;
+  let path: string | undefined;
+  if (request.path) {
+    const normalized = normalizePath(request.path);
+    if (normalized === null) return { allowed: false };
+    path = normalized;
+  }
+
+  const matched = constraints.find((constraint) => constraintMatches(constraint, method, path));
+  return matched ? { allowed: true, matched } : { allowed: false };
+}
+
+function describeMethods(methods: readonly string[]): string {
+  return methods.length === 0 ? " (any method)" : ` · ${normalizeMethods(methods).join(", ")}`;
+}
+
+/** One line of readable rule text for the UI and audit summaries. */
+export function describeConstraint(constraint: KeyConstraint): string {
+  switch (constraint.type) {
+    case "exact":
+      return `Exact path ${normalizeConstraintPath(constraint.value) ?? constraint.value}${describeMethods(constraint.methods)}`;
+    case "prefix":
+      return `Paths under ${normalizeConstraintPath(constraint.value) ?? constraint.value}${describeMethods(constraint.methods)}`;
+    case "regex": {
+      // Top-level alternation would read wrongly as `^a|b$`, so show the group the engine uses.
+      const body = constraint.value.includes("|") ? `(?:${constraint.value})` : constraint.value;
+      return `Paths matching ^${body}$${describeMethods(constraint.methods)}`;
+    }
+    case "verb":
+      return constraint.methods.length === 0
+        ? "No methods (matches nothing)"
+        : `Methods ${normalizeMethods(constraint.methods).join(", ")} only`;
+  }
+}
+
+/**
+ * The canonical form stored and compared: path values normalized (falling back to the trimmed
+ * text when they do not normalize, so invalid values never compare equal to valid ones),
+ * regex trimmed, verb value emptied, methods upper-cased/de-duplicated/ordered.
+ */
+export function canonicalConstraint(constraint: KeyConstraint): KeyConstraint {
+  const methods = normalizeMethods(constraint.methods);
+  switch (constraint.type) {
+    case "exact":
+    case "prefix":
+      return {
+        type: constraint.type,
+        value: normalizeConstraintPath(constraint.value) ?? constraint.value.trim(),
+        methods,
+      };
+    case "regex":
+      return { type: "regex", value: constraint.value.trim(), methods };
+    case "verb":
+      return { type: "verb", value: "", methods };
+  }
+}
+
+function constraintKey(constraint: KeyConstraint): string {
+  const canonical = canonicalConstraint(constraint);
+  return JSON.stringify([canonical.type, canonical.value, canonical.methods]);
+}
+
+/**
+ * Set equality after canonicalization: order-insensitive, duplicates collapse. Comparison is
+ * syntactic, so `exact /a` and `regex /a` differ even though they admit the same requests;
+ * that only ever errs towards refusing.
+ */
+export function sameConstraintSet(a: readonly KeyConstraint[], b: readonly KeyConstraint[]): boolean {
+  const left = new Set(a.map(constraintKey));
+  const right = new Set(b.map(constraintKey));
+  if (left.size !== right.size) return false;
+  for (const key of left) {
+    if (!right.has(key)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,50 @@
+import "server-only";
+// Reads for the REST management API.
+import { db } from "@/lib/db";
+import { keyRecordSelect } from "@/lib/api/serialize";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const projectSelect = {
+  id: true,
+  name: true,
+  slug: true,
+  keyPrefix: true,
+  activeKeyLimit: true,
+  maxLifetimeDays: true,
+  allowNoExpiry: true,
+  isSystem: true,
+  archivedAt: true,
+  createdAt: true,
+} as const;
+
+/** Projects are addressed by id or slug, so constraints can read `projects/default/keys`. */
+export async function findProject(idOrSlug: string) {
+  return db.project.findFirst({
+    where: UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug.toLowerCase() },
+    select: projectSelect,
+  });
+}
+
+export async function listAllProjects() {
+  return db.project.findMany({ orderBy: [{ isSystem: "asc" }, { name: "asc" }], select: projectSelect });
+}
+
+export async function findKeyRecord(publicId: string) {
+  return db.apiKey.findUnique({ where: { publicId }, select: keyRecordSelect });
+}
+
+export function serializeProject(project: NonNullable<Awaited<ReturnType<typeof findProject>>>) {
+  return {
+    id: project.id,
+    name: project.name,
+    slug: project.slug,
+    keyPrefix: project.keyPrefix,
+    activeKeyLimit: project.activeKeyLimit,
+    maxLifetimeDays: project.maxLifetimeDays,
+    allowNoExpiry: project.allowNoExpiry,
+    isSystem: project.isSystem,
+    archived: project.archivedAt !== null,
+    createdAt: project.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,43 @@
+// Seed helpers for integration tests: real rows through the real services.
+import { db } from "@/lib/db";
+import type { Role } from "@/lib/generated/prisma/enums";
+import type { Actor } from "@/lib/services/actor";
+import { createFirstAdmin } from "@/lib/services/setup";
+
+let counter = 0;
+
+/** Runs first-run setup once per database; returns the admin and the default project. */
+export async function seedBase() {
+  const existing = await db.user.findFirst({ where: { role: "admin" }, orderBy: { createdAt: "asc" } });
+  if (!existing) {
+    await createFirstAdmin({ email: "admin@example.com", name: "Admin", password: "a-long-password-1" }, null, "environment");
+  }
+  const admin = await db.user.findFirstOrThrow({ where: { role: "admin" }, orderBy: { createdAt: "asc" } });
+  const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+  return { admin, project };
+}
+
+export async function createUser(role: Role, overrides: { active?: boolean } = {}) {
+  counter += 1;
+  return db.user.create({
+    data: { email: `${role}${counter}-${Date.now()}@example.com`, name: `${role} ${counter}`, role, active: overrides.active ?? true },
+  });
+}
+
+export function userActor(user: { id: string; email: string; role: Role; active: boolean }): Actor {
+  return { type: "user", user: { id: user.id, email: user.email, role: user.role, active: user.active } };
+}
+
+export async function createProject(overrides: { activeKeyLimit?: number; maxLifetimeDays?: number | null; allowNoExpiry?: boolean } = {}) {
+  counter += 1;
+  return db.project.create({
+    data: {
+      name: `Project ${counter}`,
+      slug: `project-${counter}-${Date.now()}`,
+      keyPrefix: `p${counter}${Math.floor(Math.random() * 1000)}`.slice(0, 12),
+      ...overrides,
+    },
+  });
+}
+
+export const context = { ip: "198.51.100.23", userAgent: "vitest" };
