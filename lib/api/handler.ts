@@ -1,0 +1,33 @@
+import "server-only";
+// Wraps a management route: authenticates the bearer key, checks the permission its creator
+// holds *now*, runs the work, and turns every failure into the one JSON error shape.
+import { NextResponse } from "next/server";
+import { can, PermissionError, type Permission } from "@/lib/auth/permissions";
+import { ApiError, NO_STORE, toErrorResponse } from "@/lib/api/errors";
+import { authenticateManagementKey, recordDenied, type ManagementCaller } from "@/lib/api/management-auth";
+import { ServiceError } from "@/lib/services/errors";
+
+export async function managementRoute(
+  request: Request,
+  permission: Permission,
+  work: (caller: ManagementCaller) => Promise<{ status?: number; body: unknown }>,
+): Promise<NextResponse> {
+  let caller: ManagementCaller | undefined;
+  try {
+    caller = await authenticateManagementKey(request);
+    if (!can(caller.actor.user, permission)) throw new PermissionError(permission);
+    const { status = 200, body } = await work(caller);
+    return NextResponse.json(body, { status, headers: NO_STORE });
+  } catch (error) {
+    const denied = error instanceof PermissionError || (error instanceof ServiceError && error.code === "forbidden");
+    if (caller && denied) {
+      const url = new URL(request.url);
+      await recordDenied(caller.actor, caller.context, `${request.method} ${url.pathname}`, error instanceof PermissionError ? "role" : "constraints").catch(() => undefined);
+    }
+    return toErrorResponse(error);
+  }
+}
+
+export function notFound(what: string): ApiError {
+  return new ApiError(404, "not_found", `${what} not found.`);
+}

@@ -1,0 +1,82 @@
+import "server-only";
+// Authenticates a management request: `Authorization: Bearer <key>` where the key belongs to
+// the built-in "Keydesk API" project. The key acts with its creator's *current* role, and its
+// own constraints apply to every request (method + path relative to /api/v1). Cookies are never
+// consulted, so a browser session cannot be used to drive this API.
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
+import { hashSecret, parseSecret, timingSafeEqualHex } from "@/lib/keys/secret";
+import { ApiError } from "@/lib/api/errors";
+import { contextFromHeaders } from "@/lib/request-context";
+import type { Actor } from "@/lib/services/actor";
+
+export const API_PREFIX = "/api/v1";
+
+function unauthorized(message: string): ApiError {
+  return new ApiError(401, "unauthorized", message);
+}
+
+export interface ManagementCaller {
+  actor: Extract<Actor, { type: "key" }>;
+  context: RequestContext;
+}
+
+export async function authenticateManagementKey(request: Request): Promise<ManagementCaller> {
+  const context = contextFromHeaders(request.headers);
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) throw unauthorized("Send a management key as `Authorization: Bearer <key>`.");
+  const parsed = parseSecret(match[1]);
+  if (!parsed.ok) throw unauthorized("The API key is malformed.");
+
+  const hash = hashSecret(parsed.secret);
+  const key = await db.apiKey.findUnique({
+    where: { hash },
+    select: {
+      id: true,
+      publicId: true,
+      name: true,
+      hash: true,
+      expiresAt: true,
+      revokedAt: true,
+      project: { select: { isSystem: true, archivedAt: true } },
+      createdBy: { select: { id: true, email: true, role: true, active: true } },
+      constraints: { orderBy: { position: "asc" }, select: { type: true, value: true, methods: true } },
+    },
+  });
+  if (!key || !timingSafeEqualHex(key.hash, hash)) throw unauthorized("The API key is not valid.");
+  if (!key.project.isSystem) throw unauthorized("This key is not a management key. Create one in the “Keydesk API” project.");
+  if (key.revokedAt || key.project.archivedAt) throw unauthorized("The API key has been revoked.");
+  if (key.expiresAt && key.expiresAt <= new Date()) throw unauthorized("The API key has expired.");
+  if (!key.createdBy) throw unauthorized("The API key has no owner.");
+
+  const constraints: KeyConstraint[] = key.constraints;
+  const url = new URL(request.url);
+  const relativePath = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || "/" : url.pathname;
+  const actor: ManagementCaller["actor"] = {
+    type: "key",
+    user: key.createdBy,
+    key: { id: key.id, name: key.name, publicId: key.publicId, constraints },
+  };
+  if (!evaluateConstraints(constraints, { method: request.method, path: relativePath }).allowed) {
+    await recordDenied(actor, context, `${request.method} ${relativePath}`, "constraints");
+    throw new ApiError(403, "forbidden", "This key's constraints do not allow this method and path.");
+  }
+  return { actor, context };
+}
+
+/** Denied management attempts belong in the audit log, with which key tried what. */
+export async function recordDenied(actor: ManagementCaller["actor"], context: RequestContext, request: string, reason: string) {
+  await db.$transaction((tx) =>
+    recordAudit(tx, {
+      actor: { type: "key", id: actor.key.id, name: actor.key.name, publicId: actor.key.publicId },
+      action: "api.denied",
+      summary: `Denied ${request} for key "${actor.key.name}" (${reason})`,
+      targetType: "request",
+      targetId: request.slice(0, 200),
+      metadata: { reason },
+      context,
+    }),
+  );
+}

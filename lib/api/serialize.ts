@@ -1,0 +1,48 @@
+// The JSON representation of keys and projects in the REST API. Never includes a hash or secret.
+import { keyStatus } from "@/lib/keys/status";
+import { maskedKey } from "@/lib/keys/secret";
+
+export interface KeyRecord {
+  publicId: string;
+  projectId: string;
+  name: string;
+  description: string;
+  displayPrefix: string;
+  last4: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  constraints: { type: string; value: string; methods: string[] }[];
+}
+
+export function serializeKey(key: KeyRecord, now = new Date()) {
+  return {
+    id: key.publicId,
+    projectId: key.projectId,
+    name: key.name,
+    description: key.description,
+    prefix: key.displayPrefix,
+    maskedKey: maskedKey(key.displayPrefix, key.last4),
+    status: keyStatus(key, now),
+    createdAt: key.createdAt.toISOString(),
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+    constraints: key.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods })),
+  };
+}
+
+export const keyRecordSelect = {
+  publicId: true,
+  projectId: true,
+  name: true,
+  description: true,
+  displayPrefix: true,
+  last4: true,
+  createdAt: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
+};
