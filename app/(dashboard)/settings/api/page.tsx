@@ -1,0 +1,105 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { openApiDocument } from "@/lib/api/openapi";
+import { requirePermission } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "API" };
+
+const METHOD_VARIANT = { get: "info", post: "success", patch: "warning", delete: "destructive" } as const;
+type Method = keyof typeof METHOD_VARIANT;
+
+function Code({ children }: { children: string }) {
+  return (
+    <pre className="overflow-x-auto rounded-md border border-border bg-muted/60 p-3 font-mono text-xs leading-relaxed">
+      <code>{children}</code>
+    </pre>
+  );
+}
+
+export default async function ApiDocsPage() {
+  await requirePermission("keys.read");
+  const host = (await headers()).get("host") ?? "localhost:3000";
+  const origin = `http://${host}`;
+  const doc = openApiDocument(origin);
+  const endpoints = Object.entries(doc.paths).flatMap(([path, item]) =>
+    (Object.keys(METHOD_VARIANT) as Method[])
+      .filter((method) => method in item)
+      .map((method) => ({ path, method, op: (item as Record<Method, { summary: string; description?: string }>)[method] })),
+  );
+
+  return (
+    <div className="grid gap-6">
+      <PageHeader
+        title="API"
+        description="Verify keys from your applications, and manage keys with management keys."
+        actions={
+          <a className="text-sm font-medium text-primary underline-offset-4 hover:underline" href="/api/v1/openapi.json">
+            OpenAPI 3.1 document
+          </a>
+        }
+      />
+      <Card>
+        <CardHeader>
+          <CardTitle>Verify a key</CardTitle>
+          <CardDescription>
+            Call this from your API for every request that presents a key. It needs no authentication and always answers 200
+            for a well-formed request; <code className="font-mono">code</code> says why a key is not valid.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="grid gap-3">
+          <Code>{`curl -s ${origin}/api/v1/keys/verify \\
+  -H 'content-type: application/json' \\
+  -d '{"key": "kd_…", "method": "GET", "path": "/jobs/12/runs"}'
+
+{"valid": true, "code": "VALID", "key": {"id": "key_…", "name": "Stripe sync", "projectId": "…", "expiresAt": "…"}}`}</Code>
+          <p className="text-sm text-muted-foreground">
+            Codes: <code className="font-mono">VALID</code>, <code className="font-mono">MALFORMED</code> (bad format or checksum,
+            answered without a database lookup), <code className="font-mono">NOT_FOUND</code>,{" "}
+            <code className="font-mono">REVOKED</code>, <code className="font-mono">EXPIRED</code>,{" "}
+            <code className="font-mono">FORBIDDEN</code> (no constraint allows this method and path).
+          </p>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Manage keys with keys</CardTitle>
+          <CardDescription>
+            Create a key in the “Keydesk API” project on the <Link className="text-primary underline-offset-4 hover:underline" href="/settings/api-keys?project=keydesk-api">API keys page</Link>{" "}
+            and send it as a bearer token. It acts with its creator&apos;s current role — writes need an administrator — and its own
+            constraints apply to each request, with paths relative to <code className="font-mono">/api/v1</code>. For example one
+            constraint <code className="font-mono">prefix projects/default/keys</code> with method GET makes a read-only key for one
+            project. A key with constraints can only create keys with exactly its own constraints.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="grid gap-3">
+          <Code>{`curl -s ${origin}/api/v1/projects/default/keys \\
+  -H 'authorization: Bearer kdm_…' \\
+  -H 'content-type: application/json' \\
+  -d '{"name": "Partner sync", "expiry": "90d", "constraints": [{"type": "prefix", "value": "orders", "methods": ["GET"]}]}'`}</Code>
+          <ul className="divide-y divide-border rounded-md border border-border">
+            {endpoints.map(({ path, method, op }) => (
+              <li key={`${method} ${path}`} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:gap-4">
+                <span className="flex items-center gap-2">
+                  <Badge variant={METHOD_VARIANT[method]} className="w-16 justify-center font-mono uppercase">
+                    {method}
+                  </Badge>
+                  <code className="font-mono text-sm">{path}</code>
+                </span>
+                <span className="text-sm text-muted-foreground sm:ml-auto">{op.summary}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="text-sm text-muted-foreground">
+            Errors share one shape: <code className="font-mono">{`{"error": {"code", "message", "issues"?}}`}</code> — 401 for a
+            missing, invalid, revoked or expired key, 403 for a role or constraint, 404, 409 for the active-key limit or a name
+            clash, 422 with the issues per field.
+          </p>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}
