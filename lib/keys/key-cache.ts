@@ -1,0 +1,233 @@
+// What verification knows about keys, by secret hash: a bounded in-process cache in front of the
+// database, including negative entries for hashes that match no key.
+//
+// The state lives on globalThis because the custom server (loaded by tsx) and Next's bundled code
+// are two module graphs in one process; both must see the same cache, or an invalidation
+// delivered to one graph would leave the other answering from stale entries.
+//
+// Consistency: revoke/roll/edit call emitKeyChanged() after commit (this process) and NOTIFY
+// (other processes, see listener.ts); both end in invalidateKeyHash(). A lookup already running
+// when its hash is invalidated may have read the row before the change committed, so its result
+// is handed to the callers that were waiting for it but never stored.
+import { LRUCache } from "lru-cache";
+import { db } from "@/lib/db";
+import { CONSTRAINT_TYPES, type ConstraintType, type KeyConstraint } from "@/lib/keys/constraints";
+import { onKeyChanged } from "@/lib/keys/invalidation";
+import { timingSafeEqualHex } from "@/lib/keys/secret";
+
+/** Notification payload that means "forget every key" (e.g. a project was archived). */
+export const ALL_KEYS = "*";
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Everything verification needs about a key; times are epoch milliseconds so checks stay cheap. */
+export interface CachedKey {
+  /** ApiKey.id (UUID): what usage rows reference. */
+  id: string;
+  publicId: string;
+  name: string;
+  projectId: string;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  projectArchived: boolean;
+  constraints: KeyConstraint[];
+}
+
+export type KeyLookup = { found: true; key: CachedKey } | { found: false };
+
+export interface KeyCacheStats {
+  size: number;
+  hits: number;
+  misses: number;
+  /** Database queries made by the cache; the number tests watch to prove "no DB access". */
+  lookups: number;
+  /** Misses that joined a lookup already running for the same hash. */
+  coalesced: number;
+  invalidations: number;
+  clears: number;
+}
+
+interface PendingLookup {
+  promise: Promise<KeyLookup>;
+  /** Set when the hash was invalidated while the query ran: its answer must not be cached. */
+  stale: boolean;
+}
+
+interface KeyCacheState {
+  cache: LRUCache<string, KeyLookup>;
+  positiveTtlMs: number;
+  negativeTtlMs: number;
+  pending: Map<string, PendingLookup>;
+  stats: Omit<KeyCacheStats, "size">;
+  unsubscribe: () => void;
+}
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+const globalForCache = globalThis as unknown as { __keydeskKeyCache?: KeyCacheState };
+
+function createState(): KeyCacheState {
+  const positiveTtlMs = envInt("KEYDESK_KEY_CACHE_TTL_MS", 60_000);
+  return {
+    cache: new LRUCache<string, KeyLookup>({
+      max: envInt("KEYDESK_KEY_CACHE_MAX", 50_000),
+      // The TTL is only a safety net (e.g. a notification lost while the listener reconnects);
+      // invalidation is what keeps entries current.
+      ttl: positiveTtlMs,
+    }),
+    positiveTtlMs,
+    // Short, because a negative entry goes stale only when a key with that hash is created, and
+    // creation is not announced: a fresh secret is 256 random bits, so nobody can have asked for
+    // it before it existed. The TTL bounds the unlikely rest (e.g. rows restored from a backup).
+    negativeTtlMs: envInt("KEYDESK_KEY_CACHE_NEGATIVE_TTL_MS", 10_000),
+    pending: new Map(),
+    stats: { hits: 0, misses: 0, lookups: 0, coalesced: 0, invalidations: 0, clears: 0 },
+    // Subscribed once per process, not once per module graph: both graphs share this state.
+    unsubscribe: onKeyChanged((hash) => (hash === ALL_KEYS ? clearKeyCache() : invalidateKeyHash(hash))),
+  };
+}
+
+function state(): KeyCacheState {
+  globalForCache.__keydeskKeyCache ??= createState();
+  return globalForCache.__keydeskKeyCache;
+}
+
+interface KeyRow {
+  id: string;
+  publicId: string;
+  name: string;
+  projectId: string;
+  hash: string;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  projectArchived: boolean;
+  constraints: unknown;
+}
+
+function isConstraintType(value: unknown): value is ConstraintType {
+  return typeof value === "string" && (CONSTRAINT_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * The constraints arrive as JSON built by the query. A shape we do not understand becomes a
+ * constraint that matches nothing, so a surprise can only ever deny, never allow.
+ */
+function toConstraints(raw: unknown): KeyConstraint[] {
+  const list: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+  if (!Array.isArray(list)) return [];
+  return list.map((item: unknown): KeyConstraint => {
+    const record = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {};
+    const methods = Array.isArray(record.methods) ? record.methods.filter((m): m is string => typeof m === "string") : [];
+    if (!isConstraintType(record.type) || typeof record.value !== "string") {
+      return { type: "verb", value: "", methods: [] };
+    }
+    return { type: record.type, value: record.value, methods };
+  });
+}
+
+async function loadFromDatabase(hash: string): Promise<KeyLookup> {
+  state().stats.lookups += 1;
+  // One round trip through the unique index on "hash"; constraints come along as a JSON array.
+  const rows = await db.$queryRaw<KeyRow[]>`
+    SELECT k."id", k."publicId", k."name", k."projectId", k."hash", k."expiresAt", k."revokedAt",
+           (p."archivedAt" IS NOT NULL) AS "projectArchived",
+           COALESCE(
+             (SELECT json_agg(json_build_object('type', c."type", 'value', c."value", 'methods', c."methods")
+                              ORDER BY c."position")
+                FROM "ApiKeyConstraint" c WHERE c."keyId" = k."id"),
+             '[]'::json) AS "constraints"
+      FROM "ApiKey" k
+      JOIN "Project" p ON p."id" = k."projectId"
+     WHERE k."hash" = ${hash}`;
+  const row = rows[0];
+  // The index already matched the hash; the constant-time re-check keeps the one comparison of
+  // secret-derived values on this path free of early exits.
+  if (!row || !timingSafeEqualHex(row.hash, hash)) return { found: false };
+  return {
+    found: true,
+    key: {
+      id: row.id,
+      publicId: row.publicId,
+      name: row.name,
+      projectId: row.projectId,
+      expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+      revokedAt: row.revokedAt ? row.revokedAt.getTime() : null,
+      projectArchived: row.projectArchived,
+      constraints: toConstraints(row.constraints),
+    },
+  };
+}
+
+/**
+ * The state of the key whose secret hashes to `hash` (lower-case hex SHA-256), from the cache or
+ * the database. Concurrent misses for one hash share a single query. Rejects when the database
+ * cannot be asked; failures are never cached.
+ */
+export function lookupKey(hash: string): Promise<KeyLookup> {
+  const s = state();
+  const cached = s.cache.get(hash);
+  if (cached) {
+    s.stats.hits += 1;
+    return Promise.resolve(cached);
+  }
+  s.stats.misses += 1;
+  const running = s.pending.get(hash);
+  if (running) {
+    s.stats.coalesced += 1;
+    return running.promise;
+  }
+
+  // The placeholder promise is replaced on the next line, before anyone can see the entry.
+  const entry: PendingLookup = { promise: Promise.resolve({ found: false }), stale: false };
+  entry.promise = loadFromDatabase(hash)
+    .then((result) => {
+      if (!entry.stale) s.cache.set(hash, result, { ttl: result.found ? s.positiveTtlMs : s.negativeTtlMs });
+      return result;
+    })
+    .finally(() => {
+      if (s.pending.get(hash) === entry) s.pending.delete(hash);
+    });
+  s.pending.set(hash, entry);
+  return entry.promise;
+}
+
+/** Drops one key (after revoke, roll or edit). Lookups already running for it are not cached. */
+export function invalidateKeyHash(hash: string): void {
+  const s = state();
+  const normalized = hash.toLowerCase();
+  if (!SHA256_HEX.test(normalized)) {
+    // Not a hash we could have cached: treat as "something changed" rather than ignore it.
+    clearKeyCache();
+    return;
+  }
+  s.stats.invalidations += 1;
+  s.cache.delete(normalized);
+  const running = s.pending.get(normalized);
+  if (running) {
+    running.stale = true;
+    // Later callers must start a fresh query instead of joining the one that may be outdated.
+    s.pending.delete(normalized);
+  }
+}
+
+/** Forgets everything, e.g. after the listener reconnects and may have missed notifications. */
+export function clearKeyCache(): void {
+  const s = state();
+  s.stats.clears += 1;
+  s.cache.clear();
+  for (const running of s.pending.values()) running.stale = true;
+  s.pending.clear();
+}
+
+export function keyCacheStats(): KeyCacheStats {
+  const s = state();
+  return { size: s.cache.size, ...s.stats };
+}
+
+// Subscribe at import time so that invalidations reach the cache even before the first lookup.
+state();

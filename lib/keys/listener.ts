@@ -1,0 +1,159 @@
+// Cross-process cache invalidation: one dedicated pg connection per process LISTENs on
+// KEY_CHANGED_CHANNEL, and every notification (a key's hash, sent by notifyKeyChanged inside the
+// writing transaction, delivered at commit) drops that key from this process's cache.
+//
+// A plain pg Client rather than Prisma: LISTEN needs one long-lived session of its own, and
+// Prisma's pool hands out connections per query.
+//
+// While the connection is down, notifications are lost, so every successful LISTEN (the first
+// one included: entries may have been cached before it) clears the whole cache. Until the
+// reconnect succeeds, cached entries are still served; their TTL bounds how stale they can get.
+import pg from "pg";
+import { KEY_CHANGED_CHANNEL } from "@/lib/keys/invalidation";
+import { ALL_KEYS, clearKeyCache, invalidateKeyHash } from "@/lib/keys/key-cache";
+
+export interface KeyChangeListener {
+  /** Resolves when LISTEN is first in effect (never rejects; retries until stop()). */
+  ready: Promise<void>;
+  isListening(): boolean;
+  stop(): Promise<void>;
+}
+
+export interface KeyChangeListenerOptions {
+  log?: (message: string) => void;
+  /** First reconnect delay; doubles per failed attempt up to maxBackoffMs. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /**
+   * A connection can die without the socket noticing (NAT timeouts, a failover); a periodic
+   * query on it turns that silence into an error and a reconnect.
+   */
+  pingIntervalMs?: number;
+}
+
+const STOP_TIMEOUT_MS = 2_000;
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Applies one notification payload to the cache. Anything that is not a hash clears it all. */
+export function applyKeyChange(payload: string | undefined): void {
+  if (payload === undefined || payload === "" || payload === ALL_KEYS) clearKeyCache();
+  else invalidateKeyHash(payload);
+}
+
+export function startKeyChangeListener(
+  connectionString: string,
+  options: KeyChangeListenerOptions = {},
+): KeyChangeListener {
+  const log = options.log ?? ((message: string) => console.log(`[keydesk] ${message}`));
+  const minBackoffMs = options.minBackoffMs ?? 250;
+  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  const pingIntervalMs = options.pingIntervalMs ?? 30_000;
+
+  let stopped = false;
+  let current: pg.Client | null = null;
+  let listening = false;
+  let failures = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let pingTimer: ReturnType<typeof setInterval> | null = null;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  function scheduleReconnect(reason: string): void {
+    if (stopped || retryTimer) return;
+    const base = Math.min(maxBackoffMs, minBackoffMs * 2 ** failures);
+    // Jitter, so that many processes do not reconnect to a recovering database in lockstep.
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    if (failures === 0) log(`key change listener disconnected (${reason}); reconnecting`);
+    failures += 1;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void connect();
+    }, delay);
+    retryTimer.unref();
+  }
+
+  async function connect(): Promise<void> {
+    if (stopped) return;
+    const client = new pg.Client({
+      connectionString,
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+      // Bounds the ping: a query on a dead connection would otherwise wait forever.
+      query_timeout: 5_000,
+      application_name: "keydesk-key-listener",
+    });
+    current = client;
+    let failed = false;
+    const fail = (reason: string) => {
+      if (failed) return;
+      failed = true;
+      if (current === client) {
+        current = null;
+        listening = false;
+        if (pingTimer) clearInterval(pingTimer);
+        pingTimer = null;
+      }
+      client.removeAllListeners("notification");
+      // Not awaited: ending a connection whose peer vanished can hang until TCP gives up.
+      client.end().catch(() => undefined);
+      scheduleReconnect(reason);
+    };
+    client.on("error", (error) => fail(describe(error)));
+    client.on("end", () => fail("connection closed"));
+    client.on("notification", (message) => {
+      if (message.channel === KEY_CHANGED_CHANNEL) applyKeyChange(message.payload);
+    });
+
+    try {
+      await client.connect();
+      // The channel name is our own constant (lower-case letters and underscores), not input.
+      await client.query(`LISTEN "${KEY_CHANGED_CHANNEL}"`);
+    } catch (error) {
+      fail(describe(error));
+      return;
+    }
+    if (stopped || failed) {
+      if (!failed) await client.end().catch(() => undefined);
+      return;
+    }
+    // Notifications sent before this LISTEN (or while reconnecting) never reach us.
+    clearKeyCache();
+    listening = true;
+    if (failures > 0) log("key change listener reconnected; key cache cleared");
+    failures = 0;
+    markReady();
+    pingTimer = setInterval(() => {
+      client.query("SELECT 1").catch((error: unknown) => fail(`ping failed: ${describe(error)}`));
+    }, pingIntervalMs);
+    pingTimer.unref();
+  }
+
+  void connect();
+
+  return {
+    ready,
+    isListening: () => listening,
+    async stop() {
+      stopped = true;
+      listening = false;
+      if (retryTimer) clearTimeout(retryTimer);
+      if (pingTimer) clearInterval(pingTimer);
+      retryTimer = null;
+      pingTimer = null;
+      const client = current;
+      current = null;
+      if (client) {
+        client.removeAllListeners("notification");
+        await Promise.race([
+          client.end().catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref()),
+        ]);
+      }
+    },
+  };
+}

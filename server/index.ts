@@ -1,0 +1,95 @@
+// Keydesk's HTTP server: one process, one port. It prepares the database (embedded PostgreSQL
+// unless DATABASE_URL is set, then migrations), then serves requests through Next.js.
+// The verification hot path is answered here, before Next's request pipeline (see issue 4).
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { ensureAuthSecret } from "@/lib/auth/auth-secret";
+import { dataDir, resolveDatabase } from "@/lib/db/runtime";
+import { migrate } from "@/lib/db/migrator";
+import { disconnectDb } from "@/lib/db";
+import { startKeyChangeListener } from "@/lib/keys/listener";
+import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher } from "@/lib/keys/usage";
+import { CLIENT_IP_HEADER } from "@/lib/request-context";
+import { bootstrapAdminFromEnv } from "@/server/bootstrap";
+import { log } from "@/server/log";
+import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? "0.0.0.0";
+const trustProxy = process.env.KEYDESK_TRUST_PROXY === "1";
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function clientIp(req: http.IncomingMessage): string {
+  if (trustProxy) {
+    const forwarded = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+async function main() {
+  const started = Date.now();
+  const database = await resolveDatabase({ log });
+  const { applied } = await migrate(database.url, { log });
+  if (applied.length) log(`applied ${applied.length} migration(s): ${applied.join(", ")}`);
+  ensureAuthSecret(dataDir(), (message) => log(`warning: ${message}`));
+  process.env.AUTH_TRUST_HOST ??= process.env.NEXTAUTH_URL ? undefined : "true";
+  await bootstrapAdminFromEnv();
+  // Before any request: every process must hear about revocations from the others. It keeps
+  // retrying on its own, so start-up does not wait for it.
+  const keyListener = startKeyChangeListener(database.url, { log });
+  startUsageFlusher({ onError: log });
+
+  const app = next({ dev, dir: path.resolve(import.meta.dirname, ".."), hostname, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const verify = createVerifyHandler({ log });
+
+  const server = http.createServer((req, res) => {
+    if (isVerifyPath(req.url)) {
+      verify(req, res);
+      return;
+    }
+    req.headers[CLIENT_IP_HEADER] = clientIp(req);
+    handle(req, res).catch((error: unknown) => {
+      log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal Server Error");
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
+  log(`ready on http://localhost:${port} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received: finishing in-flight requests`);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))]);
+    server.closeAllConnections();
+    // After the last request, so no verification is left uncounted.
+    stopUsageFlusher();
+    await flushUsage().catch((error: unknown) => {
+      log(`usage flush at shutdown failed, counts lost: ${oneLine(error)}`);
+    });
+    await keyListener.stop();
+    await disconnectDb().catch(() => undefined);
+    await database.stop();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  log(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

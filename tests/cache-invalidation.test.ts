@@ -1,0 +1,156 @@
+// Cross-process cache invalidation: instance B (a separate process with its own cache and
+// LISTEN connection, tests/support/verify-instance.ts) must stop accepting a key within one
+// second of this process (instance A) revoking, rolling or editing it, also after B's listener
+// connection was cut and re-established.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey, revokeApiKey, rollApiKey, updateApiKey } from "@/lib/services/api-keys";
+import { context, seedBase, userActor } from "./support/fixtures";
+
+const PROPAGATION_LIMIT_MS = 1_000;
+
+let actor: ReturnType<typeof userActor>;
+let projectId: string;
+let instance: ChildProcess;
+let base: string;
+let counter = 0;
+
+interface InstanceStats {
+  hits: number;
+  lookups: number;
+  clears: number;
+  size: number;
+  listening: boolean;
+}
+
+beforeAll(async () => {
+  const seeded = await seedBase();
+  actor = userActor(seeded.admin);
+  projectId = seeded.project.id;
+
+  const root = path.resolve(import.meta.dirname, "..");
+  // node --import tsx rather than `npx tsx`: one process, so killing it leaves nothing behind.
+  instance = spawn(process.execPath, ["--import", "tsx", "tests/support/verify-instance.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stderr: string[] = [];
+  instance.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`instance B did not start: ${stderr.join("")}`)), 30_000);
+    instance.once("exit", (code) => reject(new Error(`instance B exited with ${code}: ${stderr.join("")}`)));
+    if (!instance.stdout) throw new Error("no stdout");
+    readline.createInterface({ input: instance.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+  });
+  base = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  if (instance && instance.exitCode === null) {
+    const exited = new Promise((resolve) => instance.once("exit", resolve));
+    instance.kill("SIGTERM");
+    await exited;
+  }
+});
+
+async function createKey() {
+  counter += 1;
+  return createApiKey(actor, { projectId, name: `Invalidation ${counter}`, expiry: "30d", constraints: [] }, context);
+}
+
+async function verifyOnB(secret: string): Promise<{ valid: boolean; code: string; key?: { name: string } }> {
+  const response = await fetch(`${base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key: secret }) });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { valid: boolean; code: string; key?: { name: string } };
+}
+
+async function statsOfB(): Promise<InstanceStats> {
+  return (await (await fetch(`${base}/stats`)).json()) as InstanceStats;
+}
+
+/** Polls B until `done` holds for its answer; returns the milliseconds that took. */
+async function msUntil(secret: string, done: (body: Awaited<ReturnType<typeof verifyOnB>>) => boolean, since: number): Promise<number> {
+  for (;;) {
+    const body = await verifyOnB(secret);
+    const elapsed = performance.now() - since;
+    if (done(body)) return elapsed;
+    if (elapsed > 5 * PROPAGATION_LIMIT_MS) throw new Error(`B still answers ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Verifies on B twice and checks that the second answer came from B's cache. */
+async function cacheOnB(secret: string) {
+  expect((await verifyOnB(secret)).code).toBe("VALID");
+  const before = await statsOfB();
+  expect((await verifyOnB(secret)).code).toBe("VALID");
+  const after = await statsOfB();
+  expect(after.hits).toBe(before.hits + 1);
+  expect(after.lookups).toBe(before.lookups);
+}
+
+describe("cross-process invalidation", () => {
+  it("a key revoked here stops verifying on instance B within a second", async () => {
+    const key = await createKey();
+    await cacheOnB(key.secret);
+
+    await revokeApiKey(actor, { keyId: key.publicId }, context);
+    const committed = performance.now();
+    const elapsed = await msUntil(key.secret, (body) => body.code === "REVOKED", committed);
+    expect(elapsed).toBeLessThan(PROPAGATION_LIMIT_MS);
+  });
+
+  it("rolls and edits reach instance B within a second", async () => {
+    const key = await createKey();
+    await cacheOnB(key.secret);
+    await updateApiKey(actor, key.publicId, { name: `${key.name} (renamed)` }, context);
+    const edited = performance.now();
+    expect(await msUntil(key.secret, (body) => body.key?.name === `${key.name} (renamed)`, edited)).toBeLessThan(PROPAGATION_LIMIT_MS);
+
+    await cacheOnB(key.secret);
+    await rollApiKey(actor, { keyId: key.publicId, grace: "now" }, context);
+    const rolled = performance.now();
+    expect(await msUntil(key.secret, (body) => body.code === "EXPIRED", rolled)).toBeLessThan(PROPAGATION_LIMIT_MS);
+  });
+
+  it("instance B reconnects after losing its LISTEN connection, clears its cache and keeps invalidating", async () => {
+    const key = await createKey();
+    await cacheOnB(key.secret);
+    const before = await statsOfB();
+
+    // Cut B's listener connection from the server side, as a database restart or failover would.
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'keydesk-key-listener' AND datname = current_database()`,
+      );
+      expect(killed.rowCount).toBe(1);
+    } finally {
+      await admin.end();
+    }
+
+    const deadline = Date.now() + 10_000;
+    let stats = await statsOfB();
+    while (!(stats.listening && stats.clears > before.clears) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      stats = await statsOfB();
+    }
+    expect(stats.listening).toBe(true);
+    // Notifications may have been missed while disconnected, so the whole cache was dropped.
+    expect(stats.clears).toBeGreaterThan(before.clears);
+    expect(stats.size).toBe(0);
+
+    await cacheOnB(key.secret);
+    await revokeApiKey(actor, { keyId: key.publicId }, context);
+    const committed = performance.now();
+    expect(await msUntil(key.secret, (body) => body.code === "REVOKED", committed)).toBeLessThan(PROPAGATION_LIMIT_MS);
+  });
+});

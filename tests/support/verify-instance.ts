@@ -1,0 +1,47 @@
+// A second Keydesk "instance" for cross-process tests: the lean verify handler and the key
+// change listener against DATABASE_URL, on a free port. The cache is per process (globalThis),
+// so a separate process is the only way to have a second, independent one.
+//
+// Run: node --import tsx tests/support/verify-instance.ts
+// Prints one JSON line {"port":…} once the listener is LISTENing and the server accepts requests.
+// GET /stats answers the cache statistics and whether the listener is connected, for assertions.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { disconnectDb } from "@/lib/db";
+import { keyCacheStats } from "@/lib/keys/key-cache";
+import { startKeyChangeListener } from "@/lib/keys/listener";
+import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
+
+const connectionString = process.env.DATABASE_URL;
+if (!connectionString) throw new Error("DATABASE_URL is not set");
+
+const log = (message: string) => process.stderr.write(`[verify-instance] ${message}\n`);
+// Fast retries: tests cut the listener's connection and wait for it to come back.
+const listener = startKeyChangeListener(connectionString, { log, minBackoffMs: 50, maxBackoffMs: 500 });
+await listener.ready;
+
+const verify = createVerifyHandler({ log });
+const server = http.createServer((req, res) => {
+  if (isVerifyPath(req.url)) {
+    verify(req, res);
+    return;
+  }
+  if (req.method === "GET" && req.url === "/stats") {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ...keyCacheStats(), listening: listener.isListening() }));
+    return;
+  }
+  res.writeHead(404).end();
+});
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+
+async function shutdown() {
+  server.closeAllConnections();
+  server.close();
+  await listener.stop();
+  await disconnectDb().catch(() => undefined);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown());
+process.on("SIGINT", () => void shutdown());
