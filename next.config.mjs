@@ -1,3 +1,11 @@
+export const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), clipboard-write=(self)" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -7,6 +15,11 @@ const nextConfig = {
   // `npm test` type-checks the whole repo (tsc --noEmit) as its own step; repeating it inside
   // every build only slows down `npm start` on a fresh clone.
   typescript: { ignoreBuildErrors: true },
+  // Headers every response carries; the per-request Content-Security-Policy is set in proxy.ts,
+  // and the verification endpoint (answered before Next) sets the same ones itself.
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
 };
 
 export default nextConfig;

@@ -1,10 +1,19 @@
 import type { ReactNode } from "react";
+import { DatabaseUnavailable } from "@/components/database-unavailable";
 import { AppShell } from "@/components/layout/app-shell";
 import { signOutAction } from "@/lib/actions/auth";
-import { requireUser } from "@/lib/auth/session";
+import { isDatabaseDown } from "@/lib/db-errors";
+import { requireUser, type CurrentUser } from "@/lib/auth/session";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const user = await requireUser();
+  let user: CurrentUser;
+  try {
+    user = await requireUser();
+  } catch (error) {
+    // A friendly page rather than a stack trace; redirects (thrown by requireUser) pass on.
+    if (isDatabaseDown(error)) return <DatabaseUnavailable />;
+    throw error;
+  }
   return (
     <AppShell user={{ name: user.name, email: user.email, role: user.role }} signOutAction={signOutAction}>
       {children}

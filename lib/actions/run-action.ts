@@ -6,6 +6,7 @@ import type { FormState } from "@/lib/actions/form-state";
 import { PermissionError } from "@/lib/auth/permissions";
 import { NotSignedInError } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/services/errors";
+import { isDatabaseDown } from "@/lib/db-errors";
 
 export async function runAction<T extends FormState>(work: () => Promise<T>, values?: Record<string, string>): Promise<T | FormState> {
   try {
@@ -28,9 +29,4 @@ export async function runAction<T extends FormState>(work: () => Promise<T>, val
 function isNextControlFlow(error: unknown): boolean {
   const digest = (error as { digest?: unknown } | null)?.digest;
   return typeof digest === "string" && (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR_FALLBACK"));
-}
-
-export function isDatabaseDown(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? "")}` : "";
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|DatabaseNotReachable|P1001|57P01|57P03|timeout exceeded when trying to connect/i.test(text);
 }

@@ -26,9 +26,9 @@ export default async function ApiDocsPage() {
   const origin = `http://${host}`;
   const doc = openApiDocument(origin);
   const endpoints = Object.entries(doc.paths).flatMap(([path, item]) =>
-    (Object.keys(METHOD_VARIANT) as Method[])
-      .filter((method) => method in item)
-      .map((method) => ({ path, method, op: (item as Record<Method, { summary: string; description?: string }>)[method] })),
+    Object.entries(item)
+      .filter((entry): entry is [Method, { summary: string }] => entry[0] in METHOD_VARIANT && "summary" in entry[1])
+      .map(([method, op]) => ({ path, method, summary: op.summary })),
   );
 
   return (
@@ -81,7 +81,7 @@ export default async function ApiDocsPage() {
   -H 'content-type: application/json' \\
   -d '{"name": "Partner sync", "expiry": "90d", "constraints": [{"type": "prefix", "value": "orders", "methods": ["GET"]}]}'`}</Code>
           <ul className="divide-y divide-border rounded-md border border-border">
-            {endpoints.map(({ path, method, op }) => (
+            {endpoints.map(({ path, method, summary }) => (
               <li key={`${method} ${path}`} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:gap-4">
                 <span className="flex items-center gap-2">
                   <Badge variant={METHOD_VARIANT[method]} className="w-16 justify-center font-mono uppercase">
@@ -89,7 +89,7 @@ export default async function ApiDocsPage() {
                   </Badge>
                   <code className="font-mono text-sm">{path}</code>
                 </span>
-                <span className="text-sm text-muted-foreground sm:ml-auto">{op.summary}</span>
+                <span className="text-sm text-muted-foreground sm:ml-auto">{summary}</span>
               </li>
             ))}
           </ul>
