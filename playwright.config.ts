@@ -46,10 +46,12 @@ export default defineConfig({
     { name: "first-run", testMatch: /first-run\.spec\.ts/, use: { ...devices["Desktop Chrome"], launchOptions } },
     {
       name: "chromium",
-      testIgnore: /first-run\.spec\.ts/,
+      testIgnore: /(first-run|log-leak)\.spec\.ts/,
       dependencies: ["first-run"],
       use: { ...devices["Desktop Chrome"], launchOptions },
     },
+    // Last: reads the server's log of the whole run and looks for every secret revealed in it.
+    { name: "log-leak", testMatch: /log-leak\.spec\.ts/, dependencies: ["chromium"] },
   ],
   webServer: {
     command: "npx --no-install tsx server/index.ts",
@@ -65,6 +67,7 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       KEYDESK_DATA_DIR: dataDir,
+      KEYDESK_LOG_FILE: path.join(dataDir, "server.log"),
       NEXTAUTH_URL: e2eBaseURL,
       DATABASE_URL: "",
     },

@@ -8,11 +8,13 @@ import { ensureAuthSecret } from "@/lib/auth/auth-secret";
 import { dataDir, resolveDatabase } from "@/lib/db/runtime";
 import { migrate } from "@/lib/db/migrator";
 import { disconnectDb } from "@/lib/db";
+import { keyCacheStats } from "@/lib/keys/key-cache";
 import { startKeyChangeListener } from "@/lib/keys/listener";
-import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher } from "@/lib/keys/usage";
+import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { bootstrapAdminFromEnv } from "@/server/bootstrap";
 import { log } from "@/server/log";
+import { teeOutputToFile } from "@/server/log-file";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
 const dev = process.argv.includes("--dev");
@@ -20,6 +22,29 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
 const trustProxy = process.env.KEYDESK_TRUST_PROXY === "1";
 const SHUTDOWN_GRACE_MS = 10_000;
+/** `npm run bench` only (bench/run.ts): a lean no-op route (its ceiling) and server counters. */
+const benchMode = process.env.KEYDESK_BENCH === "1";
+
+function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const end = req.url?.indexOf("?") ?? -1;
+  const pathname = end === -1 ? req.url : req.url?.slice(0, end);
+  const answer = (body: unknown) => {
+    const json = JSON.stringify(body);
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store", "content-length": String(Buffer.byteLength(json)) });
+    res.end(json);
+  };
+  if (pathname === "/api/v1/bench/noop") {
+    // Reads the body like the verify handler does, then answers without doing anything.
+    req.resume();
+    req.on("end", () => answer({ ok: true }));
+    return true;
+  }
+  if (pathname === "/api/v1/bench/stats") {
+    answer({ keyCache: keyCacheStats(), usage: usageStats(), memory: process.memoryUsage() });
+    return true;
+  }
+  return false;
+}
 
 function clientIp(req: http.IncomingMessage): string {
   if (trustProxy) {
@@ -31,6 +56,7 @@ function clientIp(req: http.IncomingMessage): string {
 }
 
 async function main() {
+  teeOutputToFile(process.env.KEYDESK_LOG_FILE);
   const started = Date.now();
   const database = await resolveDatabase({ log });
   const { applied } = await migrate(database.url, { log });
@@ -49,6 +75,7 @@ async function main() {
   const verify = createVerifyHandler({ log });
 
   const server = http.createServer((req, res) => {
+    if (benchMode && benchRoute(req, res)) return;
     if (isVerifyPath(req.url)) {
       verify(req, res);
       return;

@@ -138,6 +138,13 @@ describe("startEmbeddedPostgres", () => {
     }
   }, SLOW);
 
+  it("refuses a data directory of another PostgreSQL major version with a clear message", async () => {
+    const dataDir = path.join(root, "other-version", "postgres");
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, "PG_VERSION"), "9\n");
+    await expect(start(dataDir, true)).rejects.toThrow(/created by PostgreSQL 9, but this Keydesk ships PostgreSQL \d+/);
+  }, SLOW);
+
   it("deletes a throw-away server's data directory on stop", async () => {
     const dataDir = path.join(root, "throwaway", "postgres");
     const server = await start(dataDir, false);

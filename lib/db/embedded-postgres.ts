@@ -194,6 +194,23 @@ function logSince(logFile: string, offset: number, lines = 20): string {
   return text.split("\n").slice(-lines).join("\n");
 }
 
+/** PostgreSQL cannot open a data directory of another major version; say so plainly. */
+function assertSameMajorVersion(dir: string): void {
+  const data = fs.readFileSync(path.join(dir, "PG_VERSION"), "utf8").trim();
+  const shipped = String(bundledMajorVersion());
+  if (data !== shipped) {
+    throw new Error(
+      `${dir} was created by PostgreSQL ${data}, but this Keydesk ships PostgreSQL ${shipped}. ` +
+        `Start the Keydesk version that created it and run \`npm run db:backup\`, then move the directory away and restore into a fresh one.`,
+    );
+  }
+}
+
+function bundledMajorVersion(): number {
+  const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(packagedPostgres), "..", "..", "package.json"), "utf8")) as { version: string };
+  return Number(pkg.version.split(".")[0]);
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = opts.log ?? (() => undefined);
   const fast = opts.persistent === false; // throw-away data needs no crash safety
@@ -207,6 +224,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     log(`initialising PostgreSQL in ${dir}`);
     initialise(dir, passwordFile, bin, as, fast);
   }
+  assertSameMajorVersion(dir);
   if (!fs.existsSync(passwordFile)) throw new Error(`${passwordFile} is missing: the superuser password of ${dir} is lost`);
   const password = fs.readFileSync(passwordFile, "utf8").trim();
   await clearStaleServer(dir, log);

@@ -1,0 +1,68 @@
+// The browser's security model: headers on every response, a CSP the app works under, and
+// server actions that refuse cross-origin posts.
+import { expect, test } from "@playwright/test";
+import { ADMIN } from "./support/accounts";
+import { signIn } from "./support/session";
+
+test("pages carry a nonce-based CSP and the security headers, and run without CSP violations", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) violations.push(message.text());
+  });
+  await signIn(page, ADMIN);
+  const response = await page.goto("/");
+  const headers = response!.headers();
+  const csp = headers["content-security-policy"] ?? "";
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(headers["permissions-policy"]).toContain("camera=()");
+  expect(headers["x-powered-by"]).toBeUndefined();
+
+  // The nonce changes per request.
+  const again = await page.request.get("/");
+  expect(again.headers()["content-security-policy"]).not.toBe(csp);
+
+  // The app still works under the policy: client navigation and an interactive menu.
+  await page.getByRole("link", { name: "API Keys" }).first().click();
+  await expect(page).toHaveURL(/\/settings\/api-keys/);
+  await page.getByRole("button", { name: new RegExp(ADMIN.name) }).click();
+  await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
+test("the verification endpoint answers with no-store and nosniff", async ({ request }) => {
+  const response = await request.post("/api/v1/keys/verify", { data: { key: "kd_not-a-real-key" } });
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ valid: false, code: "MALFORMED" });
+  expect(response.headers()["cache-control"]).toBe("no-store");
+  expect(response.headers()["x-content-type-options"]).toBe("nosniff");
+});
+
+test("a server action posted from another origin is refused and changes nothing", async ({ page }) => {
+  await signIn(page, ADMIN);
+  const html = await (await page.request.get("/")).text();
+  // React renders a hidden $ACTION_ID_… field for forms bound to server actions (sign-out here).
+  const actionId = /name="\$ACTION_ID_([0-9a-f]+)"/.exec(html)?.[1];
+  expect(actionId, "the dashboard renders a server-action form").toBeTruthy();
+
+  const forged = await page.request.post("/", {
+    headers: { "next-action": actionId!, origin: "https://evil.example", "content-type": "text/plain;charset=UTF-8" },
+    data: "[]",
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBeGreaterThanOrEqual(400);
+
+  // Still signed in: the forged sign-out did not happen.
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: `Welcome, ${ADMIN.name}` })).toBeVisible();
+});
+
+test("the REST API ignores the browser's session cookie", async ({ page }) => {
+  await signIn(page, ADMIN);
+  const response = await page.request.get("/api/v1/projects");
+  expect(response.status()).toBe(401);
+  expect((await response.json()).error.code).toBe("unauthorized");
+});
