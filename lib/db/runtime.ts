@@ -29,6 +29,29 @@ function portFromEnv(): number | undefined {
   return port;
 }
 
+function runningFile(): string {
+  return path.join(dataDir(), "postgres.running.json");
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The embedded database a running Keydesk serves from this data directory, if any. */
+export function runningEmbeddedUrl(): string | null {
+  try {
+    const { pid, url } = JSON.parse(fs.readFileSync(runningFile(), "utf8")) as { pid: number; url: string };
+    return isAlive(pid) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function resolveDatabase(opts: { log?: (s: string) => void } = {}): Promise<ResolvedDatabase> {
   const external = process.env.DATABASE_URL;
   if (external) return { url: external, stop: async () => undefined, embedded: false };
@@ -44,7 +67,11 @@ export async function resolveDatabase(opts: { log?: (s: string) => void } = {}):
   const url = server.url(DATABASE);
   // lib/db.ts (and anything else in this process) reads DATABASE_URL.
   process.env.DATABASE_URL = url;
+  // Lets `npm run db:backup` reach the database while Keydesk is running. Mode 0600: it holds
+  // the same password as the password file beside the data directory.
+  fs.writeFileSync(runningFile(), JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
   const stop = async () => {
+    fs.rmSync(runningFile(), { force: true });
     await server.stop();
     // The URL is dead now; a later resolveDatabase() must start the server again, not reuse it.
     if (process.env.DATABASE_URL === url) delete process.env.DATABASE_URL;
