@@ -4,7 +4,7 @@ import "server-only";
 // transaction so the pager never disagrees with the rows.
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { maskedKey } from "@/lib/keys/secret";
+import { isPublicId, maskedKey } from "@/lib/keys/secret";
 import { keyStatus } from "@/lib/keys/status";
 
 export { keyStatus };
@@ -132,6 +132,7 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, n
 }
 
 export async function getApiKeyDetail(publicId: string) {
+  if (!isPublicId(publicId)) return null;
   const key = await db.apiKey.findUnique({
     where: { publicId },
     select: {

@@ -2,8 +2,11 @@ import "server-only";
 // Reads for the REST management API.
 import { db } from "@/lib/db";
 import { keyRecordSelect } from "@/lib/api/serialize";
+import { isPublicId } from "@/lib/keys/secret";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Anything else cannot name a project; checking first keeps bytes like NUL away from PostgreSQL.
+const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/i;
 
 export const projectSelect = {
   id: true,
@@ -20,6 +23,7 @@ export const projectSelect = {
 
 /** Projects are addressed by id or slug, so constraints can read `projects/default/keys`. */
 export async function findProject(idOrSlug: string) {
+  if (!UUID.test(idOrSlug) && !SLUG.test(idOrSlug)) return null;
   return db.project.findFirst({
     where: UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug.toLowerCase() },
     select: projectSelect,
@@ -31,6 +35,7 @@ export async function listAllProjects() {
 }
 
 export async function findKeyRecord(publicId: string) {
+  if (!isPublicId(publicId)) return null;
   return db.apiKey.findUnique({ where: { publicId }, select: keyRecordSelect });
 }
 
