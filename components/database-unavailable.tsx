@@ -3,7 +3,7 @@ import { DatabaseZap } from "lucide-react";
 /** Shown instead of a page when PostgreSQL cannot be reached; Keydesk reconnects on its own. */
 export function DatabaseUnavailable() {
   return (
-    <main id="main" className="flex min-h-dvh items-center justify-center px-4">
+    <div className="flex min-h-[60dvh] items-center justify-center px-4">
       <div role="alert" className="grid max-w-md gap-3 text-center">
         <DatabaseZap className="mx-auto size-10 text-muted-foreground" aria-hidden />
         <h1 className="text-xl font-semibold">Database unavailable</h1>
@@ -12,6 +12,6 @@ export function DatabaseUnavailable() {
           back. Reload this page in a moment.
         </p>
       </div>
-    </main>
+    </div>
   );
 }

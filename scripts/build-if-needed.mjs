@@ -9,6 +9,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const inputs = ["app", "components", "lib", "public", "types", "proxy.ts", "next.config.mjs", "postcss.config.mjs",
   "tailwind.config.ts", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
 const skip = new Set(["node_modules", ".next", "generated"]);
+if (process.env.KEYDESK_DIST_DIR) skip.add(process.env.KEYDESK_DIST_DIR);
 
 function collect(target, files) {
   const full = path.join(root, target);
@@ -26,8 +27,9 @@ const hash = createHash("sha256");
 for (const file of files) hash.update(file).update("\0").update(fs.readFileSync(path.join(root, file)));
 const fingerprint = hash.digest("hex");
 
-const stampFile = path.join(root, ".next", "keydesk-source-hash");
-const built = fs.existsSync(path.join(root, ".next", "BUILD_ID"));
+const distDir = path.join(root, process.env.KEYDESK_DIST_DIR || ".next");
+const stampFile = path.join(distDir, "keydesk-source-hash");
+const built = fs.existsSync(path.join(distDir, "BUILD_ID"));
 if (built && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === fingerprint) process.exit(0);
 
 console.log(built ? "[keydesk] sources changed since the last build: rebuilding" : "[keydesk] no production build yet: building (one-time, about a minute)");

@@ -11,7 +11,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     user = await requireUser();
   } catch (error) {
     // A friendly page rather than a stack trace; redirects (thrown by requireUser) pass on.
-    if (isDatabaseDown(error)) return <DatabaseUnavailable />;
+    if (isDatabaseDown(error)) {
+      return (
+        <main id="main">
+          <DatabaseUnavailable />
+        </main>
+      );
+    }
     throw error;
   }
   return (

@@ -7,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { completeSetup, type SetupFormState } from "@/lib/actions/setup";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 
@@ -21,6 +22,7 @@ export function SetupForm() {
   const router = useRouter();
   const [state, action, pending] = useActionState<SetupFormState, FormData>(completeSetup, {});
   const passwordRef = useRef("");
+  const hydrated = useHydrated();
 
   // Once the administrator exists, sign them in with what they just typed.
   useEffect(() => {
@@ -74,7 +76,7 @@ export function SetupForm() {
           <p role="alert" aria-live="polite" className="text-sm text-destructive empty:hidden">
             {state.error}
           </p>
-          <Button type="submit" disabled={pending || state.ok} className="w-full">
+          <Button type="submit" disabled={pending || state.ok || !hydrated} className="w-full">
             {pending || state.ok ? <Spinner /> : null}
             {state.ok ? "Signing you in…" : "Create administrator"}
           </Button>

@@ -7,6 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 interface SignInFormProps {
   callbackUrl: string;
@@ -18,6 +19,7 @@ export function SignInForm({ callbackUrl, initialError, signedOut }: SignInFormP
   const router = useRouter();
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -48,7 +50,7 @@ export function SignInForm({ callbackUrl, initialError, signedOut }: SignInFormP
         </CardDescription>
       </CardHeader>
       <CardContent>
-        <form onSubmit={onSubmit} className="grid gap-4" noValidate>
+        <form method="post" onSubmit={onSubmit} className="grid gap-4" noValidate>
           <div className="grid gap-2">
             <Label htmlFor="email">Email</Label>
             <Input id="email" name="email" type="email" autoComplete="username" required autoFocus />
@@ -60,7 +62,7 @@ export function SignInForm({ callbackUrl, initialError, signedOut }: SignInFormP
           <p role="alert" aria-live="polite" className="min-h-5 text-sm text-destructive">
             {error}
           </p>
-          <Button type="submit" disabled={pending} className="w-full">
+          <Button type="submit" disabled={pending || !hydrated} className="w-full">
             {pending ? <Spinner /> : null}
             {pending ? "Signing in…" : "Sign in"}
           </Button>

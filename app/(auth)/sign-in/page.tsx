@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { withDatabase } from "@/components/auth/with-database";
 import { getCurrentUser } from "@/lib/auth/session";
 import { hasAnyUser } from "@/lib/services/setup";
 
@@ -16,14 +17,16 @@ function safeCallback(url: string | undefined): string {
 }
 
 export default async function SignInPage({ searchParams }: SignInPageProps) {
-  if (!(await hasAnyUser())) redirect("/setup");
-  if (await getCurrentUser()) redirect("/");
   const params = await searchParams;
-  return (
-    <SignInForm
-      callbackUrl={safeCallback(params.callbackUrl)}
-      initialError={params.error ? "Incorrect email or password." : undefined}
-      signedOut={params.signedOut === "1"}
-    />
-  );
+  return withDatabase(async () => {
+    if (!(await hasAnyUser())) redirect("/setup");
+    if (await getCurrentUser()) redirect("/");
+    return (
+      <SignInForm
+        callbackUrl={safeCallback(params.callbackUrl)}
+        initialError={params.error ? "Incorrect email or password." : undefined}
+        signedOut={params.signedOut === "1"}
+      />
+    );
+  });
 }
