@@ -1,0 +1,93 @@
+import { Download, ScrollText } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { AuditFiltersForm } from "@/components/admin/audit/audit-filters";
+import { AuditPagination } from "@/components/admin/audit/audit-pagination";
+import { AuditTable } from "@/components/admin/audit/audit-table";
+import { VerifyChain } from "@/components/admin/audit/verify-chain";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePermission } from "@/lib/auth/session";
+import { listAuditActions, listAuditEvents } from "@/lib/queries/audit";
+import { listProjectOptions } from "@/lib/queries/projects";
+import { auditFilterQuery, auditListParamsSchema, firstValues, hasAuditFilters } from "@/lib/validations/audit";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+interface AuditPageProps {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export default async function AuditPage({ searchParams }: AuditPageProps) {
+  await requirePermission("audit.read");
+  const params = auditListParamsSchema.parse(firstValues(await searchParams));
+  const [events, projects, actions] = await Promise.all([listAuditEvents(params), listProjectOptions(), listAuditActions()]);
+
+  const filtered = hasAuditFilters(params);
+  const query = auditFilterQuery(params);
+  const hrefForPage = (page: number) => {
+    const search = auditFilterQuery(params, { page: page > 1 ? String(page) : undefined });
+    return search ? `/admin/audit?${search}` : "/admin/audit";
+  };
+  const keyMissing = Boolean(params.key) && events.key === null;
+
+  return (
+    <div className="grid gap-6">
+      <PageHeader
+        title="Audit log"
+        description="Every sign-in, key and project change, newest first. Times are in UTC."
+        actions={
+          <Button asChild variant="outline">
+            {/* A plain link: the route handler answers with a file download, not a page. */}
+            <a href={`/api/admin/audit/export${query ? `?${query}` : ""}`} download>
+              <Download aria-hidden="true" />
+              Export CSV
+            </a>
+          </Button>
+        }
+      />
+
+      <VerifyChain />
+
+      <AuditFiltersForm key={query} filters={params} actions={actions} projects={projects} />
+
+      {events.key ? (
+        <p className="text-sm">
+          Showing events for key <span className="font-medium">{events.key.name}</span>{" "}
+          <span className="font-mono text-muted-foreground">({events.key.publicId})</span>:{" "}
+          <Link href={`/settings/api-keys/${events.key.publicId}`} className="text-primary underline-offset-4 hover:underline">
+            open the key
+          </Link>
+        </p>
+      ) : null}
+
+      {events.rows.length === 0 ? (
+        <EmptyState
+          icon={ScrollText}
+          title={keyMissing ? "No such key" : filtered ? "No events match these filters" : "No events yet"}
+          description={
+            keyMissing
+              ? `No key has the Sid or id "${params.key}". Check it against the key's page.`
+              : filtered
+                ? "Widen the date range or clear a filter."
+                : "Sign-ins and changes to keys and projects will appear here."
+          }
+          action={
+            filtered ? (
+              <Button asChild variant="outline">
+                <Link href="/admin/audit">Clear filters</Link>
+              </Button>
+            ) : null
+          }
+        />
+      ) : (
+        <div className="grid gap-4">
+          <AuditTable rows={events.rows} caption={filtered ? "Audit events matching the filters" : "Audit events"} />
+          <AuditPagination page={events.page} pageSize={events.pageSize} total={events.total} hrefForPage={hrefForPage} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,230 @@
+import { ListFilter } from "lucide-react";
+import Link from "next/link";
+
+import { formatAuditTime, humanize } from "@/components/admin/audit/format";
+import { Badge, type BadgeVariant } from "@/components/ui/badge";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import type { AuditRow } from "@/lib/queries/audit";
+import { cn } from "@/lib/utils";
+
+const KEY_PAGE = "/settings/api-keys";
+
+/** Colour follows consequence; the text always names the action. */
+function actionVariant(action: string): BadgeVariant {
+  if (/revoked|archived|failed|deleted|deactivated/.test(action)) return "destructive";
+  if (/created|completed|invited/.test(action)) return "success";
+  if (/rolled|updated|changed|role/.test(action)) return "info";
+  return "neutral";
+}
+
+const ACTOR_TYPE_LABELS: Record<AuditRow["actorType"], string> = {
+  user: "User",
+  key: "API key",
+  system: "System",
+  anonymous: "Unauthenticated",
+};
+
+function filterHref(name: "actor" | "key", value: string) {
+  return `/admin/audit?${new URLSearchParams({ [name]: value }).toString()}`;
+}
+
+function Actor({ row }: { row: AuditRow }) {
+  const kind = <span className="block text-xs text-muted-foreground">{ACTOR_TYPE_LABELS[row.actorType]}</span>;
+  if (row.actorType === "key" && row.actorKeyPublicId) {
+    return (
+      <>
+        <Link href={`${KEY_PAGE}/${row.actorKeyPublicId}`} className="font-medium text-primary underline-offset-4 hover:underline">
+          {row.actorLabel}
+        </Link>
+        {kind}
+      </>
+    );
+  }
+  if (row.actorType === "user" && row.actorUserId) {
+    return (
+      <>
+        <Link
+          href={filterHref("actor", row.actorUserId)}
+          title="Show only this user's events"
+          className="font-medium underline-offset-4 hover:underline"
+        >
+          {row.actorLabel}
+        </Link>
+        {kind}
+      </>
+    );
+  }
+  return (
+    <>
+      <span className="font-medium break-all">{row.actorLabel}</span>
+      {kind}
+    </>
+  );
+}
+
+function Target({ row }: { row: AuditRow }) {
+  if (row.key) {
+    return (
+      <span className="flex items-start gap-1">
+        <span className="min-w-0">
+          <Link href={`${KEY_PAGE}/${row.key.publicId}`} className="font-medium text-primary underline-offset-4 hover:underline">
+            {row.key.name}
+          </Link>
+          <span className="block font-mono text-xs text-muted-foreground">{row.key.publicId}</span>
+        </span>
+        <Link
+          href={filterHref("key", row.key.publicId)}
+          aria-label={`Show only events for key ${row.key.name} (${row.key.publicId})`}
+          title="Show only this key's events"
+          className="inline-flex size-7 shrink-0 items-center justify-center rounded-md text-muted-foreground transition-colors hover:bg-accent hover:text-foreground"
+        >
+          <ListFilter className="size-3.5" aria-hidden="true" />
+        </Link>
+      </span>
+    );
+  }
+  if (row.targetType === "project" && row.project) {
+    return (
+      <>
+        <span className="font-medium">{row.project.name}</span>
+        <span className="block text-xs text-muted-foreground">Project</span>
+      </>
+    );
+  }
+  if (!row.targetType) return <span className="text-muted-foreground">—</span>;
+  return (
+    <>
+      <span>{humanize(row.targetType)}</span>
+      {row.targetId ? <span className="block max-w-48 truncate font-mono text-xs text-muted-foreground" title={row.targetId}>{row.targetId}</span> : null}
+    </>
+  );
+}
+
+/** Date over time in the table's narrow column; one line in a card. */
+function Time({ row, stacked = false }: { row: AuditRow; stacked?: boolean }) {
+  const time = formatAuditTime(row.createdAt);
+  return (
+    <span className="tabular-nums">
+      <time dateTime={row.createdAt}>
+        {time.slice(0, 10)}
+        <span className={cn(stacked ? "block" : "ml-1")}>{time.slice(11)}</span>
+      </time>
+      <span className={cn("text-muted-foreground", stacked ? "block text-xs" : "ml-1")}>#{row.id}</span>
+    </span>
+  );
+}
+
+function Summary({ row }: { row: AuditRow }) {
+  return (
+    <>
+      {row.summary}
+      {row.project && row.targetType !== "project" && !row.summary.includes(row.project.name) ? (
+        <span className="block text-xs text-muted-foreground">in {row.project.name}</span>
+      ) : null}
+    </>
+  );
+}
+
+/** IP and user agent; the agent is cut to one line, in full on hover and for screen readers. */
+function Client({ row }: { row: AuditRow }) {
+  if (!row.ip && !row.userAgent) return <span className="text-muted-foreground">—</span>;
+  return (
+    <>
+      <span className="block font-mono text-xs">{row.ip ?? "—"}</span>
+      {row.userAgent ? (
+        <span className="block truncate text-xs text-muted-foreground lg:max-w-44" title={row.userAgent}>
+          {row.userAgent}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function ActionBadge({ action }: { action: string }) {
+  return (
+    <Badge variant={actionVariant(action)} className="font-mono">
+      {action}
+    </Badge>
+  );
+}
+
+export type AuditTableProps = {
+  rows: AuditRow[];
+  caption: string;
+  className?: string;
+};
+
+/** One page of events, newest first: a table on wide screens, a list of cards on narrow ones. */
+export function AuditTable({ rows, caption, className }: AuditTableProps) {
+  return (
+    <div className={className}>
+      <Table className="text-[13px]" containerClassName="hidden lg:block">
+        <TableCaption className="sr-only">{caption}</TableCaption>
+        <TableHeader>
+          <TableRow className="hover:bg-transparent">
+            <TableHead className="px-3">Time (UTC)</TableHead>
+            <TableHead className="px-3">Actor</TableHead>
+            <TableHead className="px-3">Action</TableHead>
+            <TableHead className="px-3">Summary</TableHead>
+            <TableHead className="px-3">Target</TableHead>
+            <TableHead className="px-3">IP and user agent</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.map((row) => (
+            <TableRow key={row.id} data-event-id={row.id}>
+              <TableCell className="px-3 align-top">
+                <Time row={row} stacked />
+              </TableCell>
+              <TableCell className="max-w-52 px-3 align-top whitespace-normal break-words">
+                <Actor row={row} />
+              </TableCell>
+              <TableCell className="px-3 align-top">
+                <ActionBadge action={row.action} />
+              </TableCell>
+              <TableCell className="min-w-56 px-3 align-top whitespace-normal break-words">
+                <Summary row={row} />
+              </TableCell>
+              <TableCell className="max-w-52 px-3 align-top whitespace-normal">
+                <Target row={row} />
+              </TableCell>
+              <TableCell className="px-3 align-top">
+                <Client row={row} />
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+
+      <ol aria-label={caption} className="grid gap-3 lg:hidden">
+        {rows.map((row) => (
+          <li key={row.id} data-event-id={row.id} className="grid gap-2 rounded-lg border border-border bg-card p-4 text-[13px]">
+            <div className="flex flex-wrap items-start justify-between gap-2">
+              <ActionBadge action={row.action} />
+              <span className="text-xs text-muted-foreground">
+                <Time row={row} />
+              </span>
+            </div>
+            <p className="break-words">
+              <Summary row={row} />
+            </p>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5">
+              <dt className="text-xs text-muted-foreground">Actor</dt>
+              <dd className="min-w-0 break-words">
+                <Actor row={row} />
+              </dd>
+              <dt className="text-xs text-muted-foreground">Target</dt>
+              <dd className="min-w-0">
+                <Target row={row} />
+              </dd>
+              <dt className="text-xs text-muted-foreground">Client</dt>
+              <dd className="min-w-0">
+                <Client row={row} />
+              </dd>
+            </dl>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

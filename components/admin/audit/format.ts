@@ -1,0 +1,19 @@
+// Audit times are shown in UTC, like the date filters and the export: one clock for everyone
+// reading the log together, and no server/browser time-zone mismatch while hydrating.
+
+/** "2026-11-22 14:03:05 UTC". */
+export function formatAuditTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+const count = new Intl.NumberFormat("en-US");
+
+export function formatCount(n: number): string {
+  return count.format(n);
+}
+
+/** "key" → "Key", "audit_log" → "Audit log". */
+export function humanize(text: string): string {
+  const spaced = text.replace(/_/g, " ");
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}

@@ -1,0 +1,286 @@
+"use client";
+
+import { Lock, Pencil, Plus } from "lucide-react";
+import { useActionState, useId, useState, type ReactNode } from "react";
+
+import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
+import { Spinner } from "@/components/ui/spinner";
+import { toast } from "@/components/ui/toaster";
+import { createProjectAction, updateProjectAction } from "@/lib/actions/projects";
+import type { FormState } from "@/lib/actions/form-state";
+import { cn } from "@/lib/utils";
+import {
+  DEFAULT_ACTIVE_KEY_LIMIT,
+  LIFETIME_PRESETS,
+  MAX_ACTIVE_KEY_LIMIT,
+  MAX_LIFETIME_DAYS,
+  PROJECT_NAME_MAX_LENGTH,
+  PROJECT_SLUG_MAX_LENGTH,
+  lifetimeChoice,
+  slugify,
+  suggestKeyPrefix,
+} from "@/lib/validations/project";
+
+/** What the edit form needs to know about a project. */
+export type EditableProject = {
+  id: string;
+  name: string;
+  slug: string;
+  keyPrefix: string;
+  activeKeyLimit: number;
+  maxLifetimeDays: number | null;
+  allowNoExpiry: boolean;
+  isSystem: boolean;
+  /** Keys ever issued: once there is one, the prefix is fixed. */
+  totalKeys: number;
+};
+
+export type ProjectFormDialogProps = {
+  /** Absent: the "New project" dialog. */
+  project?: EditableProject;
+  /** An icon-only Edit button (table rows); its name and tooltip still say what it edits. */
+  compact?: boolean;
+};
+
+/** "New project" button or a row's "Edit" button, and the dialog with the project form. */
+export function ProjectFormDialog({ project, compact = false }: ProjectFormDialogProps) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>
+        {project ? (
+          <Button variant="ghost" size={compact ? "icon-sm" : "sm"} aria-label={`Edit ${project.name}`} title={compact ? "Edit" : undefined}>
+            <Pencil aria-hidden="true" />
+            {compact ? null : "Edit"}
+          </Button>
+        ) : (
+          <Button>
+            <Plus aria-hidden="true" />
+            New project
+          </Button>
+        )}
+      </DialogTrigger>
+      <DialogContent className="max-w-xl">
+        <DialogHeader>
+          <DialogTitle>{project ? `Edit ${project.name}` : "New project"}</DialogTitle>
+          <DialogDescription>
+            {project
+              ? "Changes to the limit and lifetime apply to keys created from now on; existing keys keep working."
+              : "A project groups the keys of one application or partner and sets the rules for them."}
+          </DialogDescription>
+        </DialogHeader>
+        {/* Inside the content, so every opening starts from a fresh form and no stale error. */}
+        <ProjectForm project={project} onSaved={() => setOpen(false)} />
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+type ProjectFormProps = {
+  project?: EditableProject;
+  onSaved: () => void;
+};
+
+function ProjectForm({ project, onSaved }: ProjectFormProps) {
+  const [state, formAction, pending] = useActionState<FormState, FormData>(async (previous, form) => {
+    const result = await (project ? updateProjectAction : createProjectAction)(previous, form);
+    if (result.ok) {
+      toast.success(result.message ?? "Saved.");
+      onSaved();
+    }
+    return result;
+  }, {});
+  const values = state.values;
+  const errors = state.fieldErrors ?? {};
+  const idPrefix = useId();
+
+  const [name, setName] = useState(values?.name ?? project?.name ?? "");
+  // On a new project the slug and prefix follow the name until the user types their own.
+  const [slug, setSlug] = useState<string | null>(values?.slug ?? (project ? project.slug : null));
+  const [keyPrefix, setKeyPrefix] = useState<string | null>(values?.keyPrefix ?? (project ? project.keyPrefix : null));
+  const [lifetime, setLifetime] = useState(values?.maxLifetime ?? (project ? lifetimeChoice(project.maxLifetimeDays) : "unlimited"));
+
+  const prefixLock: ReactNode = project?.isSystem
+    ? "Fixed: management tools recognise this project's keys by it."
+    : project && project.totalKeys > 0
+      ? `Fixed: ${project.totalKeys === 1 ? "a key already starts" : `${project.totalKeys} keys already start`} with it.`
+      : null;
+  const unlimited = lifetime === "unlimited";
+  const lifetimeError = errors.maxLifetimeDays;
+  // A field's own message is already shown beside it; repeat only what no field shows.
+  const formError = state.error && !Object.values(errors).flat().includes(state.error) ? state.error : null;
+  const customDays =
+    values?.maxLifetimeCustom ??
+    (project && lifetimeChoice(project.maxLifetimeDays) === "custom" ? String(project.maxLifetimeDays) : "");
+
+  return (
+    <form action={formAction} className="grid gap-5" noValidate>
+      {project ? <input type="hidden" name="projectId" value={project.id} /> : null}
+
+      <FormField label="Name" name="name" id={`${idPrefix}-name`} error={errors.name} required>
+        {(field) => (
+          <Input
+            {...field}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            maxLength={PROJECT_NAME_MAX_LENGTH}
+            autoComplete="off"
+            placeholder="e.g. Billing service"
+          />
+        )}
+      </FormField>
+
+      <div className="grid gap-5 sm:grid-cols-2">
+        <FormField
+          label="Slug"
+          name="slug"
+          id={`${idPrefix}-slug`}
+          error={errors.slug}
+          hint={project ? "Used in API URLs; links using the old slug stop working." : "Used in API URLs. Lowercase letters, digits and dashes."}
+        >
+          {(field) => (
+            <Input
+              {...field}
+              value={slug ?? slugify(name)}
+              onChange={(event) => setSlug(event.target.value)}
+              maxLength={PROJECT_SLUG_MAX_LENGTH}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+            />
+          )}
+        </FormField>
+
+        <FormField
+          label="Key prefix"
+          name="keyPrefix"
+          id={`${idPrefix}-prefix`}
+          error={errors.keyPrefix}
+          required={!prefixLock}
+          hint={prefixLock ?? "Secrets start with it, e.g. bill_…. 2–12 lowercase letters or digits; fixed once a key exists."}
+        >
+          {(field) => (
+            <div className="relative">
+              <Input
+                {...field}
+                value={keyPrefix ?? suggestKeyPrefix(name)}
+                onChange={(event) => setKeyPrefix(event.target.value)}
+                readOnly={Boolean(prefixLock)}
+                maxLength={12}
+                autoComplete="off"
+                spellCheck={false}
+                className={cn("font-mono", prefixLock && "pr-9")}
+              />
+              {prefixLock ? (
+                <Lock className="pointer-events-none absolute top-1/2 right-3 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden="true" />
+              ) : null}
+            </div>
+          )}
+        </FormField>
+      </div>
+
+      <div className="grid gap-5 sm:grid-cols-2">
+        <FormField
+          label="Active-key limit"
+          name="activeKeyLimit"
+          id={`${idPrefix}-limit`}
+          error={errors.activeKeyLimit}
+          hint={`Most keys that may be active at once (1–${MAX_ACTIVE_KEY_LIMIT}).`}
+          required
+        >
+          {(field) => (
+            <Input
+              {...field}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_ACTIVE_KEY_LIMIT}
+              step={1}
+              defaultValue={values?.activeKeyLimit ?? project?.activeKeyLimit ?? DEFAULT_ACTIVE_KEY_LIMIT}
+            />
+          )}
+        </FormField>
+
+        <div className="grid content-start gap-2">
+          <FormField
+            label="Maximum key lifetime"
+            name="maxLifetime"
+            id={`${idPrefix}-lifetime`}
+            error={lifetime === "custom" ? undefined : lifetimeError}
+            hint={unlimited ? "Keys may live as long as their creator chooses." : "New keys must expire within it."}
+          >
+            {(field) => (
+              <Select {...field} value={lifetime} onChange={(event) => setLifetime(event.target.value)}>
+                {LIFETIME_PRESETS.map((preset) => (
+                  <option key={preset.value} value={preset.value}>
+                    {preset.label}
+                  </option>
+                ))}
+                <option value="custom">Custom number of days…</option>
+              </Select>
+            )}
+          </FormField>
+          {lifetime === "custom" ? (
+            <FormField label="Days" name="maxLifetimeCustom" id={`${idPrefix}-days`} error={lifetimeError} required>
+              {(field) => (
+                <Input
+                  {...field}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={MAX_LIFETIME_DAYS}
+                  step={1}
+                  defaultValue={customDays}
+                  placeholder="e.g. 180"
+                />
+              )}
+            </FormField>
+          ) : null}
+        </div>
+      </div>
+
+      <div className="grid gap-1.5">
+        <div className="flex items-start gap-2.5">
+          <Checkbox
+            id={`${idPrefix}-no-expiry`}
+            name="allowNoExpiry"
+            className="mt-0.5"
+            disabled={!unlimited}
+            aria-describedby={`${idPrefix}-no-expiry-hint`}
+            // Remounted when the lifetime changes, so the box reflects what will be stored.
+            key={unlimited ? "open" : "limited"}
+            defaultChecked={unlimited && (values ? values.allowNoExpiry === "on" : (project?.allowNoExpiry ?? true))}
+          />
+          <Label htmlFor={`${idPrefix}-no-expiry`} className="leading-snug">
+            Allow keys without expiry
+          </Label>
+        </div>
+        <p id={`${idPrefix}-no-expiry-hint`} className="pl-6.5 text-[13px] text-muted-foreground">
+          {unlimited
+            ? "When off, every new key must have an expiry date."
+            : "Not available with a maximum lifetime: every key expires within it."}
+        </p>
+      </div>
+
+      <p role="alert" aria-live="polite" className="text-sm font-medium text-destructive empty:hidden">
+        {formError}
+      </p>
+
+      <DialogFooter>
+        <DialogClose asChild>
+          <Button variant="outline">Cancel</Button>
+        </DialogClose>
+        <Button type="submit" disabled={pending}>
+          {pending ? <Spinner label={null} /> : null}
+          {project ? "Save changes" : "Create project"}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}

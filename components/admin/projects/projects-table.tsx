@@ -1,0 +1,156 @@
+import { ArchiveProjectButton } from "@/components/admin/projects/archive-project-button";
+import { ProjectFormDialog } from "@/components/admin/projects/project-form-dialog";
+import { Badge } from "@/components/ui/badge";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import type { ProjectRow } from "@/lib/queries/projects";
+import { cn } from "@/lib/utils";
+import { formatLifetime } from "@/lib/validations/project";
+
+const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+function KeyUsage({ project }: { project: ProjectRow }) {
+  const full = !project.archivedAt && project.activeKeys >= project.activeKeyLimit;
+  return (
+    <span className={cn("tabular-nums", full && "font-medium text-warning")}>
+      {project.activeKeys} / {project.activeKeyLimit}
+      {full ? <span className="sr-only"> (limit reached)</span> : null}
+    </span>
+  );
+}
+
+function Status({ project }: { project: ProjectRow }) {
+  return project.archivedAt ? <Badge variant="neutral">Archived</Badge> : <Badge variant="success">Active</Badge>;
+}
+
+function Created({ project }: { project: ProjectRow }) {
+  return <time dateTime={project.createdAt}>{dateFormat.format(new Date(project.createdAt))}</time>;
+}
+
+/** Edit and Archive; archived projects are kept as a record and offer neither. */
+function Actions({ project, compact = false }: { project: ProjectRow; compact?: boolean }) {
+  if (project.archivedAt) return null;
+  return (
+    <span className="inline-flex items-center justify-end gap-1">
+      <ProjectFormDialog project={project} compact={compact} />
+      {project.isSystem ? null : (
+        <ArchiveProjectButton projectId={project.id} name={project.name} workingKeys={project.workingKeys} compact={compact} />
+      )}
+    </span>
+  );
+}
+
+function Name({ project }: { project: ProjectRow }) {
+  return (
+    <span className="flex flex-wrap items-center gap-2">
+      <span className="font-medium text-foreground">{project.name}</span>
+      {project.isSystem ? <Badge variant="info">Built-in</Badge> : null}
+    </span>
+  );
+}
+
+export type ProjectsTableProps = {
+  projects: ProjectRow[];
+};
+
+/** All projects, active ones first: a table on wide screens, a list of cards on narrow ones. */
+export function ProjectsTable({ projects }: ProjectsTableProps) {
+  return (
+    <>
+      <Table containerClassName="hidden lg:block">
+        <TableCaption className="sr-only">Projects</TableCaption>
+        <TableHeader>
+          <TableRow className="hover:bg-transparent">
+            <TableHead>Name and slug</TableHead>
+            <TableHead>Key prefix</TableHead>
+            <TableHead className="text-right">Active keys / limit</TableHead>
+            <TableHead>Max lifetime</TableHead>
+            <TableHead>No-expiry keys</TableHead>
+            <TableHead>Status</TableHead>
+            <TableHead>Created</TableHead>
+            <TableHead>
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {projects.map((project) => (
+            <TableRow
+              key={project.id}
+              data-archived={project.archivedAt ? true : undefined}
+              className={cn(project.archivedAt && "text-muted-foreground")}
+            >
+              <TableCell className="py-2.5 whitespace-normal">
+                <Name project={project} />
+                <span className="block font-mono text-xs break-all text-muted-foreground">{project.slug}</span>
+              </TableCell>
+              <TableCell className="font-mono text-[13px]">{project.keyPrefix}_</TableCell>
+              <TableCell className="text-right">
+                <KeyUsage project={project} />
+              </TableCell>
+              <TableCell>{formatLifetime(project.maxLifetimeDays)}</TableCell>
+              <TableCell>{project.allowNoExpiry ? "Allowed" : "Not allowed"}</TableCell>
+              <TableCell>
+                <Status project={project} />
+              </TableCell>
+              <TableCell>
+                <Created project={project} />
+              </TableCell>
+              <TableCell className="py-1.5 pr-2 pl-0 text-right">
+                <Actions project={project} compact />
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+
+      <ul aria-label="Projects" className="grid gap-3 lg:hidden">
+        {projects.map((project) => (
+          <li
+            key={project.id}
+            data-archived={project.archivedAt ? true : undefined}
+            className={cn("rounded-lg border border-border bg-card p-4 text-sm", project.archivedAt && "text-muted-foreground")}
+          >
+            <div className="flex items-start justify-between gap-3">
+              <div className="min-w-0 space-y-1">
+                <Name project={project} />
+                <p className="font-mono text-[13px] break-all text-muted-foreground">{project.slug}</p>
+              </div>
+              <Status project={project} />
+            </div>
+            <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-2">
+              <div>
+                <dt className="text-xs text-muted-foreground">Key prefix</dt>
+                <dd className="font-mono text-[13px]">{project.keyPrefix}_</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">Active keys / limit</dt>
+                <dd>
+                  <KeyUsage project={project} />
+                </dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">Max lifetime</dt>
+                <dd>{formatLifetime(project.maxLifetimeDays)}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">No-expiry keys</dt>
+                <dd>{project.allowNoExpiry ? "Allowed" : "Not allowed"}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">Created</dt>
+                <dd>
+                  <Created project={project} />
+                </dd>
+              </div>
+            </dl>
+            {project.archivedAt ? null : (
+              <div className="mt-3 flex justify-end border-t border-border pt-2">
+                <Actions project={project} />
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

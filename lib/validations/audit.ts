@@ -1,0 +1,120 @@
+// The audit log's URL state (?actor=&action=&key=&project=&from=&to=&page=), shared by the page
+// and the CSV export so both see exactly the same events. Bad values fall back to "no filter"
+// (.catch), so a hand-edited or stale link never breaks the page.
+import { z } from "zod";
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** Actions the services write today, for the filter's suggestions; the log may hold others. */
+export const KNOWN_AUDIT_ACTIONS = [
+  "api.denied",
+  "audit.exported",
+  "auth.sign_in_failed",
+  "auth.sign_in_throttled",
+  "auth.signed_in",
+  "auth.signed_out",
+  "key.created",
+  "key.revoked",
+  "key.rolled",
+  "key.updated",
+  "project.archived",
+  "project.created",
+  "project.updated",
+  "setup.completed",
+  "user.created",
+  "user.deactivated",
+  "user.invited",
+  "user.password_changed",
+  "user.password_set",
+  "user.profile_updated",
+  "user.reactivated",
+  "user.role_changed",
+] as const;
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+/** A real calendar day as YYYY-MM-DD (2025-02-30 is refused rather than rolled over). */
+export function parseDay(value: string): Date | null {
+  if (!DAY.test(value)) return null;
+  const date = new Date(`${value}T00:00:00.000Z`);
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value ? null : date;
+}
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((value) => value.replace(CONTROL_CHARS, ""))
+    .optional()
+    .catch(undefined)
+    .transform((value) => (value ? value : undefined));
+
+const day = z
+  .string()
+  .trim()
+  .refine((value) => parseDay(value) !== null)
+  .optional()
+  .catch(undefined)
+  .transform((value) => (value ? value : undefined));
+
+export const auditFilterSchema = z.object({
+  /** Text in the actor's label (email, key name or Sid), or a user's id. */
+  actor: text(320),
+  /** An exact action, or a family with a trailing "." or ".*" (e.g. "key.*"). */
+  action: text(64),
+  /** A key's Sid (key_…) or id: events about the key or performed by it. */
+  key: text(64),
+  project: z
+    .string()
+    .trim()
+    .refine(isGuid)
+    .transform((id) => id.toLowerCase())
+    .optional()
+    .catch(undefined),
+  /** Inclusive UTC days. */
+  from: day,
+  to: day,
+});
+/** Every filter is optional; the schema's output (all keys present) fits too. */
+export interface AuditFilters {
+  actor?: string;
+  action?: string;
+  key?: string;
+  project?: string;
+  from?: string;
+  to?: string;
+}
+
+export const auditListParamsSchema = auditFilterSchema.extend({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+export type AuditListParams = z.output<typeof auditListParamsSchema>;
+
+export const AUDIT_FILTER_KEYS = ["actor", "action", "key", "project", "from", "to"] as const satisfies readonly (keyof AuditFilters)[];
+
+/** searchParams values may be arrays (?q=a&q=b); the first one wins. */
+export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+}
+
+/** The query string for a set of filters (empty ones left out), e.g. for the export link. */
+export function auditFilterQuery(filters: AuditFilters, extra: Record<string, string | undefined> = {}): string {
+  const query = new URLSearchParams();
+  for (const name of AUDIT_FILTER_KEYS) {
+    const value = filters[name];
+    if (value) query.set(name, value);
+  }
+  for (const [name, value] of Object.entries(extra)) if (value) query.set(name, value);
+  return query.toString();
+}
+
+export function hasAuditFilters(filters: AuditFilters): boolean {
+  return AUDIT_FILTER_KEYS.some((name) => Boolean(filters[name]));
+}
