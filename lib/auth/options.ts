@@ -6,11 +6,16 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import { contextFromHeaders } from "@/lib/request-context";
+import { claimSignInAttempt, clearSignInThrottle, signInThrottleKeys, throttleMessage } from "@/lib/services/sign-in-throttle";
 import { signInSchema } from "@/lib/validations/user";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
-/** Checks email + password; records success and failure in the audit log. */
+/**
+ * Checks email + password; records success and failure in the audit log. Repeated failures lock
+ * the email and the client IP for a while (lib/services/sign-in-throttle.ts): then this throws
+ * the wait as a message, which next-auth hands to `signIn()` as `result.error`.
+ */
 export async function authorizeCredentials(
   credentials: Record<string, string> | undefined,
   context: RequestContext,
@@ -18,6 +23,21 @@ export async function authorizeCredentials(
   const parsed = signInSchema.safeParse(credentials ?? {});
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
+
+  const throttleKeys = signInThrottleKeys(email, context.ip);
+  const claim = await claimSignInAttempt(throttleKeys);
+  if (!claim.allowed) {
+    await db.$transaction((tx) =>
+      recordAudit(tx, {
+        actor: { type: "anonymous", label: email },
+        action: "auth.sign_in_throttled",
+        summary: `Sign-in for ${email} refused: too many failed attempts`,
+        metadata: { retryAfterSeconds: Math.ceil(claim.retryAfterMs / 1000) },
+        context,
+      }),
+    );
+    throw new Error(throttleMessage(claim.retryAfterMs));
+  }
 
   const user = await db.user.findUnique({
     where: { email },
@@ -38,11 +58,14 @@ export async function authorizeCredentials(
         context,
       }),
     );
+    // The same answer for unknown emails: a lock must not tell which accounts exist.
+    if (claim.lockedUntil) throw new Error(throttleMessage(claim.lockedUntil.getTime() - Date.now()));
     return null;
   }
 
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+    await clearSignInThrottle(tx, throttleKeys);
     await recordAudit(tx, {
       actor: { type: "user", id: user.id, email: user.email },
       action: "auth.signed_in",

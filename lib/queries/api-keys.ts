@@ -171,3 +171,25 @@ export async function getApiKeyDetail(publicId: string) {
   };
 }
 export type ApiKeyDetail = NonNullable<Awaited<ReturnType<typeof getApiKeyDetail>>>;
+
+export interface UsageDay {
+  day: string;
+  valid: number;
+  denied: number;
+}
+
+/** The last 30 UTC days of verifications for a key, one entry per day, zeros included. */
+export async function getKeyUsage(keyId: string, now = new Date()): Promise<UsageDay[]> {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const first = new Date(today - 29 * 86_400_000);
+  const rows = await db.keyUsageDaily.findMany({
+    where: { keyId, day: { gte: first } },
+    select: { day: true, valid: true, revoked: true, expired: true, forbidden: true },
+  });
+  const byDay = new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), r]));
+  return Array.from({ length: 30 }, (_, i) => {
+    const day = new Date(first.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+    const row = byDay.get(day);
+    return { day, valid: row?.valid ?? 0, denied: row ? row.revoked + row.expired + row.forbidden : 0 };
+  });
+}

@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+
+import { RoleBadge } from "@/components/layout/role-badge";
+import { ChangePasswordForm } from "@/components/profile/change-password-form";
+import { ProfileNameForm } from "@/components/profile/profile-name-form";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Profile" };
+
+export default async function ProfilePage() {
+  // Read from the database for this request, so a rename or role change shows at once.
+  const user = await requireUser();
+
+  return (
+    <div className="grid max-w-2xl gap-6">
+      <PageHeader title="Profile" description="Change your name and password. Your email and role are managed by administrators." />
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Account</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
+            <dt className="text-muted-foreground">Email</dt>
+            <dd className="font-medium break-all">{user.email}</dd>
+            <dt className="text-muted-foreground">Role</dt>
+            <dd>
+              <RoleBadge role={user.role} />
+            </dd>
+          </dl>
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Name</CardTitle>
+          <CardDescription>Shown in the top bar and to administrators.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ProfileNameForm name={user.name} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Password</CardTitle>
+          <CardDescription>Enter your current password to choose a new one.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ChangePasswordForm email={user.email} />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,259 @@
+import { ArrowLeft } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+
+import { CopyButton } from "@/components/api-keys/copy-button";
+import { KeyActivity } from "@/components/api-keys/key-activity";
+import { KeyConstraintsList } from "@/components/api-keys/key-constraints-list";
+import { KeyNameFields } from "@/components/api-keys/key-name-fields";
+import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
+import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
+import { RollKeyDialog } from "@/components/api-keys/roll-key-dialog";
+import { UsageChart } from "@/components/api-keys/usage-chart";
+import { DateText, RelativeTimeText } from "@/components/api-keys/time";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/permissions";
+import { requirePermission } from "@/lib/auth/session";
+import { getApiKeyDetail, getKeyUsage, type ApiKeyDetail } from "@/lib/queries/api-keys";
+import { KEY_DESCRIPTION_MAX_LENGTH, KEY_NAME_MAX_LENGTH } from "@/lib/validations/api-key";
+
+export const metadata: Metadata = { title: "API key" };
+
+interface ApiKeyPageProps {
+  params: Promise<{ keyId: string }>;
+}
+
+const ROW = "grid gap-1 py-3 sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4";
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className={ROW}>
+      <dt className="text-sm text-muted-foreground">{label}</dt>
+      <dd className="min-w-0 text-sm">{children}</dd>
+    </div>
+  );
+}
+
+type Person = { name: string; email: string } | null;
+type KeyRef = { name: string; publicId: string } | null;
+
+/** "by Ada Admin" or "by API key “deploy bot”" (linked), or nothing when the actor is gone. */
+function Actor({ user, apiKey }: { user: Person; apiKey: KeyRef }) {
+  if (user) {
+    return (
+      <>
+        by <span title={user.email}>{user.name}</span>
+      </>
+    );
+  }
+  if (apiKey) {
+    return (
+      <>
+        by API key{" "}
+        <Link href={`/settings/api-keys/${apiKey.publicId}`} className="font-medium underline-offset-4 hover:underline">
+          “{apiKey.name}”
+        </Link>
+      </>
+    );
+  }
+  return null;
+}
+
+function KeyLink({ apiKey }: { apiKey: { publicId: string; name: string } }) {
+  return (
+    <Link href={`/settings/api-keys/${apiKey.publicId}`} className="font-medium text-primary underline-offset-4 hover:underline">
+      {apiKey.name} <code className="font-mono text-xs">({apiKey.publicId})</code>
+    </Link>
+  );
+}
+
+function TimeWithRelative({ value, serverNow }: { value: Date; serverNow: string }) {
+  return (
+    <span className="flex flex-wrap gap-x-2">
+      <DateText value={value} withTime />
+      <span className="text-muted-foreground">
+        (<RelativeTimeText value={value} serverNow={serverNow} />)
+      </span>
+    </span>
+  );
+}
+
+export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
+  const user = await requirePermission("keys.read");
+  const { keyId } = await params;
+  // Sids are short; anything longer cannot exist, so skip the query.
+  const key: ApiKeyDetail | null = keyId.length <= 64 ? await getApiKeyDetail(keyId) : null;
+  if (!key) notFound();
+
+  const now = new Date();
+  const serverNow = now.toISOString();
+  const usage = await getKeyUsage(key.id, now);
+  const revoked = key.status === "revoked";
+  const canEdit = can(user, "keys.update") && !revoked;
+  const mayRoll = can(user, "keys.roll");
+  const rollable = key.status === "active" && !key.replacedBy;
+  const mayRevoke = can(user, "keys.revoke");
+
+  return (
+    <div className="grid grid-cols-1 gap-6">
+      <div className="grid gap-3">
+        <Link
+          href={`/settings/api-keys?project=${encodeURIComponent(key.project.slug)}`}
+          className="inline-flex w-fit items-center gap-1.5 text-sm text-muted-foreground underline-offset-4 hover:text-foreground hover:underline"
+        >
+          <ArrowLeft className="size-4" aria-hidden="true" />
+          API keys
+        </Link>
+        <PageHeader
+          title={<span className="break-words">{key.name}</span>}
+          description={
+            <span className="flex flex-wrap items-center gap-2">
+              <KeyStatusBadge status={key.status} />
+              {key.constraints.length > 0 ? <Badge variant="info">Restricted</Badge> : null}
+              <span>
+                API key in {key.project.name}
+                {key.project.isSystem ? " (management key)" : ""}
+              </span>
+            </span>
+          }
+          actions={
+            // Keyed on permissions only, so the roll dialog stays mounted (with the new key on
+            // screen) when the roll's own revalidation makes this key no longer rollable.
+            mayRoll || mayRevoke ? (
+              <>
+                {mayRoll ? <RollKeyDialog keyId={key.publicId} name={key.name} available={rollable} /> : null}
+                {mayRevoke && !revoked ? (
+                  <RevokeKeyButton keyId={key.publicId} name={key.name} variant="button" />
+                ) : null}
+              </>
+            ) : null
+          }
+        />
+      </div>
+
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] lg:items-start">
+        <Card>
+          <CardHeader>
+            <CardTitle>Details</CardTitle>
+          </CardHeader>
+          <CardContent className="pt-2">
+            <dl className="divide-y divide-border">
+              <Row label="Sid">
+                <span className="flex items-center gap-1">
+                  <code className="font-mono text-[13px]">{key.publicId}</code>
+                  <CopyButton value={key.publicId} label="Copy Sid" className="-my-1" />
+                </span>
+              </Row>
+              <KeyNameFields
+                keyId={key.publicId}
+                name={key.name}
+                description={key.description}
+                canEdit={canEdit}
+                limits={{ name: KEY_NAME_MAX_LENGTH, description: KEY_DESCRIPTION_MAX_LENGTH }}
+                rowClassName={ROW}
+              />
+              <Row label="Key">
+                <code className="font-mono text-[13px]">{key.maskedKey}</code>
+                <p className="mt-1 text-[13px] text-muted-foreground">
+                  Only the start and end are kept for display. The full key was shown once, when it was created.
+                </p>
+              </Row>
+              <Row label="Project">
+                <Link
+                  href={`/settings/api-keys?project=${encodeURIComponent(key.project.slug)}`}
+                  className="underline-offset-4 hover:underline"
+                >
+                  {key.project.name}
+                </Link>
+              </Row>
+              <Row label="Created">
+                <span className="flex flex-wrap gap-x-1.5">
+                  <DateText value={key.createdAt} withTime />
+                  <span className="text-muted-foreground">
+                    <Actor user={key.createdBy} apiKey={key.createdByKey} />
+                  </span>
+                </span>
+              </Row>
+              <Row label="Expiry">
+                {key.expiresAt ? (
+                  <TimeWithRelative value={key.expiresAt} serverNow={serverNow} />
+                ) : (
+                  <span>Never</span>
+                )}
+              </Row>
+              <Row label="Last used">
+                {key.lastUsedAt ? (
+                  <TimeWithRelative value={key.lastUsedAt} serverNow={serverNow} />
+                ) : (
+                  <span className="text-muted-foreground">Never</span>
+                )}
+              </Row>
+              <Row label="Status">
+                <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                  <KeyStatusBadge status={key.status} />
+                  {key.revokedAt ? (
+                    <span className="text-muted-foreground">
+                      Revoked on <DateText value={key.revokedAt} withTime />{" "}
+                      <Actor user={key.revokedBy} apiKey={key.revokedByKey} />
+                    </span>
+                  ) : null}
+                </span>
+              </Row>
+              {key.replacedBy ? (
+                <Row label="Replaced by">
+                  <KeyLink apiKey={key.replacedBy} />
+                  {key.status === "active" && key.expiresAt ? (
+                    <p className="mt-1 text-[13px] text-muted-foreground">
+                      This key was rolled; it keeps working until its expiry above, then only the replacement does.
+                    </p>
+                  ) : null}
+                </Row>
+              ) : null}
+              {key.replaces ? (
+                <Row label="Replaces">
+                  <KeyLink apiKey={key.replaces} />
+                </Row>
+              ) : null}
+            </dl>
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Constraints</CardTitle>
+            <CardDescription>Which paths and methods this key may call.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <KeyConstraintsList constraints={key.constraints} showAdvice={key.status === "active"} />
+          </CardContent>
+        </Card>
+      </div>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Usage</CardTitle>
+          <CardDescription>Verifications of this key per day (UTC).</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <UsageChart days={usage} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Recent activity</CardTitle>
+          <CardDescription>The latest changes to this key, newest first.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <KeyActivity
+            events={key.events.map((event) => ({ ...event, createdAt: event.createdAt.toISOString() }))}
+          />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

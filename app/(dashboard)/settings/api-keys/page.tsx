@@ -1,0 +1,69 @@
+import type { Metadata } from "next";
+
+import { ApiKeyList } from "@/components/api-keys/api-key-list";
+import { CreateKeyButton, CreateKeyDialog, CreateKeyProvider } from "@/components/api-keys/create-key-dialog";
+import { createKeyConfig } from "@/components/api-keys/create-key-config";
+import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/permissions";
+import { requirePermission } from "@/lib/auth/session";
+import { listApiKeys, listProjectsForKeys, type ProjectOption } from "@/lib/queries/api-keys";
+import { apiKeyListParamsSchema, firstValues } from "@/lib/validations/api-key-list";
+
+export const metadata: Metadata = { title: "API keys" };
+
+interface ApiKeysPageProps {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+function projectLabel(project: ProjectOption): string {
+  return project.isSystem ? `${project.name} (management keys)` : project.name;
+}
+
+export default async function ApiKeysPage({ searchParams }: ApiKeysPageProps) {
+  const user = await requirePermission("keys.read");
+  const params = apiKeyListParamsSchema.parse(firstValues(await searchParams));
+  const projects = await listProjectsForKeys();
+  const project =
+    projects.find((p) => p.slug === params.project) ??
+    projects.find((p) => p.slug === "default" && !p.isSystem) ??
+    projects[0];
+
+  if (!project) {
+    return (
+      <div className="grid grid-cols-1 gap-6">
+        <PageHeader title="API keys" description="There is no project to hold keys yet. An administrator can create one." />
+      </div>
+    );
+  }
+
+  const now = new Date();
+  const { rows, total, pageSize } = await listApiKeys(project.id, params, now);
+  const canCreate = can(user, "keys.create");
+
+  return (
+    <CreateKeyProvider>
+      <div className="grid grid-cols-1 gap-6">
+        <PageHeader
+          title="API keys"
+          description={
+            project.isSystem
+              ? `Management keys for ${project.name}: they call Keydesk's own API to manage keys. Treat them like admin passwords.`
+              : `Keys that apps and partners use to call ${project.name}. Each key is shown once, when it is created.`
+          }
+          actions={canCreate ? <CreateKeyDialog config={createKeyConfig(project, now)} /> : null}
+        />
+        <ApiKeyList
+          projects={projects.map((p) => ({ slug: p.slug, label: projectLabel(p) }))}
+          project={{ slug: project.slug, name: project.name }}
+          rows={rows}
+          total={total}
+          pageSize={pageSize}
+          params={params}
+          canRevoke={can(user, "keys.revoke")}
+          serverNow={now.toISOString()}
+          createAction={canCreate ? <CreateKeyButton /> : null}
+        />
+      </div>
+    </CreateKeyProvider>
+  );
+}

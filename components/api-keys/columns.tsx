@@ -1,0 +1,147 @@
+import type { ColumnDef } from "@tanstack/react-table";
+import { Lock } from "lucide-react";
+import Link from "next/link";
+
+import { ExpiryText } from "@/components/api-keys/expiry-text";
+import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
+import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
+import { DateText, RelativeTimeText } from "@/components/api-keys/time";
+import { Badge } from "@/components/ui/badge";
+import type { ApiKeyRow } from "@/lib/queries/api-keys";
+
+export type ApiKeyColumnsOptions = {
+  /** Adds the revoke column; only for callers with `keys.revoke`. */
+  canRevoke: boolean;
+  /** The server's render time (ISO), so relative times hydrate without mismatches. */
+  serverNow: string;
+};
+
+/** Per-column classes for the header and body cells (widths, alignment). */
+export const COLUMN_CLASSES: Partial<Record<string, string>> = {
+  actions: "w-12 text-right last:pr-2",
+};
+
+function NoValue({ label }: { label: string }) {
+  return (
+    <>
+      <span aria-hidden="true" className="text-muted-foreground">
+        —
+      </span>
+      <span className="sr-only">{label}</span>
+    </>
+  );
+}
+
+/** Sortable column ids are the `?sort=` values the query understands (KEY_SORTS). */
+export function getApiKeyColumns({ canRevoke, serverNow }: ApiKeyColumnsOptions): ColumnDef<ApiKeyRow>[] {
+  const columns: ColumnDef<ApiKeyRow>[] = [
+    {
+      id: "name",
+      accessorKey: "name",
+      header: "Name",
+      sortDescFirst: false,
+      cell: ({ row }) => {
+        const key = row.original;
+        return (
+          <div className="flex items-center gap-2">
+            <Link
+              href={`/settings/api-keys/${key.publicId}`}
+              title={key.name}
+              className="max-w-[14rem] truncate font-medium text-foreground underline-offset-4 hover:underline"
+            >
+              {key.name}
+            </Link>
+            {key.constraintCount > 0 ? (
+              <Badge
+                variant="info"
+                title={`${key.constraintCount} constraint${key.constraintCount === 1 ? "" : "s"} limit the paths and methods this key can call`}
+              >
+                <Lock aria-hidden="true" />
+                Restricted
+              </Badge>
+            ) : null}
+          </div>
+        );
+      },
+    },
+    {
+      id: "maskedKey",
+      accessorKey: "maskedKey",
+      header: "Key",
+      enableSorting: false,
+      cell: ({ row }) => <code className="font-mono text-xs text-muted-foreground">{row.original.maskedKey}</code>,
+    },
+    {
+      id: "description",
+      accessorKey: "description",
+      header: "Description",
+      enableSorting: false,
+      cell: ({ row }) =>
+        row.original.description ? (
+          <span className="block max-w-[10rem] truncate text-muted-foreground" title={row.original.description}>
+            {row.original.description}
+          </span>
+        ) : (
+          <NoValue label="No description" />
+        ),
+    },
+    {
+      id: "createdAt",
+      accessorKey: "createdAt",
+      header: "Created",
+      sortDescFirst: true,
+      cell: ({ row }) => (
+        <div className="grid leading-tight">
+          <DateText value={row.original.createdAt} />
+          {row.original.createdBy ? (
+            <span className="max-w-[12rem] truncate text-xs text-muted-foreground" title={`by ${row.original.createdBy}`}>
+              by {row.original.createdBy}
+            </span>
+          ) : null}
+        </div>
+      ),
+    },
+    {
+      id: "expiresAt",
+      accessorKey: "expiresAt",
+      header: "Expires",
+      sortDescFirst: true,
+      cell: ({ row }) => (
+        <ExpiryText expiresAt={row.original.expiresAt} status={row.original.status} serverNow={serverNow} />
+      ),
+    },
+    {
+      id: "lastUsedAt",
+      accessorKey: "lastUsedAt",
+      header: "Last used",
+      sortDescFirst: true,
+      cell: ({ row }) =>
+        row.original.lastUsedAt ? (
+          <RelativeTimeText value={row.original.lastUsedAt} serverNow={serverNow} />
+        ) : (
+          <span className="text-muted-foreground">Never</span>
+        ),
+    },
+    {
+      id: "status",
+      accessorKey: "status",
+      header: "Status",
+      enableSorting: false,
+      cell: ({ row }) => <KeyStatusBadge status={row.original.status} />,
+    },
+  ];
+
+  if (canRevoke) {
+    columns.push({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      enableSorting: false,
+      cell: ({ row }) =>
+        // A revoked key has nothing left to revoke; expired ones can still be revoked for the record.
+        row.original.status === "revoked" ? null : (
+          <RevokeKeyButton keyId={row.original.publicId} name={row.original.name} />
+        ),
+    });
+  }
+  return columns;
+}

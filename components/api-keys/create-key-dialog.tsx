@@ -1,0 +1,243 @@
+"use client";
+
+import { Plus } from "lucide-react";
+import { useRouter } from "next/navigation";
+import {
+  createContext,
+  startTransition,
+  useActionState,
+  useContext,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from "react";
+
+import {
+  ConstraintsEditor,
+  constraintDraftError,
+  type ConstraintDraft,
+} from "@/components/api-keys/constraints-editor";
+import type { CreateKeyConfig } from "@/components/api-keys/create-key-config";
+import { ExpiryField } from "@/components/api-keys/expiry-field";
+import { KeyRevealDialog } from "@/components/api-keys/key-reveal-dialog";
+import { Button } from "@/components/ui/button";
+import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { Spinner } from "@/components/ui/spinner";
+import { Textarea } from "@/components/ui/textarea";
+import { toast } from "@/components/ui/toaster";
+import { createApiKeyAction, type CreateKeyState, type RevealedKey } from "@/lib/actions/api-keys";
+import type { ExpiryPreset } from "@/lib/validations/api-key";
+
+export type CreateKeyDialogProps = {
+  /** Built on the server by `createKeyConfig(project, now)`. */
+  config: CreateKeyConfig;
+};
+
+type CreateKeyControls = { open: boolean; setOpen: (open: boolean) => void };
+
+const CreateKeyContext = createContext<CreateKeyControls | null>(null);
+
+/**
+ * Shares the open state of the page's one CreateKeyDialog with CreateKeyButtons elsewhere on
+ * the page. There must be one dialog only: a dialog inside the empty state would unmount when
+ * the new key's row replaces the empty state, taking the one-time secret with it.
+ */
+export function CreateKeyProvider({ children }: { children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return <CreateKeyContext value={{ open, setOpen }}>{children}</CreateKeyContext>;
+}
+
+/** Another "Create API key" button (e.g. in an empty state) that opens the page's CreateKeyDialog. */
+export function CreateKeyButton() {
+  const controls = useContext(CreateKeyContext);
+  if (!controls) return null;
+  return (
+    <Button onClick={() => controls.setOpen(true)}>
+      <Plus aria-hidden="true" />
+      Create API key
+    </Button>
+  );
+}
+
+/**
+ * "+ Create API key": the create form in a dialog, then the one-time reveal of the new key.
+ * Render it only for users with `keys.create` (the action checks again on the server), in a
+ * place that stays mounted when the list changes, such as the page header.
+ */
+export function CreateKeyDialog({ config }: CreateKeyDialogProps) {
+  const router = useRouter();
+  const shared = useContext(CreateKeyContext);
+  const [localOpen, setLocalOpen] = useState(false);
+  const open = shared ? shared.open : localOpen;
+  const setOpen = shared ? shared.setOpen : setLocalOpen;
+  const [revealed, setRevealed] = useState<RevealedKey | null>(null);
+  // A new key remounts the form, so nothing from the last key (values, server state) survives.
+  const [formKey, setFormKey] = useState(0);
+
+  function onDismiss() {
+    setRevealed(null);
+    setOpen(false);
+    setFormKey((key) => key + 1);
+    toast.success("API key created");
+    router.refresh();
+  }
+
+  return (
+    <KeyRevealDialog
+      open={open}
+      onOpenChange={setOpen}
+      revealed={revealed}
+      onDismiss={onDismiss}
+      revealDescription={revealed ? `“${revealed.name}” is ready to use in ${config.project.name}.` : null}
+      trigger={
+        <Button>
+          <Plus aria-hidden="true" />
+          Create API key
+        </Button>
+      }
+      contentClassName="max-w-2xl"
+    >
+      <CreateKeyForm key={formKey} config={config} onCreated={setRevealed} />
+    </KeyRevealDialog>
+  );
+}
+
+type CreateKeyFormProps = {
+  config: CreateKeyConfig;
+  onCreated: (key: RevealedKey) => void;
+};
+
+function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [expiry, setExpiry] = useState<ExpiryPreset>(config.defaultExpiry);
+  const [customDate, setCustomDate] = useState("");
+  const [drafts, setDrafts] = useState<ConstraintDraft[]>([]);
+  const [showAllErrors, setShowAllErrors] = useState(false);
+
+  const [state, formAction, pending] = useActionState(
+    async (previous: CreateKeyState, form: FormData): Promise<CreateKeyState> => {
+      const result = await createApiKeyAction(previous, form);
+      if (result.created) {
+        onCreated(result.created);
+        // The secret goes to the reveal only; this form's state never holds it.
+        return { ok: true };
+      }
+      return result;
+    },
+    {},
+  );
+  const errors = state.fieldErrors ?? {};
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    // Submitting by hand (not via `action`) keeps React from resetting the fields on failure.
+    event.preventDefault();
+    const firstInvalid = drafts.find((draft) => constraintDraftError(draft, config.limits.constraintValue) !== null);
+    if (firstInvalid) {
+      setShowAllErrors(true);
+      document.getElementById(`constraint-${firstInvalid.id}-${firstInvalid.type === "verb" ? "method-GET" : "value"}`)?.focus();
+      return;
+    }
+    const data = new FormData(event.currentTarget);
+    startTransition(() => formAction(data));
+  }
+
+  return (
+    <>
+      <DialogHeader>
+        <DialogTitle>Create API key</DialogTitle>
+        <DialogDescription>
+          One key per app or partner in {config.project.name}. You will see the key once, right after creating it.
+        </DialogDescription>
+      </DialogHeader>
+
+      <form onSubmit={submit} className="grid gap-5">
+        <input type="hidden" name="projectId" value={config.project.id} />
+
+        <FormField
+          label="Name"
+          name="name"
+          required
+          error={errors.name}
+          hint="Say which app or partner uses it, e.g. “Stripe invoice sync”."
+        >
+          {(field) => (
+            <Input
+              {...field}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              maxLength={config.limits.name}
+              autoComplete="off"
+              autoFocus
+            />
+          )}
+        </FormField>
+
+        <FormField
+          label={
+            <>
+              Description <span className="font-normal text-muted-foreground">(optional)</span>
+            </>
+          }
+          name="description"
+          error={errors.description}
+          hint={`${description.length} of ${config.limits.description} characters`}
+        >
+          {(field) => (
+            <Textarea
+              {...field}
+              value={description}
+              onChange={(event) => setDescription(event.target.value)}
+              maxLength={config.limits.description}
+              rows={2}
+              placeholder="What it is for, who to ask before revoking it"
+            />
+          )}
+        </FormField>
+
+        <ExpiryField
+          config={config}
+          value={expiry}
+          onChange={setExpiry}
+          customDate={customDate}
+          onCustomDateChange={setCustomDate}
+          errors={{ expiry: errors.expiry, customDate: errors.customDate }}
+        />
+
+        <ConstraintsEditor
+          drafts={drafts}
+          onChange={setDrafts}
+          showAllErrors={showAllErrors}
+          maxConstraints={config.limits.constraints}
+          maxValueLength={config.limits.constraintValue}
+          error={errors.constraints}
+        />
+
+        {state.error && !pending ? (
+          <p
+            role="alert"
+            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
+          >
+            {state.error}
+            {errors.projectId ? ` ${errors.projectId.join(" ")}` : null}
+          </p>
+        ) : null}
+
+        {/* Sticky, so "Create key" stays in reach however many constraints the form grows. */}
+        <DialogFooter className="sticky -bottom-6 z-10 -mx-6 -mb-6 border-t border-border bg-popover px-6 py-4">
+          <DialogClose asChild>
+            <Button variant="outline" disabled={pending}>
+              Cancel
+            </Button>
+          </DialogClose>
+          <Button type="submit" disabled={pending}>
+            {pending ? <Spinner label={null} /> : null}
+            {pending ? "Creating…" : "Create key"}
+          </Button>
+        </DialogFooter>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+"use client";
+
+import { Clock } from "lucide-react";
+
+import { isExpiringSoon } from "@/components/api-keys/format";
+import { RelativeTimeText, useNow } from "@/components/api-keys/time";
+import { Badge } from "@/components/ui/badge";
+import type { KeyStatus } from "@/lib/validations/api-key-list";
+
+export type ExpiryTextProps = {
+  expiresAt: string | null;
+  status: KeyStatus;
+  serverNow: string;
+};
+
+/** "Never", "in 29 days", or a warning badge when an active key expires within a week. */
+export function ExpiryText({ expiresAt, status, serverNow }: ExpiryTextProps) {
+  const now = useNow(serverNow);
+  if (expiresAt === null) return <span className="text-muted-foreground">Never</span>;
+  if (isExpiringSoon({ status, expiresAt }, now)) {
+    return (
+      <Badge variant="warning">
+        <Clock aria-hidden="true" />
+        <span>
+          Expires <RelativeTimeText value={expiresAt} serverNow={serverNow} />
+        </span>
+      </Badge>
+    );
+  }
+  return <RelativeTimeText value={expiresAt} serverNow={serverNow} />;
+}

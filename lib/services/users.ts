@@ -1,0 +1,415 @@
+// Writes on people: admins create users (temporary password or invite link), change roles,
+// deactivate and reactivate; invitees set their password; everyone edits their own profile.
+// Every write and its audit event share one transaction; passwords and invite tokens are never
+// stored in plain text, logged or put into audit metadata.
+import { createHash, randomBytes, randomInt } from "node:crypto";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { ROLE_LABELS, assertCan } from "@/lib/auth/permissions";
+import { db, type Tx } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
+import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
+import {
+  acceptInviteSchema,
+  changePasswordSchema,
+  changeRoleSchema,
+  createUserSchema,
+  inviteTokenSchema,
+  updateProfileSchema,
+  userTargetSchema,
+  type OnboardingMethod,
+} from "@/lib/validations/admin-user";
+
+/**
+ * Serialises every change of a user's role or `active` flag. Counting the remaining active
+ * administrators under this lock is what makes the last-admin rule hold when two admins demote
+ * or deactivate each other at the same moment.
+ */
+const USER_ADMIN_LOCK = 7_301_003;
+const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+// No look-alike characters (0/O, 1/l/I): the password may be read out or typed from a screen.
+const PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/** 20 random characters (about 115 bits) in four groups: "k7Hq2-mWxr9-…". */
+export function generateTemporaryPassword(): string {
+  const chars = Array.from({ length: 20 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]);
+  return [0, 5, 10, 15].map((start) => chars.slice(start, start + 5).join("")).join("-");
+}
+
+export function hashInviteToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function newInviteToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+const userLabel = (user: { name: string; email: string }) => `${user.name} (${user.email})`;
+
+// ---- Admin writes ----
+
+interface TargetUser {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string | null;
+}
+
+/**
+ * Takes the user-admin lock and re-reads the acting administrator: one who was demoted or
+ * deactivated while their request was on its way can no longer act.
+ */
+async function lockAsAdmin(tx: Tx, actor: Actor): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USER_ADMIN_LOCK})`;
+  const current = await tx.user.findUnique({ where: { id: actor.user.id }, select: { role: true, active: true } });
+  assertCan(current, "users.manage");
+}
+
+async function findTarget(tx: Tx, userId: unknown): Promise<TargetUser> {
+  const parsed = userTargetSchema.safeParse({ userId });
+  if (!parsed.success) throw new ServiceError("not_found", "That user does not exist.");
+  const user = await tx.user.findUnique({
+    where: { id: parsed.data.userId },
+    select: { id: true, name: true, email: true, role: true, active: true, passwordHash: true },
+  });
+  if (!user) throw new ServiceError("not_found", "That user does not exist.");
+  return user;
+}
+
+/** Call under the lock, before `target` stops being an active administrator. */
+async function assertNotLastAdmin(tx: Tx, target: TargetUser): Promise<void> {
+  if (target.role !== "admin" || !target.active) return;
+  const others = await tx.user.count({ where: { role: "admin", active: true, NOT: { id: target.id } } });
+  if (others === 0) {
+    throw new ServiceError(
+      "conflict",
+      `${target.name} is the last active administrator. Make someone else an administrator first, so Keydesk always has someone who can manage it.`,
+    );
+  }
+}
+
+export interface CreatedUser {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  method: OnboardingMethod;
+  /** Plaintext, returned once to be shown once (method "password"). */
+  temporaryPassword?: string;
+  /** Plaintext, returned once to be shown once (method "invite"); only its SHA-256 is stored. */
+  inviteToken?: string;
+  inviteExpiresAt?: Date;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+const EMAIL_TAKEN = "A user with this email already exists.";
+
+export async function createUser(actor: Actor, raw: unknown, context: RequestContext | null): Promise<CreatedUser> {
+  assertActorCan(actor, "users.manage");
+  const parsed = createUserSchema.safeParse(raw);
+  if (!parsed.success) throw invalid(parsed.error);
+  const input = parsed.data;
+
+  // Hash outside the transaction: it is slow, and the lock should be held briefly.
+  const temporaryPassword = input.method === "password" ? generateTemporaryPassword() : undefined;
+  const passwordHash = temporaryPassword ? await hashPassword(temporaryPassword) : null;
+  const inviteToken = input.method === "invite" ? newInviteToken() : undefined;
+
+  try {
+    return await db.$transaction(async (tx) => {
+      await lockAsAdmin(tx, actor);
+      if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
+        throw fieldError("email", EMAIL_TAKEN, "conflict");
+      }
+      const user = await tx.user.create({
+        data: { name: input.name, email: input.email, role: input.role, passwordHash },
+        select: { id: true, name: true, email: true, role: true },
+      });
+      await recordAudit(tx, {
+        actor: auditActorOf(actor),
+        action: "user.created",
+        summary: `Created ${ROLE_LABELS[user.role].toLowerCase()} ${userLabel(user)} with ${
+          input.method === "password" ? "a temporary password" : "an invite link"
+        }`,
+        targetType: "user",
+        targetId: user.id,
+        metadata: { role: user.role, method: input.method },
+        context,
+      });
+      let inviteExpiresAt: Date | undefined;
+      if (inviteToken) {
+        inviteExpiresAt = await insertInvite(tx, actor, user, inviteToken, context, false);
+      }
+      return { ...user, method: input.method, temporaryPassword, inviteToken, inviteExpiresAt };
+    });
+  } catch (error) {
+    // Two admins creating the same email at once: the unique index decides.
+    if (isUniqueViolation(error)) throw fieldError("email", EMAIL_TAKEN, "conflict");
+    throw error;
+  }
+}
+
+async function insertInvite(
+  tx: Tx,
+  actor: Actor,
+  user: { id: string; name: string; email: string },
+  token: string,
+  context: RequestContext | null,
+  reissued: boolean,
+): Promise<Date> {
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
+  // Only one link works at a time: a new one retires any earlier unused link.
+  await tx.userInvite.updateMany({
+    where: { userId: user.id, usedAt: null, expiresAt: { gt: now } },
+    data: { expiresAt: now },
+  });
+  await tx.userInvite.create({ data: { userId: user.id, tokenHash: hashInviteToken(token), expiresAt } });
+  await recordAudit(tx, {
+    actor: auditActorOf(actor),
+    action: "user.invited",
+    summary: `${reissued ? "Issued a new invite link for" : "Invited"} ${userLabel(user)}; the link expires ${expiresAt.toISOString().slice(0, 10)}`,
+    targetType: "user",
+    targetId: user.id,
+    metadata: { expiresAt: expiresAt.toISOString(), reissued },
+    context,
+  });
+  return expiresAt;
+}
+
+/** A fresh invite link for someone who has not set a password yet (e.g. the first one expired). */
+export async function reissueInvite(actor: Actor, raw: { userId?: unknown }, context: RequestContext | null) {
+  assertActorCan(actor, "users.manage");
+  const token = newInviteToken();
+  return db.$transaction(async (tx) => {
+    await lockAsAdmin(tx, actor);
+    const target = await findTarget(tx, raw.userId);
+    if (!target.active) throw new ServiceError("conflict", `${target.name} is deactivated. Reactivate them first.`);
+    if (target.passwordHash) {
+      throw new ServiceError("conflict", `${target.name} has already set a password, so they do not need an invite link.`);
+    }
+    const expiresAt = await insertInvite(tx, actor, target, token, context, true);
+    return { id: target.id, name: target.name, email: target.email, role: target.role, inviteToken: token, inviteExpiresAt: expiresAt };
+  });
+}
+
+export async function changeUserRole(actor: Actor, raw: unknown, context: RequestContext | null) {
+  assertActorCan(actor, "users.manage");
+  const parsed = changeRoleSchema.safeParse(raw);
+  if (!parsed.success) {
+    if (parsed.error.issues.some((issue) => issue.path[0] === "userId")) throw new ServiceError("not_found", "That user does not exist.");
+    throw invalid(parsed.error);
+  }
+  const { role } = parsed.data;
+
+  return db.$transaction(async (tx) => {
+    await lockAsAdmin(tx, actor);
+    const target = await findTarget(tx, parsed.data.userId);
+    if (target.role === role) throw new ServiceError("conflict", `${target.name} already has the ${ROLE_LABELS[role]} role.`);
+    if (role !== "admin") await assertNotLastAdmin(tx, target);
+    const updated = await tx.user.update({
+      where: { id: target.id },
+      data: { role },
+      select: { id: true, name: true, email: true, role: true },
+    });
+    await recordAudit(tx, {
+      actor: auditActorOf(actor),
+      action: "user.role_changed",
+      summary: `Changed the role of ${userLabel(target)} from ${ROLE_LABELS[target.role]} to ${ROLE_LABELS[role]}`,
+      targetType: "user",
+      targetId: target.id,
+      metadata: { from: target.role, to: role },
+      context,
+    });
+    return { ...updated, previousRole: target.role };
+  });
+}
+
+export async function deactivateUser(actor: Actor, raw: { userId?: unknown }, context: RequestContext | null) {
+  assertActorCan(actor, "users.manage");
+  return db.$transaction(async (tx) => {
+    await lockAsAdmin(tx, actor);
+    const target = await findTarget(tx, raw.userId);
+    if (target.id === actor.user.id) {
+      throw new ServiceError("forbidden", "You cannot deactivate your own account. Ask another administrator to do it.");
+    }
+    if (!target.active) throw new ServiceError("conflict", `${target.name} is already deactivated.`);
+    await assertNotLastAdmin(tx, target);
+    // Keys belong to projects, not people: the keys this user created keep working.
+    const updated = await tx.user.update({
+      where: { id: target.id },
+      data: { active: false },
+      select: { id: true, name: true, email: true, active: true },
+    });
+    await recordAudit(tx, {
+      actor: auditActorOf(actor),
+      action: "user.deactivated",
+      summary: `Deactivated ${userLabel(target)}`,
+      targetType: "user",
+      targetId: target.id,
+      metadata: { role: target.role },
+      context,
+    });
+    return updated;
+  });
+}
+
+export async function reactivateUser(actor: Actor, raw: { userId?: unknown }, context: RequestContext | null) {
+  assertActorCan(actor, "users.manage");
+  return db.$transaction(async (tx) => {
+    await lockAsAdmin(tx, actor);
+    const target = await findTarget(tx, raw.userId);
+    if (target.active) throw new ServiceError("conflict", `${target.name} is already active.`);
+    const updated = await tx.user.update({
+      where: { id: target.id },
+      data: { active: true },
+      select: { id: true, name: true, email: true, active: true },
+    });
+    await recordAudit(tx, {
+      actor: auditActorOf(actor),
+      action: "user.reactivated",
+      summary: `Reactivated ${userLabel(target)} as ${ROLE_LABELS[target.role]}`,
+      targetType: "user",
+      targetId: target.id,
+      metadata: { role: target.role },
+      context,
+    });
+    return updated;
+  });
+}
+
+// ---- Invites ----
+
+export type InviteLookup =
+  | { status: "valid"; name: string; email: string; expiresAt: Date }
+  | { status: "used" | "expired" | "unknown" };
+
+/** What the invite page shows for a token. Deactivated accounts' links count as unknown. */
+export async function lookupInvite(token: string, now = new Date()): Promise<InviteLookup> {
+  if (!inviteTokenSchema.safeParse(token).success) return { status: "unknown" };
+  const invite = await db.userInvite.findUnique({
+    where: { tokenHash: hashInviteToken(token) },
+    select: { usedAt: true, expiresAt: true, user: { select: { name: true, email: true, active: true, passwordHash: true } } },
+  });
+  if (!invite || !invite.user.active) return { status: "unknown" };
+  if (invite.usedAt || invite.user.passwordHash) return { status: "used" };
+  if (invite.expiresAt <= now) return { status: "expired" };
+  return { status: "valid", name: invite.user.name, email: invite.user.email, expiresAt: invite.expiresAt };
+}
+
+export const INVITE_MESSAGES = {
+  unknown: "This invite link is not valid. Check that you copied the whole link, or ask an administrator for a new one.",
+  used: "This invite link has already been used. Sign in with the password you chose.",
+  expired: "This invite link has expired. Ask an administrator for a new one.",
+} as const;
+
+/** Sets the invitee's password and uses up the link, both at once: a link works exactly once. */
+export async function acceptInvite(raw: unknown, context: RequestContext | null): Promise<{ email: string }> {
+  const parsed = acceptInviteSchema.safeParse(raw);
+  if (!parsed.success) {
+    if (parsed.error.issues.some((issue) => issue.path[0] === "token")) throw new ServiceError("not_found", INVITE_MESSAGES.unknown);
+    throw invalid(parsed.error);
+  }
+  const passwordHash = await hashPassword(parsed.data.password);
+  const tokenHash = hashInviteToken(parsed.data.token);
+
+  return db.$transaction(async (tx) => {
+    const now = new Date();
+    // The conditional update is the claim: of two submits racing, only one changes a row.
+    const claimed = await tx.userInvite.updateMany({
+      where: { tokenHash, usedAt: null, expiresAt: { gt: now }, user: { active: true, passwordHash: null } },
+      data: { usedAt: now },
+    });
+    if (claimed.count !== 1) {
+      const { status } = await lookupInvite(parsed.data.token, now);
+      // "valid" here means another submit claimed it a moment ago.
+      throw new ServiceError("not_found", INVITE_MESSAGES[status === "valid" ? "used" : status]);
+    }
+    const invite = await tx.userInvite.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
+    const user = await tx.user.update({
+      where: { id: invite.userId },
+      data: { passwordHash },
+      select: { id: true, email: true, name: true },
+    });
+    await recordAudit(tx, {
+      actor: { type: "user", id: user.id, email: user.email },
+      action: "user.password_set",
+      summary: `${userLabel(user)} accepted their invite and set a password`,
+      targetType: "user",
+      targetId: user.id,
+      context,
+    });
+    return { email: user.email };
+  });
+}
+
+// ---- Self-service: anyone signed in, for their own account ----
+
+interface SelfRow {
+  id: string;
+  name: string;
+  email: string;
+  active: boolean;
+  passwordHash: string | null;
+}
+
+/** The caller's own row, locked: two tabs saving at once apply one after the other. */
+async function lockSelf(tx: Tx, actor: Actor): Promise<SelfRow> {
+  const rows = await tx.$queryRaw<SelfRow[]>`
+    SELECT "id", "name", "email", "active", "passwordHash" FROM "User" WHERE "id" = ${actor.user.id}::uuid FOR UPDATE`;
+  const user = rows[0];
+  if (!user?.active) throw new ServiceError("forbidden", "Your account has been deactivated. Ask an administrator.");
+  return user;
+}
+
+export async function updateOwnProfile(actor: Actor, raw: unknown, context: RequestContext | null) {
+  const parsed = updateProfileSchema.safeParse(raw);
+  if (!parsed.success) throw invalid(parsed.error);
+  return db.$transaction(async (tx) => {
+    const user = await lockSelf(tx, actor);
+    if (user.name === parsed.data.name) return { id: user.id, name: user.name, changed: false };
+    const updated = await tx.user.update({ where: { id: user.id }, data: { name: parsed.data.name }, select: { id: true, name: true } });
+    await recordAudit(tx, {
+      actor: auditActorOf(actor),
+      action: "user.profile_updated",
+      summary: `${user.email} changed their name from "${user.name}" to "${updated.name}"`,
+      targetType: "user",
+      targetId: user.id,
+      metadata: { changes: { name: { from: user.name, to: updated.name } } },
+      context,
+    });
+    return { ...updated, changed: true };
+  });
+}
+
+export async function changeOwnPassword(actor: Actor, raw: unknown, context: RequestContext | null): Promise<void> {
+  const parsed = changePasswordSchema.safeParse(raw);
+  if (!parsed.success) throw invalid(parsed.error);
+  const current = await db.user.findUnique({ where: { id: actor.user.id }, select: { passwordHash: true } });
+  const ok = current?.passwordHash ? await verifyPassword(parsed.data.currentPassword, current.passwordHash) : false;
+  if (!ok) throw fieldError("currentPassword", "Your current password is not correct.");
+  const passwordHash = await hashPassword(parsed.data.password);
+
+  await db.$transaction(async (tx) => {
+    const user = await lockSelf(tx, actor);
+    // Changed by another tab since we checked: the check above no longer proves anything.
+    if (user.passwordHash !== current?.passwordHash) throw fieldError("currentPassword", "Your password was just changed elsewhere. Try again.");
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await recordAudit(tx, {
+      actor: auditActorOf(actor),
+      action: "user.password_changed",
+      summary: `${user.email} changed their password`,
+      targetType: "user",
+      targetId: user.id,
+      context,
+    });
+  });
+}

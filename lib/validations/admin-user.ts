@@ -1,0 +1,83 @@
+// Admin → Users and the self-service profile: the list's URL state and every write's input.
+// Shared by the forms (client) and the services (server), so nothing here may import server code.
+import { z } from "zod";
+import { MAX_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
+import { Role } from "@/lib/generated/prisma/enums";
+import { emailSchema, newPasswordSchema, personNameSchema } from "@/lib/validations/user";
+
+export const ROLES = [Role.admin, Role.manager, Role.viewer] as const;
+
+export const roleSchema = z.enum(ROLES, { error: "Choose a role" });
+
+// ---- The list's URL state (?q=&sort=&dir=&page=); bad values fall back to defaults. ----
+
+export const USER_SORTS = ["name", "email", "role", "lastSignInAt", "createdAt"] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+export const USER_PAGE_SIZE = 25;
+
+export const userListParamsSchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .catch("")
+    .default("")
+    .transform((q) => q.replace(/[\u0000-\u001f\u007f]/g, "")),
+  sort: z.enum(USER_SORTS).catch("name").default("name"),
+  dir: z.enum(["asc", "desc"]).catch("asc").default("asc"),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+export type UserListParams = z.output<typeof userListParamsSchema>;
+
+// ---- Admin writes ----
+
+export const ONBOARDING_METHODS = ["password", "invite"] as const;
+export type OnboardingMethod = (typeof ONBOARDING_METHODS)[number];
+
+export const createUserSchema = z.object({
+  name: personNameSchema,
+  email: emailSchema,
+  role: roleSchema,
+  method: z.enum(ONBOARDING_METHODS, { error: "Choose how the person gets their password" }),
+});
+export type CreateUserInput = z.infer<typeof createUserSchema>;
+
+export const userIdSchema = z.uuid({ error: "That user does not exist." });
+
+export const userTargetSchema = z.object({ userId: userIdSchema });
+
+export const changeRoleSchema = z.object({ userId: userIdSchema, role: roleSchema });
+
+// ---- Invites ----
+
+/** base64url of 32 random bytes; anything else cannot be a token we issued. */
+export const inviteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+const passwordsMatch = (value: { password: string; confirmPassword: string }) => value.password === value.confirmPassword;
+
+export const acceptInviteSchema = z
+  .object({
+    token: inviteTokenSchema,
+    password: newPasswordSchema,
+    confirmPassword: z.string({ error: "Confirm the password" }),
+  })
+  .refine(passwordsMatch, { path: ["confirmPassword"], message: "Passwords do not match" });
+
+// ---- Profile (any signed-in user, for themselves) ----
+
+export const updateProfileSchema = z.object({ name: personNameSchema });
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z
+      .string({ error: "Enter your current password" })
+      .min(1, "Enter your current password")
+      .max(MAX_PASSWORD_LENGTH),
+    password: newPasswordSchema,
+    confirmPassword: z.string({ error: "Confirm the new password" }),
+  })
+  .refine(passwordsMatch, { path: ["confirmPassword"], message: "Passwords do not match" })
+  .refine((value) => value.password !== value.currentPassword, {
+    path: ["password"],
+    message: "Choose a password different from the current one",
+  });
