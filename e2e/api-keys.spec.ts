@@ -17,7 +17,7 @@ async function createKey(page: Page, name: string, options: { description?: stri
     for (const method of options.constraint.methods) await dialog.getByRole("checkbox", { name: method, exact: true }).last().check();
   }
   await dialog.getByRole("button", { name: "Create key" }).click();
-  const secretField = page.getByLabel("New API key");
+  const secretField = page.getByRole("textbox", { name: "New API key" });
   await expect(secretField).toBeVisible();
   const secret = await secretField.inputValue();
   rememberSecret(secret);
@@ -42,7 +42,7 @@ test.describe("API keys as an administrator", () => {
     await page.getByRole("button", { name: "Copy" }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await page.getByRole("button", { name: "Done" }).click();
-    await expect(page.getByLabel("New API key")).toHaveCount(0);
+    await expect(page.getByRole("textbox", { name: "New API key" })).toHaveCount(0);
 
     // After closing and reloading, the secret is nowhere: not in the page, not in its HTML.
     await page.reload();
@@ -59,7 +59,9 @@ test.describe("API keys as an administrator", () => {
 
     // Search by name and by prefix; Clear resets.
     await createKey(page, "Partner feed");
+    await page.getByRole("button", { name: "Copy" }).click();
     await page.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByRole("dialog")).toHaveCount(0);
     const search = page.getByLabel("Search keys");
     await search.fill("stripe");
     await search.press("Enter");

@@ -127,7 +127,16 @@ export function getApiKeyColumns({ canRevoke, serverNow }: ApiKeyColumnsOptions)
       accessorKey: "status",
       header: "Status",
       enableSorting: false,
-      cell: ({ row }) => <KeyStatusBadge status={row.original.status} />,
+      cell: ({ row }) => (
+        <span className="flex items-center gap-1.5">
+          <KeyStatusBadge status={row.original.status} />
+          {row.original.replacedBy && row.original.status === "active" ? (
+            <Badge variant="neutral" title={`Rolled: replaced by ${row.original.replacedBy}; this key stops working when it expires`}>
+              Rolled
+            </Badge>
+          ) : null}
+        </span>
+      ),
     },
   ];
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { crc32 } from "node:zlib";
+import { PUBLIC_ID_PREFIX, PUBLIC_ID_RANDOM_LENGTH } from "@/lib/keys/public-id";
 
 /**
  * API key secrets look like `<prefix>_<random><checksum>`, e.g. `kd_0aZ…`:
@@ -33,9 +34,7 @@ const SECRET_PATTERN = new RegExp(
   `^([a-z0-9]{${KEY_PREFIX_MIN_LENGTH},${KEY_PREFIX_MAX_LENGTH}})_([0-9A-Za-z]{${SECRET_BODY_LENGTH}})$`,
 );
 
-export const PUBLIC_ID_PREFIX = "key_";
-export const PUBLIC_ID_RANDOM_LENGTH = 16;
-const PUBLIC_ID_PATTERN = new RegExp(`^${PUBLIC_ID_PREFIX}[0-9A-Za-z]{${PUBLIC_ID_RANDOM_LENGTH}}$`);
+export { PUBLIC_ID_PREFIX, isPublicId } from "@/lib/keys/public-id";
 
 export interface GeneratedSecret {
   /** Shown to the user once and never stored. */
@@ -148,8 +147,4 @@ export function generatePublicId(): string {
     }
   }
   return PUBLIC_ID_PREFIX + id;
-}
-
-export function isPublicId(value: unknown): boolean {
-  return typeof value === "string" && PUBLIC_ID_PATTERN.test(value);
 }

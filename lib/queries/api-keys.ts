@@ -55,6 +55,8 @@ export interface ApiKeyRow {
   revokedAt: string | null;
   status: KeyStatus;
   constraintCount: number;
+  /** Sid of the replacement when this key was rolled. */
+  replacedBy: string | null;
 }
 
 export async function listApiKeys(projectId: string, params: ApiKeyListParams, now = new Date()) {
@@ -104,6 +106,7 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, n
         createdBy: { select: { name: true, email: true } },
         createdByKey: { select: { name: true } },
         _count: { select: { constraints: true } },
+        replacedBy: { select: { publicId: true } },
       },
     }),
     db.apiKey.count({ where }),
@@ -126,6 +129,7 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, n
         revokedAt: key.revokedAt?.toISOString() ?? null,
         status: keyStatus(key, now),
         constraintCount: key._count.constraints,
+        replacedBy: key.replacedBy?.publicId ?? null,
       }),
     ),
   };

@@ -9,7 +9,7 @@ import {
   regexError,
   type KeyConstraint,
 } from "@/lib/keys/constraints";
-import { isPublicId } from "@/lib/keys/secret";
+import { isPublicId } from "@/lib/keys/public-id";
 
 /**
  * Schemas shared by the key forms, server actions and the REST API. Every schema accepts both
