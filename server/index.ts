@@ -74,7 +74,11 @@ async function main() {
   const handle = app.getRequestHandler();
   const verify = createVerifyHandler({ log });
 
+  let stopping = false;
   const server = http.createServer((req, res) => {
+    // While shutting down, answer what arrives on open keep-alive connections but close them
+    // after, so clients move on instead of keeping this process busy until the grace period ends.
+    if (stopping) res.setHeader("connection", "close");
     if (benchMode && benchRoute(req, res)) return;
     if (isVerifyPath(req.url)) {
       verify(req, res);
@@ -92,7 +96,6 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
   log(`ready on http://localhost:${port} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
