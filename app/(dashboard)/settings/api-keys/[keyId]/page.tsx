@@ -246,7 +246,17 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
       <Card>
         <CardHeader>
           <CardTitle>Recent activity</CardTitle>
-          <CardDescription>The latest changes to this key, newest first.</CardDescription>
+          <CardDescription>
+            The latest changes to this key, newest first.
+            {can(user, "audit.read") ? (
+              <>
+                {" "}
+                <Link className="font-medium text-primary underline-offset-4 hover:underline" href={`/admin/audit?key=${key.publicId}`}>
+                  All events in the audit log
+                </Link>
+              </>
+            ) : null}
+          </CardDescription>
         </CardHeader>
         <CardContent>
           <KeyActivity
