@@ -93,3 +93,10 @@ test.describe("API keys as an administrator", () => {
     await expect(page.getByText(/not copied/i)).toBeVisible();
   });
 });
+
+test("an unknown key's page answers 404", async ({ page }) => {
+  await signIn(page, ADMIN);
+  const response = await page.goto("/settings/api-keys/key_AAAAAAAAAAAAAAAA");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: /not found/i })).toBeVisible();
+});

@@ -197,3 +197,8 @@ export async function getKeyUsage(keyId: string, now = new Date()): Promise<Usag
     return { day, valid: row?.valid ?? 0, denied: row ? row.revoked + row.expired + row.forbidden : 0 };
   });
 }
+
+export async function apiKeyExists(publicId: string): Promise<boolean> {
+  if (!isPublicId(publicId)) return false;
+  return (await db.apiKey.findUnique({ where: { publicId }, select: { id: true } })) !== null;
+}
