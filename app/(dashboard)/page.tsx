@@ -1,4 +1,4 @@
-import { KeyRound } from "lucide-react";
+import { KeyRound, TriangleAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
@@ -26,7 +26,7 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
   ];
 
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <PageHeader
         title={`Welcome, ${user.name}`}
         description={`Signed in as ${user.email} · ${ROLE_LABELS[user.role]}`}
@@ -38,15 +38,16 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
           </Button>
         }
       />
-      {denied ? (
-        <div role="alert" className="rounded-md border border-warning/40 bg-warning/10 px-4 py-3 text-sm">
-          That page is for administrators. Your role ({ROLE_LABELS[user.role]}) can view keys but not change settings.
+      {denied && !can(user, "users.manage") ? (
+        <div role="alert" className="flex items-start gap-3 rounded-md border border-warning/40 bg-warning/10 px-4 py-3 text-sm">
+          <TriangleAlert className="mt-0.5 size-4 shrink-0 text-warning" aria-hidden />
+          <p>That page is for administrators. Your role ({ROLE_LABELS[user.role]}) can view keys but not change settings.</p>
         </div>
       ) : null}
-      <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <section aria-label="Summary" className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
         {stats.map((stat) => (
           <Card key={stat.label}>
-            <CardHeader>
+            <CardHeader className="h-full justify-between gap-2 p-4 sm:p-5">
               <CardDescription>{stat.label}</CardDescription>
               <CardTitle as="p" className="text-3xl tabular-nums">{stat.value}</CardTitle>
             </CardHeader>

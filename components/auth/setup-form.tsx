@@ -66,14 +66,18 @@ export function SetupForm() {
                   aria-describedby={describedBy || undefined}
                   required
                 />
-                {hint ? <p id={`${field.name}-hint`} className="text-xs text-muted-foreground">{hint}</p> : null}
-                <p id={`${field.name}-error`} aria-live="polite" className="text-sm text-destructive empty:hidden">
+                {hint ? <p id={`${field.name}-hint`} className="text-[13px] text-muted-foreground">{hint}</p> : null}
+                <p id={`${field.name}-error`} aria-live="polite" className="text-[13px] font-medium text-destructive empty:hidden">
                   {error}
                 </p>
               </div>
             );
           })}
-          <p role="alert" aria-live="polite" className="text-sm text-destructive empty:hidden">
+          <p
+            role="alert"
+            aria-live="polite"
+            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive empty:hidden"
+          >
             {state.error}
           </p>
           <Button type="submit" disabled={pending || state.ok || !hydrated} className="w-full">

@@ -59,7 +59,11 @@ export function SignInForm({ callbackUrl, initialError, signedOut }: SignInFormP
             <Label htmlFor="password">Password</Label>
             <Input id="password" name="password" type="password" autoComplete="current-password" required />
           </div>
-          <p role="alert" aria-live="polite" className="min-h-5 text-sm text-destructive">
+          <p
+            role="alert"
+            aria-live="polite"
+            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive empty:hidden"
+          >
             {error}
           </p>
           <Button type="submit" disabled={pending || !hydrated} className="w-full">

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { Fragment } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -32,7 +33,7 @@ export default async function ApiDocsPage() {
   );
 
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <PageHeader
         title="API"
         description="Verify keys from your applications, and manage keys with management keys."
@@ -50,7 +51,7 @@ export default async function ApiDocsPage() {
             for a well-formed request; <code className="font-mono">code</code> says why a key is not valid.
           </CardDescription>
         </CardHeader>
-        <CardContent className="grid gap-3">
+        <CardContent className="grid grid-cols-1 gap-3">
           <Code>{`curl -s ${origin}/api/v1/keys/verify \\
   -H 'content-type: application/json' \\
   -d '{"key": "kd_…", "method": "GET", "path": "/jobs/12/runs"}'
@@ -75,7 +76,7 @@ export default async function ApiDocsPage() {
             project. A key with constraints can only create keys with exactly its own constraints.
           </CardDescription>
         </CardHeader>
-        <CardContent className="grid gap-3">
+        <CardContent className="grid grid-cols-1 gap-3">
           <Code>{`curl -s ${origin}/api/v1/projects/default/keys \\
   -H 'authorization: Bearer kdm_…' \\
   -H 'content-type: application/json' \\
@@ -83,13 +84,22 @@ export default async function ApiDocsPage() {
           <ul className="divide-y divide-border rounded-md border border-border">
             {endpoints.map(({ path, method, summary }) => (
               <li key={`${method} ${path}`} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:gap-4">
-                <span className="flex items-center gap-2">
-                  <Badge variant={METHOD_VARIANT[method]} className="w-16 justify-center font-mono uppercase">
+                <span className="flex min-w-0 items-center gap-2">
+                  <Badge variant={METHOD_VARIANT[method]} className="w-16 shrink-0 justify-center font-mono uppercase">
                     {method}
                   </Badge>
-                  <code className="font-mono text-sm">{path}</code>
+                  <code className="min-w-0 font-mono text-sm break-words">
+                    {path.split("/").map((segment, index) => (
+                      // Allow line breaks before each "/" so long paths wrap between segments on phones.
+                      <Fragment key={index}>
+                        {index > 1 ? <wbr /> : null}
+                        {index > 0 ? "/" : null}
+                        {segment}
+                      </Fragment>
+                    ))}
+                  </code>
                 </span>
-                <span className="text-sm text-muted-foreground sm:ml-auto">{summary}</span>
+                <span className="text-sm text-muted-foreground sm:ml-auto sm:text-right">{summary}</span>
               </li>
             ))}
           </ul>
