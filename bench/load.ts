@@ -1,0 +1,121 @@
+// Load generation for the benchmark: autocannon's programmatic API, with our own latency record.
+// autocannon's histogram keeps whole milliseconds, too coarse for targets of a few ms, so every
+// response time (a float, in ms) is collected here and the percentiles are computed exactly.
+import autocannon from "autocannon";
+
+export interface LoadOptions {
+  url: string;
+  method?: "GET" | "POST" | "DELETE";
+  connections: number;
+  /** Seconds; ignored when `amount` is set. */
+  durationSec?: number;
+  /** Stop after this many requests instead of after a duration. */
+  amount?: number;
+  pipelining?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** A body per request (e.g. a different key each time); takes precedence over `body`. */
+  nextBody?: () => string;
+  /** With `amount`: stop early after this many seconds anyway. */
+  maxDurationSec?: number;
+  /** false for long runs that only count (memory soak): saves the client's CPU and memory. */
+  recordLatencies?: boolean;
+}
+
+export interface LatencySummary {
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  durationSec: number;
+  rps: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Milliseconds, exact (from our own record); null when latencies were not recorded. */
+  latency: LatencySummary | null;
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+export function summarize(values: number[]): LatencySummary {
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  return {
+    mean: sum / sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const record = options.recordLatencies !== false;
+  const nextBody = options.nextBody;
+  const request: autocannon.Request = {
+    method: options.method ?? "GET",
+    ...(nextBody ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: nextBody() }) } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        pipelining: options.pipelining ?? 1,
+        ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.durationSec ?? 5 }),
+        headers: { "content-type": "application/json", ...options.headers },
+        body: options.body,
+        requests: [request],
+        timeout: 10,
+      },
+      (error: Error | null, result: autocannon.Result) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const durationSec = result.duration;
+        const total = result["2xx"] + result.non2xx;
+        resolve({
+          requests: total,
+          durationSec,
+          rps: total / durationSec,
+          ok2xx: result["2xx"],
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          latency: record && latencies.length > 0 ? summarize(latencies) : null,
+        });
+      },
+    );
+    if (options.maxDurationSec !== undefined) {
+      const timer = setTimeout(() => instance.stop(), options.maxDurationSec * 1000);
+      instance.once("done", () => clearTimeout(timer));
+    }
+    if (record) {
+      instance.on("response", (_client: autocannon.Client, _status: number, _bytes: number, responseTime: number) => {
+        latencies.push(responseTime);
+      });
+    }
+  });
+}
