@@ -4,12 +4,12 @@ import { KeyRound, SearchX } from "lucide-react";
 import type { ReactNode } from "react";
 
 import { ApiKeysTable, type SortDirection } from "@/components/api-keys/api-keys-table";
-import { KeySearchForm } from "@/components/api-keys/key-search-form";
 import { ListPagination } from "@/components/api-keys/list-pagination";
 import { useListNavigation } from "@/components/api-keys/use-list-navigation";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Label } from "@/components/ui/label";
+import { SearchForm } from "@/components/ui/search-form";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { cn } from "@/lib/utils";
@@ -161,7 +161,10 @@ export function ApiKeyList({
         ) : null}
         {projectIsEmpty ? null : (
           <>
-            <KeySearchForm
+            <SearchForm
+              id="key-search"
+              label="Search keys"
+              placeholder="Name, description, prefix or Sid"
               key={params.q}
               query={params.q}
               onSearch={(q) => navigate({ q: q || null, page: null })}

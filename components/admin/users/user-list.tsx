@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 
 import { ListPagination } from "@/components/api-keys/list-pagination";
 import { useListNavigation } from "@/components/api-keys/use-list-navigation";
-import { UserSearchForm } from "@/components/admin/users/user-search-form";
+import { SearchForm } from "@/components/ui/search-form";
 import { UsersTable, type SortDirection } from "@/components/admin/users/users-table";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -94,7 +94,10 @@ export function UserList({ rows, total, pageSize, params, currentUserId, serverN
   return (
     <div className="grid gap-4">
       <div className="flex flex-wrap items-end gap-3">
-        <UserSearchForm
+        <SearchForm
+          id="user-search"
+          label="Search users"
+          placeholder="Name or email"
           key={params.q}
           query={params.q}
           onSearch={(q) => navigate({ q: q || null, page: null })}

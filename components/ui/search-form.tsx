@@ -8,7 +8,11 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { cn } from "@/lib/utils";
 
-export type UserSearchFormProps = {
+export type SearchFormProps = {
+  /** Id of the input, so its visible label points at it. */
+  id: string;
+  label: string;
+  placeholder: string;
   /** The search currently applied (from the URL). */
   query: string;
   onSearch: (query: string) => void;
@@ -16,10 +20,10 @@ export type UserSearchFormProps = {
 };
 
 /**
- * Search over names and emails with explicit Search and Clear buttons, like the keys list.
+ * Search with explicit Search and Clear buttons, as users know it from other key consoles.
  * The caller remounts it (`key={query}`) when the URL changes, e.g. on Back.
  */
-export function UserSearchForm({ query, onSearch, className }: UserSearchFormProps) {
+export function SearchForm({ id, label, placeholder, query, onSearch, className }: SearchFormProps) {
   const [text, setText] = useState(query);
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -34,7 +38,7 @@ export function UserSearchForm({ query, onSearch, className }: UserSearchFormPro
 
   return (
     <form role="search" onSubmit={submit} className={cn("grid gap-2", className)}>
-      <Label htmlFor="user-search">Search users</Label>
+      <Label htmlFor={id}>{label}</Label>
       <div className="flex gap-2">
         <div className="relative min-w-0 flex-1">
           <Search
@@ -42,12 +46,12 @@ export function UserSearchForm({ query, onSearch, className }: UserSearchFormPro
             aria-hidden="true"
           />
           <Input
-            id="user-search"
+            id={id}
             type="search"
             name="q"
             value={text}
             onChange={(event) => setText(event.target.value)}
-            placeholder="Name or email"
+            placeholder={placeholder}
             maxLength={100}
             autoComplete="off"
             spellCheck={false}
