@@ -9,7 +9,8 @@
 //
 // Knobs (for trying the harness out, not for published figures): BENCH_ROUNDS, BENCH_DURATION
 // (seconds per run), BENCH_KEYS, BENCH_SOAK (verifications for the memory figure),
-// BENCH_REVOCATIONS, BENCH_NO_DOCS=1 (do not rewrite docs/benchmarks.md).
+// BENCH_BUDGET_SEC (whole-run budget the soak fits into, default 570), BENCH_REVOCATIONS,
+// BENCH_NO_DOCS=1 (do not rewrite docs/benchmarks.md).
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -73,8 +74,9 @@ interface ServerStats {
   memory: NodeJS.MemoryUsage;
 }
 
-async function serverStats(server: ServerHandle): Promise<ServerStats> {
-  const res = await fetch(`${server.baseUrl}/api/v1/bench/stats`);
+/** `gc`: collect garbage first, so memory shows what is retained (the server runs with --expose-gc). */
+async function serverStats(server: ServerHandle, options: { gc?: boolean } = {}): Promise<ServerStats> {
+  const res = await fetch(`${server.baseUrl}/api/v1/bench/stats${options.gc ? "?gc=1" : ""}`);
   if (!res.ok) throw new Error(`bench stats route answered ${res.status}: is KEYDESK_BENCH=1 handled in server/index.ts?`);
   return (await res.json()) as ServerStats;
 }
@@ -221,10 +223,10 @@ async function main(): Promise<BenchResults> {
   log("starting Keydesk (instance A, production mode)");
   const a = await startServer({ name: "a", root, port: await findFreePort(), env: serverEnv, logDir: tmp });
   cleanups.push({ name: "server A", run: () => a.stop() });
-  const rssAtStart = (await serverStats(a)).memory.rss;
+  const rssAtStart = (await serverStats(a, { gc: true })).memory.rss;
   const phases: BenchResults["memory"]["phases"] = [];
   const notePhase = async (name: string) => {
-    const { memory } = await serverStats(a);
+    const { memory } = await serverStats(a, { gc: true });
     phases.push({ name, rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers });
   };
 
@@ -307,7 +309,7 @@ async function main(): Promise<BenchResults> {
   sampleLoad();
   const pages = await measurePages(a, cookie, db, pgLogFile);
   await notePhase("after the page measurements (the baseline)");
-  const rssAfterWarmup = (await serverStats(a)).memory.rss;
+  const rssAfterWarmup = (await serverStats(a, { gc: true })).memory.rss;
   let distinctVerifications = 0; // over the 100,000 keys, after warm-up: counts towards the soak
   log(`RSS after warm-up ${(rssAfterWarmup / 2 ** 20).toFixed(0)} MiB (${warmupDistinct.requests} warm-up verifications over ${KEY_COUNT} keys)`);
 
@@ -434,7 +436,7 @@ async function main(): Promise<BenchResults> {
   distinctVerifications += soak.requests;
   await sleep(SETTLE_MS);
   await sampleMemory();
-  const afterSoak = await serverStats(a);
+  const afterSoak = await serverStats(a, { gc: true });
   const memory: BenchResults["memory"] = {
     rssAtStart,
     rssAfterWarmup,

@@ -1,5 +1,6 @@
 // Starts and stops Keydesk server processes for the benchmark: production mode, one Node process
 // each (node --import tsx, so SIGTERM reaches the server itself and its graceful shutdown runs).
+// --expose-gc lets the benchmark's stats route collect garbage before memory is read.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -38,7 +39,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   // Output goes straight to a file, not through pipes to us: a server whose stdout is a broken
   // pipe (if the benchmark itself were killed) would only fail on every log line.
   const logFd = fs.openSync(logFile, "a");
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "server/index.ts"], {
     cwd: options.root,
     env: {
       ...process.env,

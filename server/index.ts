@@ -40,6 +40,9 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
     return true;
   }
   if (pathname === "/api/v1/bench/stats") {
+    // ?gc=1 collects garbage first (when node runs with --expose-gc), so that memory figures show
+    // what is retained rather than how lazily V8 collects.
+    if (req.url?.includes("gc=1")) (globalThis as { gc?: () => void }).gc?.();
     answer({ keyCache: keyCacheStats(), usage: usageStats(), memory: process.memoryUsage() });
     return true;
   }
