@@ -174,3 +174,28 @@ describe("usage counting", () => {
     expect(await usageRows(key.id)).toEqual([{ day: "2030-05-05", valid: 1, revoked: 0, expired: 0, forbidden: 0 }]);
   });
 });
+
+describe("flushing usage over many keys", () => {
+  it("writes a large batch in chunks of 1,000 rows, each in its own transaction, with every count kept", async () => {
+    const { project } = await seedBase();
+    await flushUsage();
+    await db.$executeRaw`
+      INSERT INTO "ApiKey" ("publicId", "projectId", "name", "displayPrefix", "last4", "hash")
+      SELECT 'key_bulk' || lpad(g::text, 12, '0'), ${project.id}::uuid, 'bulk ' || g, 'kd_bulk00', 'abcd', md5(g::text) || md5('x' || g::text)
+        FROM generate_series(1, 2500) AS g`;
+    const keys = await db.apiKey.findMany({ where: { name: { startsWith: "bulk " } }, select: { id: true } });
+    expect(keys).toHaveLength(2500);
+    const at = new Date();
+    for (const key of keys) {
+      recordUsage(key.id, "VALID", at);
+      recordUsage(key.id, "FORBIDDEN", at);
+    }
+    const before = usageStats();
+    expect(await flushUsage()).toBe(2500);
+    // Three chunks, each an INSERT of counts and an UPDATE of lastUsedAt.
+    expect(usageStats().statements - before.statements).toBe(6);
+    const totals = await db.keyUsageDaily.aggregate({ where: { keyId: { in: keys.map((k) => k.id) } }, _sum: { valid: true, forbidden: true } });
+    expect(totals._sum).toEqual({ valid: 2500, forbidden: 2500 });
+    expect(await db.apiKey.count({ where: { name: { startsWith: "bulk " }, lastUsedAt: null } })).toBe(0);
+  });
+});

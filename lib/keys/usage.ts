@@ -136,22 +136,32 @@ async function writeBatch(client: Db, batch: PendingUsage[]): Promise<void> {
   await client.$transaction(statements);
 }
 
+/**
+ * Rows per transaction. Over many keys a single batch can grow to tens of thousands of rows; one
+ * transaction for all of them outlived its timeout under load, failed, and came back larger.
+ */
+const FLUSH_CHUNK_ROWS = 1000;
+
 async function flushOnce(client: Db): Promise<number> {
   const s = state();
   if (s.pending.size === 0) return 0;
-  const batch = s.pending;
+  const entries = [...s.pending.entries()];
   // Verifications during the write start a new batch instead of changing this one.
   s.pending = new Map();
+  let written = 0;
   try {
-    await writeBatch(client, [...batch.values()]);
+    for (; written < entries.length; written += FLUSH_CHUNK_ROWS) {
+      await writeBatch(client, entries.slice(written, written + FLUSH_CHUNK_ROWS).map(([, entry]) => entry));
+    }
     s.stats.flushes += 1;
-    return batch.size;
+    return entries.length;
   } catch (error) {
     s.stats.failedFlushes += 1;
-    // Put the counts back (adding to whatever arrived meanwhile) for the next attempt. If the
-    // connection died during COMMIT the outcome is unknown and a retry may count twice; that is
-    // the one case where exactness is traded for not losing counts.
-    for (const [mapKey, entry] of batch) {
+    // Put back the counts not yet written (adding to whatever arrived meanwhile) for the next
+    // attempt; chunks already committed stay written. If the connection died during COMMIT the
+    // outcome of that chunk is unknown and a retry may count it twice; that is the one case where
+    // exactness is traded for not losing counts.
+    for (const [mapKey, entry] of entries.slice(written)) {
       const current = s.pending.get(mapKey);
       if (current) addInto(current, entry);
       else s.pending.set(mapKey, entry);
