@@ -1,19 +1,28 @@
 // The one PrismaClient of this process. The custom server (server/index.ts, loaded by tsx) and
 // Next's bundled server code are two module graphs in one process, so the instance lives on
 // globalThis: both graphs, and dev-mode hot reloads, share one client and one pool.
+//
+// Key verification's cache misses use a small pool of their own (lookupPool): one prepared
+// statement through plain `pg` costs a fraction of the CPU of the same query through Prisma, and
+// misses must not queue behind dashboard queries for connections.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 type Db = InstanceType<typeof PrismaClient>;
-const globalForDb = globalThis as unknown as { __keydeskDb?: Db };
+const globalForDb = globalThis as unknown as { __keydeskDb?: Db; __keydeskLookupPool?: pg.Pool };
 
-function createClient(): Db {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) {
+function connectionString(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
     throw new Error("DATABASE_URL is not set: start Keydesk with `npm start`, which provides one.");
   }
+  return url;
+}
+
+function createClient(): Db {
   const adapter = new PrismaPg({
-    connectionString,
+    connectionString: connectionString(),
     max: Number(process.env.KEYDESK_DB_POOL_SIZE ?? 10),
     connectionTimeoutMillis: 5_000,
   });
@@ -34,10 +43,29 @@ export const db: Db = new Proxy({} as Db, {
   },
 });
 
+/** The pool verification reads keys through (lib/keys/key-cache.ts); see the note at the top. */
+export function lookupPool(): pg.Pool {
+  if (!globalForDb.__keydeskLookupPool) {
+    const pool = new pg.Pool({
+      connectionString: connectionString(),
+      max: Number(process.env.KEYDESK_LOOKUP_POOL_SIZE ?? 4),
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection that dies (database restarted) is dropped by the pool and replaced on
+    // the next query; without a listener the error event would end the process.
+    pool.on("error", () => undefined);
+    globalForDb.__keydeskLookupPool = pool;
+  }
+  return globalForDb.__keydeskLookupPool;
+}
+
 export async function disconnectDb(): Promise<void> {
   const client = globalForDb.__keydeskDb;
+  const pool = globalForDb.__keydeskLookupPool;
   globalForDb.__keydeskDb = undefined;
-  await client?.$disconnect();
+  globalForDb.__keydeskLookupPool = undefined;
+  await Promise.all([client?.$disconnect(), pool?.end()]);
 }
 
 export type { Db };

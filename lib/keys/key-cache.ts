@@ -10,7 +10,7 @@
 // when its hash is invalidated may have read the row before the change committed, so its result
 // is handed to the callers that were waiting for it but never stored.
 import { LRUCache } from "lru-cache";
-import { db } from "@/lib/db";
+import { lookupPool } from "@/lib/db";
 import { CONSTRAINT_TYPES, type ConstraintType, type KeyConstraint } from "@/lib/keys/constraints";
 import { onKeyChanged } from "@/lib/keys/invalidation";
 import { timingSafeEqualHex } from "@/lib/keys/secret";
@@ -130,20 +130,25 @@ function toConstraints(raw: unknown): KeyConstraint[] {
   });
 }
 
+// One round trip through the unique index on "hash"; constraints come along as a JSON array.
+// Named, so each connection plans it once (pg prepares it on first use).
+const LOOKUP_STATEMENT = {
+  name: "keydesk_key_lookup",
+  text: `SELECT k."id", k."publicId", k."name", k."projectId", k."hash", k."expiresAt", k."revokedAt",
+                (p."archivedAt" IS NOT NULL) AS "projectArchived",
+                COALESCE(
+                  (SELECT json_agg(json_build_object('type', c."type", 'value', c."value", 'methods', c."methods")
+                                   ORDER BY c."position")
+                     FROM "ApiKeyConstraint" c WHERE c."keyId" = k."id"),
+                  '[]'::json) AS "constraints"
+           FROM "ApiKey" k
+           JOIN "Project" p ON p."id" = k."projectId"
+          WHERE k."hash" = $1`,
+};
+
 async function loadFromDatabase(hash: string): Promise<KeyLookup> {
   state().stats.lookups += 1;
-  // One round trip through the unique index on "hash"; constraints come along as a JSON array.
-  const rows = await db.$queryRaw<KeyRow[]>`
-    SELECT k."id", k."publicId", k."name", k."projectId", k."hash", k."expiresAt", k."revokedAt",
-           (p."archivedAt" IS NOT NULL) AS "projectArchived",
-           COALESCE(
-             (SELECT json_agg(json_build_object('type', c."type", 'value', c."value", 'methods', c."methods")
-                              ORDER BY c."position")
-                FROM "ApiKeyConstraint" c WHERE c."keyId" = k."id"),
-             '[]'::json) AS "constraints"
-      FROM "ApiKey" k
-      JOIN "Project" p ON p."id" = k."projectId"
-     WHERE k."hash" = ${hash}`;
+  const { rows } = await lookupPool().query<KeyRow>({ ...LOOKUP_STATEMENT, values: [hash] });
   const row = rows[0];
   // The index already matched the hash; the constant-time re-check keeps the one comparison of
   // secret-derived values on this path free of early exits.
