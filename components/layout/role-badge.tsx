@@ -1,13 +1,8 @@
 import { Badge, type BadgeProps, type BadgeVariant } from "@/components/ui/badge";
+import { ROLE_LABELS } from "@/lib/auth/roles";
+import type { Role } from "@/lib/generated/prisma/enums";
 
-export type UserRole = "admin" | "manager" | "viewer";
-
-/** Human-readable role names, as shown in the UI. */
-export const ROLE_LABELS: Record<UserRole, string> = {
-  admin: "Administrator",
-  manager: "Manager",
-  viewer: "Viewer",
-};
+export type UserRole = Role;
 
 const ROLE_VARIANTS: Record<UserRole, BadgeVariant> = {
   admin: "info",

@@ -5,7 +5,7 @@
 import { revalidatePath } from "next/cache";
 import type { FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
 import type { Role } from "@/lib/generated/prisma/enums";
 import {

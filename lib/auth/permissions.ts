@@ -25,12 +25,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: READ_ONLY,
 };
 
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: "Administrator",
-  manager: "Manager",
-  viewer: "Viewer",
-};
-
 export function can(user: { role: Role; active: boolean } | null | undefined, permission: Permission): boolean {
   if (!user || !user.active) return false;
   return ROLE_PERMISSIONS[user.role].includes(permission);

@@ -5,7 +5,8 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { ROLE_LABELS, assertCan } from "@/lib/auth/permissions";
+import { assertCan } from "@/lib/auth/permissions";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 import { db, type Tx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";

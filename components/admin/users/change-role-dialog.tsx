@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 
 import { ROLE_DESCRIPTIONS } from "@/components/admin/users/role-descriptions";
-import { ROLE_LABELS, type UserRole } from "@/components/layout/role-badge";
+import type { UserRole } from "@/components/layout/role-badge";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -24,6 +24,7 @@ import { toast } from "@/components/ui/toaster";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import type { FormState } from "@/lib/actions/form-state";
 import { changeUserRoleAction } from "@/lib/actions/users";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 import { ROLES } from "@/lib/validations/admin-user";
 
 export type ChangeRoleDialogProps = {

@@ -6,7 +6,6 @@ import { startTransition, useActionState, useEffect, useRef, useState, type Form
 
 import { CredentialDialog } from "@/components/admin/users/credential-dialog";
 import { ROLE_DESCRIPTIONS } from "@/components/admin/users/role-descriptions";
-import { ROLE_LABELS } from "@/components/layout/role-badge";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FormField, fieldErrorId } from "@/components/ui/form-field";
@@ -15,6 +14,7 @@ import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { toast } from "@/components/ui/toaster";
 import { createUserAction, type CreateUserState, type RevealedCredential } from "@/lib/actions/users";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 import { cn } from "@/lib/utils";
 import { ROLES, type OnboardingMethod } from "@/lib/validations/admin-user";
 

@@ -3,7 +3,6 @@
 import { Check, Copy, TriangleAlert } from "lucide-react";
 import { useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 
-import { ROLE_LABELS } from "@/components/layout/role-badge";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -19,6 +18,7 @@ import { Label } from "@/components/ui/label";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import { cn } from "@/lib/utils";
 import type { RevealedCredential } from "@/lib/actions/users";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 
 export type CredentialDialogProps = {
   /** Whether the form phase is open (the reveal phase keeps the dialog open by itself). */

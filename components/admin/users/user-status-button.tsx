@@ -4,7 +4,7 @@ import { UserCheck, UserX } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 
-import { ROLE_LABELS, type UserRole } from "@/components/layout/role-badge";
+import type { UserRole } from "@/components/layout/role-badge";
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -21,6 +21,7 @@ import { toast } from "@/components/ui/toaster";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import type { FormState } from "@/lib/actions/form-state";
 import { deactivateUserAction, reactivateUserAction } from "@/lib/actions/users";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 
 export type UserStatusButtonProps = {
   user: { id: string; name: string; role: UserRole; isLastAdmin: boolean };
