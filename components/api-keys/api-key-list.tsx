@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 
 import { ApiKeysTable, type SortDirection } from "@/components/api-keys/api-keys-table";
 import { ListPagination } from "@/components/api-keys/list-pagination";
-import { useListNavigation } from "@/components/api-keys/use-list-navigation";
+import { useListNavigation } from "@/components/ui/use-list-navigation";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Label } from "@/components/ui/label";

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { ExpiryText } from "@/components/api-keys/expiry-text";
 import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
-import { DateText, RelativeTimeText } from "@/components/api-keys/time";
+import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { Badge } from "@/components/ui/badge";
 import type { ApiKeyRow } from "@/lib/queries/api-keys";
 

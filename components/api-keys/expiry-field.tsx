@@ -3,8 +3,8 @@
 import { TriangleAlert } from "lucide-react";
 
 import type { CreateKeyConfig } from "@/components/api-keys/create-key-config";
-import { formatDate } from "@/components/api-keys/format";
-import { DateText } from "@/components/api-keys/time";
+import { formatDate } from "@/lib/dates";
+import { DateText } from "@/components/ui/time";
 import type { FieldError } from "@/components/ui/form-field";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";

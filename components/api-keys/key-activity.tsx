@@ -1,6 +1,6 @@
 import { History } from "lucide-react";
 
-import { DateText } from "@/components/api-keys/time";
+import { DateText } from "@/components/ui/time";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 

@@ -1,6 +1,6 @@
 import type { ColumnDef } from "@tanstack/react-table";
 
-import { DateText, RelativeTimeText } from "@/components/api-keys/time";
+import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { ChangeRoleDialog } from "@/components/admin/users/change-role-dialog";
 import { ReissueInviteButton } from "@/components/admin/users/reissue-invite-button";
 import { UserStatusBadge } from "@/components/admin/users/user-status-badge";

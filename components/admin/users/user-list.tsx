@@ -4,7 +4,7 @@ import { SearchX, Users } from "lucide-react";
 import type { ReactNode } from "react";
 
 import { ListPagination } from "@/components/api-keys/list-pagination";
-import { useListNavigation } from "@/components/api-keys/use-list-navigation";
+import { useListNavigation } from "@/components/ui/use-list-navigation";
 import { SearchForm } from "@/components/ui/search-form";
 import { UsersTable, type SortDirection } from "@/components/admin/users/users-table";
 import { Button } from "@/components/ui/button";

@@ -12,7 +12,7 @@ import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
 import { RollKeyDialog } from "@/components/api-keys/roll-key-dialog";
 import { UsageChart } from "@/components/api-keys/usage-chart";
-import { DateText, RelativeTimeText } from "@/components/api-keys/time";
+import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";

@@ -2,22 +2,12 @@
 
 import { useSyncExternalStore, type ComponentProps } from "react";
 
-import { formatDate, formatDateTime, formatRelative, type DateInput } from "@/components/api-keys/format";
+import { useHydrated } from "@/components/ui/use-hydrated";
+import { formatDate, formatDateTime, formatRelative, type DateInput } from "@/lib/dates";
 
 // Server and browser usually disagree on the time zone and on "now". Rendering the server's
 // view (UTC, the server's `now`) during hydration and the browser's right after keeps React's
 // hydration check happy without suppressing warnings.
-
-const noSubscription = () => () => {};
-
-/** False during server rendering and hydration, true afterwards. */
-export function useHydrated(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
-}
 
 // One shared minute ticker, so a table with many relative times runs a single interval.
 let clientNow = Date.now();

@@ -7,10 +7,10 @@ import { useCallback, useTransition } from "react";
 export type ParamUpdates = Record<string, string | null>;
 
 /**
- * The keys list keeps all of its state in the URL. This hook builds hrefs that change some
- * parameters and keep the rest (a filter never drops the project, say), and navigates with
- * `push` inside a transition: Back restores the previous view, and `pending` lets the list
- * dim itself while the server renders the next page.
+ * The keys and users lists keep all of their state in the URL. This hook builds hrefs that
+ * change some parameters and keep the rest (a filter never drops the project, say), and
+ * navigates with `push` inside a transition: Back restores the previous view, and `pending`
+ * lets the list dim itself while the server renders the next page.
  */
 export function useListNavigation() {
   const router = useRouter();

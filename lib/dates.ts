@@ -1,0 +1,51 @@
+// Date formatting for every page. Pure (Intl only) so server and client components share it.
+// The locale is fixed to English because the surrounding UI text is English; a German date
+// inside an English sentence reads worse than a consistent one.
+
+const LOCALE = "en-US";
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type DateInput = string | number | Date;
+
+function toDate(value: DateInput): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** "Jan 5, 2026". `timeZone` undefined = the runtime's zone (the browser's on the client). */
+export function formatDate(value: DateInput, timeZone?: string): string {
+  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone }).format(toDate(value));
+}
+
+/** "Jan 5, 2026, 2:03 PM UTC": the zone is always named so the reader knows which one. */
+export function formatDateTime(value: DateInput, timeZone?: string): string {
+  return new Intl.DateTimeFormat(LOCALE, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+    timeZone,
+  }).format(toDate(value));
+}
+
+// "auto" only for days ("tomorrow", "yesterday"): "next year" would suggest a calendar year.
+const relativeDays = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
+const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: "always" });
+
+const UNITS: readonly { unit: Intl.RelativeTimeFormatUnit; ms: number; below: number }[] = [
+  { unit: "minute", ms: 60_000, below: 60 * 60_000 },
+  { unit: "hour", ms: 60 * 60_000, below: DAY_MS },
+  { unit: "day", ms: DAY_MS, below: 30 * DAY_MS },
+  { unit: "month", ms: 30.44 * DAY_MS, below: 365 * DAY_MS },
+  { unit: "year", ms: 365.25 * DAY_MS, below: Number.POSITIVE_INFINITY },
+];
+
+/** "in 29 days", "3 hours ago", "just now". */
+export function formatRelative(value: DateInput, now: DateInput): string {
+  const diff = toDate(value).getTime() - toDate(now).getTime();
+  const abs = Math.abs(diff);
+  if (abs < 60_000) return diff <= 0 ? "just now" : "in under a minute";
+  const unit = UNITS.find((u) => abs < u.below) ?? UNITS[UNITS.length - 1]!;
+  return (unit.unit === "day" ? relativeDays : relative).format(Math.round(diff / unit.ms), unit.unit);
+}
