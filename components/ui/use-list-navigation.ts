@@ -42,3 +42,5 @@ export function useListNavigation() {
 
   return { pending, hrefWith, navigate, navigateTo };
 }
+
+export type ListNavigation = ReturnType<typeof useListNavigation>;
