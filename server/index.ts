@@ -14,7 +14,7 @@ import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } 
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { bootstrapAdminFromEnv } from "@/server/bootstrap";
 import { log } from "@/server/log";
-import { teeOutputToFile } from "@/server/log-file";
+import { setUpProcessOutput } from "@/server/log-file";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
 const dev = process.argv.includes("--dev");
@@ -59,7 +59,6 @@ function clientIp(req: http.IncomingMessage): string {
 }
 
 async function main() {
-  teeOutputToFile(process.env.KEYDESK_LOG_FILE);
   const started = Date.now();
   const database = await resolveDatabase({ log });
   const { applied } = await migrate(database.url, { log });
@@ -122,6 +121,8 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
+// First, so that no line (a failed start's included) can meet a broken stdout unguarded.
+setUpProcessOutput(process.env.KEYDESK_LOG_FILE);
 main().catch((error: unknown) => {
   log(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
