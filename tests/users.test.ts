@@ -20,6 +20,7 @@ import {
   lookupInvite,
   reactivateUser,
   reissueInvite,
+  resetUserPassword,
   updateOwnProfile,
 } from "@/lib/services/users";
 import { userListParamsSchema } from "@/lib/validations/admin-user";
@@ -247,6 +248,7 @@ describe("admin actions × roles", () => {
     deactivate: (actor, { targetId }) => deactivateUser(actor, { userId: targetId }, context),
     reactivate: (actor, { inactiveId }) => reactivateUser(actor, { userId: inactiveId }, context),
     "reissue invite": (actor, { pendingId }) => reissueInvite(actor, { userId: pendingId }, context),
+    "reset password": (actor, { targetId }) => resetUserPassword(actor, { userId: targetId }, context),
   };
   const actionNames = Object.keys(actions);
 
@@ -377,11 +379,12 @@ describe("deactivation", () => {
     const created = await createUser(userActor(admin), newPerson({ role: "admin" }), context);
     const person = await db.user.findUniqueOrThrow({ where: { id: created.id } });
     const key = await createApiKey(userActor(person), { projectId, name: `Key of ${person.name}`, expiry: "30d", constraints: [] }, context);
-    expect(await loadActiveUser(person.id)).toMatchObject({ id: person.id, active: true });
+    const sessionSignedInAt = Date.now();
+    expect(await loadActiveUser(person.id, sessionSignedInAt)).toMatchObject({ id: person.id, active: true });
 
     await deactivateUser(userActor(admin), { userId: person.id }, context);
     // What every guard calls on the next request: the session's user is gone.
-    expect(await loadActiveUser(person.id)).toBeNull();
+    expect(await loadActiveUser(person.id, sessionSignedInAt)).toBeNull();
     expect(await signIn(person.email, created.temporaryPassword!)).toBeNull();
     await expect(deactivateUser(userActor(person), { userId: admin.id }, context)).rejects.toBeInstanceOf(PermissionError);
     expect((await db.apiKey.findUniqueOrThrow({ where: { publicId: key.publicId } })).revokedAt).toBeNull();
@@ -389,10 +392,53 @@ describe("deactivation", () => {
     await expect(deactivateUser(userActor(admin), { userId: person.id }, context)).rejects.toMatchObject({ code: "conflict" });
 
     await reactivateUser(userActor(admin), { userId: person.id }, context);
-    expect(await loadActiveUser(person.id)).toMatchObject({ role: "admin" });
+    // Sessions from before the deactivation stay ended; signing in again starts a new one.
+    expect(await loadActiveUser(person.id, sessionSignedInAt)).toBeNull();
     expect(await signIn(person.email, created.temporaryPassword!)).toMatchObject({ id: person.id });
+    expect(await loadActiveUser(person.id, Date.now())).toMatchObject({ role: "admin" });
     expect(await lastEvent("user.reactivated")).toMatchObject({ targetId: person.id });
     await expect(reactivateUser(userActor(admin), { userId: person.id }, context)).rejects.toMatchObject({ code: "conflict" });
+  });
+});
+
+describe("password reset by an administrator", () => {
+  it("hands out a new temporary password once, ends the person's sessions, and retires open invites", async () => {
+    const created = await createUser(userActor(admin), newPerson(), context);
+    const person = await db.user.findUniqueOrThrow({ where: { id: created.id } });
+    const session = Date.now() - 1_000;
+    expect(await loadActiveUser(person.id, session)).not.toBeNull();
+
+    const reset = await resetUserPassword(userActor(admin), { userId: person.id }, context);
+    expect(reset).toMatchObject({ id: person.id, name: person.name, email: person.email });
+    expect(reset.temporaryPassword).toMatch(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
+    expect(reset.temporaryPassword).not.toBe(created.temporaryPassword);
+
+    expect(await loadActiveUser(person.id, session)).toBeNull();
+    expect(await signIn(person.email, created.temporaryPassword!)).toBeNull();
+    expect(await signIn(person.email, reset.temporaryPassword)).toMatchObject({ id: person.id });
+    const stored = await db.user.findUniqueOrThrow({ where: { id: person.id } });
+    expect(stored.passwordHash).not.toContain(reset.temporaryPassword);
+
+    const event = await lastEvent("user.password_reset");
+    expect(event).toMatchObject({ actorUserId: admin.id, targetId: person.id, metadata: { hadPassword: true, invitesRetired: 0 } });
+    expect(JSON.stringify(event)).not.toContain(reset.temporaryPassword);
+  });
+
+  it("gives an invited person a password instead, and their invite link stops working", async () => {
+    const invited = await createUser(userActor(admin), newPerson({ method: "invite" }), context);
+    const reset = await resetUserPassword(userActor(admin), { userId: invited.id }, context);
+    expect((await lookupInvite(invited.inviteToken!)).status).not.toBe("valid");
+    expect(await signIn(invited.email, reset.temporaryPassword)).toMatchObject({ id: invited.id });
+    expect(await lastEvent("user.password_reset")).toMatchObject({ metadata: { hadPassword: false, invitesRetired: 1 } });
+  });
+
+  it("refuses your own account, a deactivated account, and unknown ids, changing nothing", async () => {
+    const inactive = await insertUser("viewer", { active: false });
+    const before = await snapshot();
+    await expect(resetUserPassword(userActor(admin), { userId: admin.id }, context)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(resetUserPassword(userActor(admin), { userId: inactive.id }, context)).rejects.toMatchObject({ code: "conflict" });
+    await expect(resetUserPassword(userActor(admin), { userId: "not-a-uuid" }, context)).rejects.toMatchObject({ code: "not_found" });
+    expect(await snapshot()).toEqual(before);
   });
 });
 
@@ -440,6 +486,29 @@ describe("profile", () => {
     const event = await lastEvent("user.password_changed");
     expect(event).toMatchObject({ actorUserId: person.id, targetId: person.id, metadata: {} });
     expect(JSON.stringify(event)).not.toMatch(/brand-new-password-1/);
+  });
+
+  it("ends the account's other sessions but lets the changing one carry on", async () => {
+    const created = await createUser(userActor(admin), newPerson(), context);
+    const person = await db.user.findUniqueOrThrow({ where: { id: created.id } });
+    const otherSession = Date.now() - 1_000;
+    expect(await loadActiveUser(person.id, otherSession)).toMatchObject({ id: person.id });
+
+    const { sessionsValidFrom } = await changeOwnPassword(
+      userActor(person),
+      { currentPassword: created.temporaryPassword!, password: "brand-new-password-2", confirmPassword: "brand-new-password-2" },
+      context,
+    );
+    expect(await loadActiveUser(person.id, otherSession)).toBeNull();
+    // A session from before the cut-off column existed carries no sign-in time: it ends too.
+    expect(await loadActiveUser(person.id)).toBeNull();
+    // The session that made the change is re-issued as signed in at the cut-off.
+    expect(await loadActiveUser(person.id, sessionsValidFrom.getTime())).toMatchObject({ id: person.id });
+    // Other people's sessions are untouched.
+    expect(await loadActiveUser(admin.id, otherSession)).toMatchObject({ id: admin.id });
+    // A fresh sign-in with the new password works.
+    expect(await signIn(person.email, "brand-new-password-2")).toMatchObject({ id: person.id });
+    expect(await lastEvent("user.password_changed")).toMatchObject({ summary: `${person.email} changed their password; their other sessions were ended` });
   });
 
   it("refuses a deactivated account", async () => {

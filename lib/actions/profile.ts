@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import type { FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { NotSignedInError, currentRequestContext, getCurrentUser } from "@/lib/auth/session";
+import { reissueOwnSession } from "@/lib/auth/session-cookie";
 import { changeOwnPassword, updateOwnProfile } from "@/lib/services/users";
 
 async function signedInActor() {
@@ -30,7 +31,9 @@ export async function changePasswordAction(_prev: FormState, form: FormData): Pr
     confirmPassword: String(form.get("confirmPassword") ?? ""),
   };
   return runAction(async () => {
-    await changeOwnPassword(await signedInActor(), input, await currentRequestContext());
-    return { ok: true, message: "Your password has been changed. Use the new one next time you sign in." };
+    const { sessionsValidFrom } = await changeOwnPassword(await signedInActor(), input, await currentRequestContext());
+    // Every other session of this account has just ended; this one carries on.
+    await reissueOwnSession(sessionsValidFrom);
+    return { ok: true, message: "Your password has been changed, and you have been signed out everywhere else." };
   });
 }

@@ -15,6 +15,7 @@ import {
   deactivateUser,
   reactivateUser,
   reissueInvite,
+  resetUserPassword,
 } from "@/lib/services/users";
 import type { OnboardingMethod } from "@/lib/validations/admin-user";
 
@@ -89,6 +90,20 @@ export async function reissueInviteAction(_prev: CreateUserState, form: FormData
         invitePath: `/invite/${invite.inviteToken}`,
         inviteExpiresAt: invite.inviteExpiresAt.toISOString(),
       },
+    };
+  }, values);
+}
+
+export async function resetUserPasswordAction(_prev: CreateUserState, form: FormData): Promise<CreateUserState> {
+  const values = formValues(form);
+  return runAction(async () => {
+    const user = await authorize("users.manage");
+    const reset = await resetUserPassword({ type: "user", user }, { userId: values.userId }, await currentRequestContext());
+    revalidatePath(LIST_PATH);
+    return {
+      ok: true,
+      message: `New temporary password for ${reset.name}. They have been signed out everywhere.`,
+      created: { name: reset.name, email: reset.email, role: reset.role, method: "password", temporaryPassword: reset.temporaryPassword },
     };
   }, values);
 }

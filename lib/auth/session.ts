@@ -19,7 +19,7 @@ export const ORIGINAL_URL_HEADER = "x-keydesk-url";
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
-  return id ? loadActiveUser(id) : null;
+  return id ? loadActiveUser(id, session?.authAt) : null;
 });
 
 async function signInRedirect(): Promise<never> {

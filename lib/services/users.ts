@@ -202,6 +202,42 @@ export async function reissueInvite(actor: Actor, raw: { userId?: unknown }, con
   });
 }
 
+/**
+ * An administrator sets a new temporary password for someone else (forgotten password, or a
+ * suspicion the old one leaked): it is returned once to be handed over, the account's sessions
+ * end, and any unused invite link stops working. Your own password is changed on your profile.
+ */
+export async function resetUserPassword(actor: Actor, raw: { userId?: unknown }, context: RequestContext | null) {
+  assertActorCan(actor, "users.manage");
+  const temporaryPassword = generateTemporaryPassword();
+  // Hash outside the transaction: it is slow, and the lock should be held briefly.
+  const passwordHash = await hashPassword(temporaryPassword);
+  return db.$transaction(async (tx) => {
+    await lockAsAdmin(tx, actor);
+    const target = await findTarget(tx, raw.userId);
+    if (target.id === actor.user.id) {
+      throw new ServiceError("forbidden", "Change your own password on your profile page; it asks for your current one.");
+    }
+    if (!target.active) throw new ServiceError("conflict", `${target.name} is deactivated. Reactivate them first.`);
+    const now = new Date();
+    await tx.user.update({ where: { id: target.id }, data: { passwordHash, sessionsValidFrom: now } });
+    const retired = await tx.userInvite.updateMany({
+      where: { userId: target.id, usedAt: null, expiresAt: { gt: now } },
+      data: { expiresAt: now },
+    });
+    await recordAudit(tx, {
+      actor: auditActorOf(actor),
+      action: "user.password_reset",
+      summary: `Set a temporary password for ${userLabel(target)}; their sessions were ended`,
+      targetType: "user",
+      targetId: target.id,
+      metadata: { hadPassword: target.passwordHash !== null, invitesRetired: retired.count },
+      context,
+    });
+    return { id: target.id, name: target.name, email: target.email, role: target.role, temporaryPassword };
+  });
+}
+
 export async function changeUserRole(actor: Actor, raw: unknown, context: RequestContext | null) {
   assertActorCan(actor, "users.manage");
   const parsed = changeRoleSchema.safeParse(raw);
@@ -244,10 +280,11 @@ export async function deactivateUser(actor: Actor, raw: { userId?: unknown }, co
     }
     if (!target.active) throw new ServiceError("conflict", `${target.name} is already deactivated.`);
     await assertNotLastAdmin(tx, target);
-    // Keys belong to projects, not people: the keys this user created keep working.
+    // Keys belong to projects, not people: the keys this user created keep working. Their
+    // sessions end for good: reactivating the account must not bring old sessions back.
     const updated = await tx.user.update({
       where: { id: target.id },
-      data: { active: false },
+      data: { active: false, sessionsValidFrom: new Date() },
       select: { id: true, name: true, email: true, active: true },
     });
     await recordAudit(tx, {
@@ -391,7 +428,12 @@ export async function updateOwnProfile(actor: Actor, raw: unknown, context: Requ
   });
 }
 
-export async function changeOwnPassword(actor: Actor, raw: unknown, context: RequestContext | null): Promise<void> {
+/**
+ * Changes the actor's own password and ends every other session of the account: sessions that
+ * signed in before the returned instant are refused from now on. The caller keeps its own
+ * session by re-issuing it as signed in at that instant (lib/auth/session-cookie.ts).
+ */
+export async function changeOwnPassword(actor: Actor, raw: unknown, context: RequestContext | null): Promise<{ sessionsValidFrom: Date }> {
   const parsed = changePasswordSchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
   const current = await db.user.findUnique({ where: { id: actor.user.id }, select: { passwordHash: true } });
@@ -399,18 +441,20 @@ export async function changeOwnPassword(actor: Actor, raw: unknown, context: Req
   if (!ok) throw fieldError("currentPassword", "Your current password is not correct.");
   const passwordHash = await hashPassword(parsed.data.password);
 
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const user = await lockSelf(tx, actor);
     // Changed by another tab since we checked: the check above no longer proves anything.
     if (user.passwordHash !== current?.passwordHash) throw fieldError("currentPassword", "Your password was just changed elsewhere. Try again.");
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    const sessionsValidFrom = new Date();
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, sessionsValidFrom } });
     await recordAudit(tx, {
       actor: auditActorOf(actor),
       action: "user.password_changed",
-      summary: `${user.email} changed their password`,
+      summary: `${user.email} changed their password; their other sessions were ended`,
       targetType: "user",
       targetId: user.id,
       context,
     });
+    return { sessionsValidFrom };
   });
 }

@@ -25,6 +25,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   "user.deactivated",
   "user.invited",
   "user.password_changed",
+  "user.password_reset",
   "user.password_set",
   "user.profile_updated",
   "user.reactivated",
