@@ -71,7 +71,7 @@ describe("schema drift", () => {
       ['"activeKeyLimit" INTEGER NOT NULL DEFAULT 20', '"activeKeyLimit" INTEGER NOT NULL DEFAULT 25'], // wrong default
       ['"last4" TEXT NOT NULL,', '"last4" TEXT NOT NULL,\n    "legacy" TEXT,'], // extra column
       ['"expiresAt" TIMESTAMPTZ(3) NOT NULL,', '"expiresAt" TIMESTAMP(3) NOT NULL,'], // UserInvite: no time zone
-      [/CREATE INDEX "ApiKey_projectId_name_idx" ON "ApiKey"\("projectId", "name"\);/, 'CREATE INDEX "ApiKey_projectId_name_idx" ON "ApiKey"("name", "projectId");'], // column order
+      [/CREATE INDEX "AuditEvent_keyId_createdAt_idx" ON "AuditEvent"\("keyId", "createdAt"\);/, 'CREATE INDEX "AuditEvent_keyId_createdAt_idx" ON "AuditEvent"("createdAt", "keyId");'], // column order
       [/CREATE UNIQUE INDEX "Project_slug_key"[^;]*;/, ""], // missing unique
       ['"UserInvite_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE', '"UserInvite_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT'],
       ["'key', 'system', 'anonymous'", "'key', 'system'"], // enum value missing
@@ -85,7 +85,7 @@ describe("schema drift", () => {
       /^Project\.activeKeyLimit: default 25 does not match/,
       /^ApiKey: column "ApiKey"\."legacy" is not in the schema/,
       /^UserInvite\.expiresAt: type is timestamp without time zone/,
-      /^ApiKey: index on \(projectId, name\) is missing/,
+      /^AuditEvent: index on \(keyId, createdAt\) is missing/,
       /^Project: unique index on \(slug\) is missing/,
       /^UserInvite\.user: foreign key \(userId\).* has ON DELETE Restrict, expected Cascade/,
       /^enum ActorType: values are \(user, key, system\)/,
@@ -100,20 +100,29 @@ describe("schema drift", () => {
 describe("what the schema cannot express", () => {
   const url = () => process.env.DATABASE_URL ?? "";
 
-  it("has trigram GIN indexes for key search", async () => {
+  it("has one trigram GIN index for key search, over the fields joined by U+001F", async () => {
     const indexes = await withClient(url(), async (client) => {
       const { rows } = await client.query<{ indexname: string; indexdef: string }>(
         `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ApiKey' AND indexdef LIKE '%gin_trgm_ops%' ORDER BY indexname`,
       );
       return rows;
     });
-    expect(indexes.map((i) => i.indexname)).toEqual([
-      "ApiKey_description_trgm_idx",
-      "ApiKey_displayPrefix_trgm_idx",
-      "ApiKey_name_trgm_idx",
-      "ApiKey_publicId_trgm_idx",
+    expect(indexes.map((i) => i.indexname)).toEqual(["ApiKey_search_trgm_idx"]);
+    expect(indexes[0]?.indexdef).toContain("USING gin");
+    expect(indexes[0]?.indexdef).toContain(`((((((name || '\u001f'::text) || description) || '\u001f'::text) || "displayPrefix") || '\u001f'::text) || "publicId")`);
+  });
+
+  it("has descending NULLS LAST indexes for the nullable sorts", async () => {
+    const defs = await withClient(url(), async (client) => {
+      const { rows } = await client.query<{ indexname: string; indexdef: string }>(
+        `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ApiKey' AND indexname LIKE '%\\_desc\\_idx' ORDER BY indexname`,
+      );
+      return rows.map((row) => row.indexdef.replace(/^.* USING btree /, ""));
+    });
+    expect(defs).toEqual([
+      `("projectId", "expiresAt" DESC NULLS LAST, id DESC)`,
+      `("projectId", "lastUsedAt" DESC NULLS LAST, id DESC)`,
     ]);
-    for (const index of indexes) expect(index.indexdef).toContain("USING gin");
   });
 
   it("enforces lower-case emails and valid project settings", async () => {

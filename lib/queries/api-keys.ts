@@ -1,14 +1,15 @@
 import "server-only";
 // Reads behind Settings → API Keys. The project is always part of `where` (tenancy), search is a
-// case-insensitive substring match served by trigram indexes, and list + total come from one
-// transaction so the pager never disagrees with the rows.
+// case-insensitive substring match served by one trigram index, and list + total come from one
+// statement so the pager never disagrees with the rows. The list is raw SQL because Prisma can
+// express neither the indexed search expression nor a bounded count.
 import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId, maskedKey } from "@/lib/keys/secret";
 import { keyStatus } from "@/lib/keys/status";
 
 export { keyStatus };
-import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeyStatus } from "@/lib/validations/api-key-list";
+import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort, type KeyStatus } from "@/lib/validations/api-key-list";
 
 export interface ProjectOption {
   id: string;
@@ -29,19 +30,6 @@ export async function listProjectsForKeys(): Promise<ProjectOption[]> {
   });
 }
 
-function statusWhere(status: ApiKeyListParams["status"], now: Date): Prisma.ApiKeyWhereInput {
-  switch (status) {
-    case "active":
-      return { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
-    case "expired":
-      return { revokedAt: null, expiresAt: { lte: now } };
-    case "revoked":
-      return { revokedAt: { not: null } };
-    default:
-      return {};
-  }
-}
-
 export interface ApiKeyRow {
   id: string;
   publicId: string;
@@ -59,79 +47,152 @@ export interface ApiKeyRow {
   replacedBy: string | null;
 }
 
-export async function listApiKeys(projectId: string, params: ApiKeyListParams, now = new Date()) {
-  const where: Prisma.ApiKeyWhereInput = {
-    projectId,
-    ...statusWhere(params.status, now),
-    ...(params.q
-      ? {
-          AND: [
-            {
-              OR: [
-                { name: { contains: params.q, mode: "insensitive" } },
-                { description: { contains: params.q, mode: "insensitive" } },
-                { displayPrefix: { contains: params.q, mode: "insensitive" } },
-                { publicId: { contains: params.q, mode: "insensitive" } },
-              ],
-            },
-          ],
-        }
-      : {}),
-  };
-  const orderBy: Prisma.ApiKeyOrderByWithRelationInput[] =
-    params.sort === "name"
-      ? [{ name: params.dir }, { id: "asc" }]
-      : params.sort === "createdAt"
-        ? [{ createdAt: params.dir }, { id: "asc" }]
-        : // Keys never used or never expiring sort after the rest, whichever the direction.
-          [{ [params.sort]: { sort: params.dir, nulls: "last" } }, { id: "asc" }];
+/**
+ * What search looks in: name, description, prefix and Sid joined by a unit separator (U+001F).
+ * One trigram GIN index covers this exact expression (migration 20261123000000_key_list_indexes),
+ * so a search is one index scan instead of four OR'd ones. Search terms never contain U+001F
+ * (control characters are stripped, here and in the URL schema), so no match can span two fields.
+ */
+const SEARCH_TEXT = Prisma.sql`(k."name" || E'\\x1f' || k."description" || E'\\x1f' || k."displayPrefix" || E'\\x1f' || k."publicId")`;
 
-  const [rows, total] = await db.$transaction([
-    db.apiKey.findMany({
-      where,
-      orderBy,
-      skip: (params.page - 1) * KEY_PAGE_SIZE,
-      take: KEY_PAGE_SIZE,
-      select: {
-        id: true,
-        publicId: true,
-        name: true,
-        description: true,
-        displayPrefix: true,
-        last4: true,
-        createdAt: true,
-        expiresAt: true,
-        lastUsedAt: true,
-        revokedAt: true,
-        createdBy: { select: { name: true, email: true } },
-        createdByKey: { select: { name: true } },
-        _count: { select: { constraints: true } },
-        replacedBy: { select: { publicId: true } },
-      },
-    }),
-    db.apiKey.count({ where }),
-  ]);
+/** `ILIKE` pattern for a case-insensitive substring match that takes `%`, `_` and `\` literally. */
+export function substringPattern(q: string): string {
+  const term = q.replace(/[\u0000-\u001f\u007f]/g, "").replace(/[\\%_]/g, (c) => `\\${c}`);
+  return `%${term}%`;
+}
 
+function listWhere(projectId: string, params: ApiKeyListParams, now: Date): Prisma.Sql {
+  const conditions = [Prisma.sql`k."projectId" = ${projectId}::uuid`];
+  switch (params.status) {
+    case "active":
+      conditions.push(Prisma.sql`k."revokedAt" IS NULL AND (k."expiresAt" IS NULL OR k."expiresAt" > ${now})`);
+      break;
+    case "expired":
+      conditions.push(Prisma.sql`k."revokedAt" IS NULL AND k."expiresAt" <= ${now}`);
+      break;
+    case "revoked":
+      conditions.push(Prisma.sql`k."revokedAt" IS NOT NULL`);
+      break;
+  }
+  if (params.q) conditions.push(Prisma.sql`${SEARCH_TEXT} ILIKE ${substringPattern(params.q)}`);
+  return Prisma.join(conditions, " AND ");
+}
+
+const SORT_COLUMNS: Record<KeySort, { column: string; nullable: boolean }> = {
+  name: { column: `"name"`, nullable: false },
+  createdAt: { column: `"createdAt"`, nullable: false },
+  expiresAt: { column: `"expiresAt"`, nullable: true },
+  lastUsedAt: { column: `"lastUsedAt"`, nullable: true },
+};
+
+/**
+ * The list order for table alias `alias`. The `id` tiebreaker follows the direction, so that one
+ * index (projectId, column, id) serves both directions and an OFFSET walks the index instead of
+ * sorting the project. Keys never used or never expiring sort after the rest, whichever the
+ * direction (a separate DESC NULLS LAST index serves the descending order of those two).
+ */
+function listOrder(alias: string, params: ApiKeyListParams): Prisma.Sql {
+  const { column, nullable } = SORT_COLUMNS[params.sort];
+  const dir = params.dir === "asc" ? "ASC" : "DESC";
+  return Prisma.raw(`${alias}.${column} ${dir}${nullable ? " NULLS LAST" : ""}, ${alias}."id" ${dir}`);
+}
+
+/**
+ * The dashboard counts matches only this far (then says "more than 10,000"): counting 100,000
+ * keys costs more than rendering the page. Deeper pages count to the next multiple beyond them.
+ */
+export const KEY_COUNT_STEP = 10_000;
+
+interface ListRow {
+  total: number;
+  id: string | null;
+  publicId: string;
+  name: string;
+  description: string;
+  displayPrefix: string;
+  last4: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdByName: string | null;
+  createdByKeyName: string | null;
+  replacedBy: string | null;
+  constraintCount: number;
+}
+
+export interface ApiKeyListOptions {
+  now?: Date;
+  /**
+   * Count at most up to the next multiple of KEY_COUNT_STEP beyond the page; `total` is then a
+   * lower bound when `totalIsLowerBound`. The REST API keeps exact totals (its documented contract).
+   */
+  boundedTotal?: boolean;
+}
+
+export interface ApiKeyList {
+  rows: ApiKeyRow[];
+  /** Exact, or when `totalIsLowerBound` a number the matches exceed (there are more than this). */
+  total: number;
+  totalIsLowerBound: boolean;
+  pageSize: number;
+}
+
+export async function listApiKeys(projectId: string, params: ApiKeyListParams, options: ApiKeyListOptions = {}): Promise<ApiKeyList> {
+  const now = options.now ?? new Date();
+  const where = listWhere(projectId, params, now);
+  const offset = (params.page - 1) * KEY_PAGE_SIZE;
+  // Enough to know whether a page follows this one.
+  const countLimit = options.boundedTotal ? Math.ceil((offset + KEY_PAGE_SIZE + 1) / KEY_COUNT_STEP) * KEY_COUNT_STEP : null;
+
+  // One statement, hence one snapshot: the total and the page always agree. Creators, the
+  // replacement and the constraint counts are looked up for the page's rows only.
+  const result = await db.$queryRaw<ListRow[]>`
+    WITH page AS (
+      SELECT k."id", k."publicId", k."name", k."description", k."displayPrefix", k."last4", k."createdAt",
+             k."expiresAt", k."lastUsedAt", k."revokedAt", k."createdById", k."createdByKeyId", k."replacedById"
+        FROM "ApiKey" k
+       WHERE ${where}
+       ORDER BY ${listOrder("k", params)}
+       LIMIT ${KEY_PAGE_SIZE} OFFSET ${offset}
+    )
+    SELECT t."total", p."id", p."publicId", p."name", p."description", p."displayPrefix", p."last4", p."createdAt",
+           p."expiresAt", p."lastUsedAt", p."revokedAt", u."name" AS "createdByName", ck."name" AS "createdByKeyName",
+           rk."publicId" AS "replacedBy",
+           (SELECT count(*)::int FROM "ApiKeyConstraint" c WHERE c."keyId" = p."id") AS "constraintCount"
+      FROM (SELECT count(*)::int AS "total"
+              FROM (SELECT 1 FROM "ApiKey" k WHERE ${where} ${countLimit === null ? Prisma.empty : Prisma.sql`LIMIT ${countLimit + 1}`}) m) t
+      LEFT JOIN page p ON true
+      LEFT JOIN "User" u ON u."id" = p."createdById"
+      LEFT JOIN "ApiKey" ck ON ck."id" = p."createdByKeyId"
+      LEFT JOIN "ApiKey" rk ON rk."id" = p."replacedById"
+     ORDER BY ${listOrder("p", params)}`;
+
+  const counted = result[0]?.total ?? 0;
+  const totalIsLowerBound = countLimit !== null && counted > countLimit;
   return {
-    total,
+    total: totalIsLowerBound && countLimit !== null ? countLimit : counted,
+    totalIsLowerBound,
     pageSize: KEY_PAGE_SIZE,
-    rows: rows.map(
-      (key): ApiKeyRow => ({
-        id: key.id,
-        publicId: key.publicId,
-        name: key.name,
-        description: key.description,
-        maskedKey: maskedKey(key.displayPrefix, key.last4),
-        createdAt: key.createdAt.toISOString(),
-        createdBy: key.createdBy?.name ?? (key.createdByKey ? `API key "${key.createdByKey.name}"` : null),
-        expiresAt: key.expiresAt?.toISOString() ?? null,
-        lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-        revokedAt: key.revokedAt?.toISOString() ?? null,
-        status: keyStatus(key, now),
-        constraintCount: key._count.constraints,
-        replacedBy: key.replacedBy?.publicId ?? null,
-      }),
-    ),
+    rows: result
+      .filter((key) => key.id !== null)
+      .map(
+        (key): ApiKeyRow => ({
+          id: key.id as string,
+          publicId: key.publicId,
+          name: key.name,
+          description: key.description,
+          maskedKey: maskedKey(key.displayPrefix, key.last4),
+          createdAt: key.createdAt.toISOString(),
+          createdBy: key.createdByName ?? (key.createdByKeyName !== null ? `API key "${key.createdByKeyName}"` : null),
+          expiresAt: key.expiresAt?.toISOString() ?? null,
+          lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+          revokedAt: key.revokedAt?.toISOString() ?? null,
+          status: keyStatus(key, now),
+          constraintCount: key.constraintCount,
+          replacedBy: key.replacedBy,
+        }),
+      ),
   };
 }
 

@@ -37,7 +37,7 @@ export default async function ApiKeysPage({ searchParams }: ApiKeysPageProps) {
   }
 
   const now = new Date();
-  const { rows, total, pageSize } = await listApiKeys(project.id, params, now);
+  const { rows, total, pageSize } = await listApiKeys(project.id, params, { now });
   const canCreate = can(user, "keys.create");
 
   return (
