@@ -373,7 +373,7 @@ export function renderMarkdown(r: BenchResults): string {
     `- Load comes from autocannon's programmatic API in the benchmark process. Latency percentiles are computed from every response time (autocannon's own histogram rounds to whole milliseconds).`,
     `- The regex scenario uses a key whose only constraint is \`${s.hostilePattern}\` (catastrophic for a backtracking engine) with a path of ${s.hostilePathBytes.toLocaleString("en")} bytes of \`a\`, which does not match (FORBIDDEN), so the engine has to scan it all; the plain case is the warm-cache scenario of the same round.`,
     `- Order: warm-up, the page timings, then each round (the two ceilings, warm verify, regex, malformed, then the seeded keys), revocation, and the memory soak last; after each measured run the benchmark waits ${3.5} s so the usage flush and PostgreSQL's statistics catch up before reading counters.`,
-    "- Knobs for trying the harness out (not for published figures): `BENCH_ROUNDS`, `BENCH_DURATION`, `BENCH_KEYS`, `BENCH_SOAK`, `BENCH_BUDGET_SEC` (default 570), `BENCH_REVOCATIONS`, `BENCH_NO_DOCS=1`.",
+    "- Knobs for trying the harness out (not for published figures): `BENCH_ROUNDS`, `BENCH_DURATION`, `BENCH_KEYS`, `BENCH_SOAK`, `BENCH_BUDGET_SEC` (default 570), `BENCH_REVOCATIONS`, `BENCH_NO_DOCS=1`, `BENCH_ONLY=pages` (only the page timings, on the console; nothing is written).",
     "",
   );
   return out.join("\n");

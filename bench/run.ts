@@ -10,7 +10,9 @@
 // Knobs (for trying the harness out, not for published figures): BENCH_ROUNDS, BENCH_DURATION
 // (seconds per run), BENCH_KEYS, BENCH_SOAK (verifications for the memory figure),
 // BENCH_BUDGET_SEC (whole-run budget the soak fits into, default 570), BENCH_REVOCATIONS,
-// BENCH_NO_DOCS=1 (do not rewrite docs/benchmarks.md).
+// BENCH_NO_DOCS=1 (do not rewrite docs/benchmarks.md), BENCH_ONLY=pages (seed, then only the
+// Settings → API Keys timings, printed to the console; no verification rounds, revocation or memory
+// soak, and neither bench/results.json nor docs/benchmarks.md is written).
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -45,6 +47,8 @@ const DISTINCT_DURATION = envNumber("BENCH_DURATION", 8);
 const KEY_COUNT = envNumber("BENCH_KEYS", 100_000);
 const SOAK_VERIFICATIONS = envNumber("BENCH_SOAK", 1_000_000);
 const REVOCATIONS = envNumber("BENCH_REVOCATIONS", 30);
+const ONLY = process.env.BENCH_ONLY ?? "";
+if (ONLY !== "" && ONLY !== "pages") throw new Error(`BENCH_ONLY=${ONLY}: the only scenario that can run alone is "pages"`);
 const CONNECTIONS = 16;
 /** `npm run bench` must finish within 10 minutes on the reference machine (2 cores). */
 const TIME_BUDGET_MS = envNumber("BENCH_BUDGET_SEC", 570) * 1000;
@@ -187,7 +191,19 @@ async function cleanup(): Promise<void> {
   }
 }
 
-async function main(): Promise<BenchResults> {
+/** BENCH_ONLY=pages: the page timings on the console, median over the rounds as in the report. */
+function renderPagesOnly(pages: BenchResults["pages"]): string {
+  if (pages.missing) return `Settings → API Keys answered HTTP ${pages.status}: not measured`;
+  const ms = (values: number[]) => median(values).toFixed(1).padStart(7);
+  const lines = [`Settings → API Keys, median over ${ROUNDS} rounds (ms)      HTML p50  HTML p95   RSC p50   RSC p95`];
+  for (const v of pages.variants) {
+    lines.push(`  ${v.name.padEnd(46)}${ms(v.html.map((t) => t.p50))}  ${ms(v.html.map((t) => t.p95))}  ${ms(v.rsc.map((t) => t.p50))}  ${ms(v.rsc.map((t) => t.p95))}`);
+    if (v.slowestStatement) lines.push(`    slowest SQL ${v.slowestStatement.ms.toFixed(0)} ms (${v.slowestStatement.count} > ${pages.slowStatementMs} ms): ${v.slowestStatement.sql.slice(0, 300)}`);
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<BenchResults | null> {
   sampleLoad();
   build();
 
@@ -251,6 +267,15 @@ async function main(): Promise<BenchResults> {
   await db.query(`VACUUM ANALYZE "ApiKey"`);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   log(`seeded in ${seedSeconds.toFixed(1)} s`);
+
+  if (ONLY === "pages") {
+    const cookie = await signIn(a.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+    // The first render of a route loads its code.
+    for (const variant of PAGE_VARIANTS) await (await fetch(`${a.baseUrl}/settings/api-keys${variant.query}`, { headers: { cookie } })).text();
+    log("Settings → API Keys with the seeded keys (BENCH_ONLY=pages)");
+    process.stdout.write(`\n${renderPagesOnly(await measurePages(a, cookie, db, pgLogFile))}\n\n`);
+    return null;
+  }
 
   // A malformed key: a real secret with its last (checksum) character changed.
   const last = plainKey.secret.slice(-1);
@@ -697,6 +722,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 main()
   .then(async (results) => {
     await cleanup();
+    if (results === null) {
+      log(`BENCH_ONLY=${ONLY}: nothing written (${Math.round((Date.now() - started) / 1000)} s in all)`);
+      process.exit(0);
+    }
     results.durationSec = Math.round((Date.now() - started) / 1000);
     fs.writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
     if (process.env.BENCH_NO_DOCS !== "1") {
