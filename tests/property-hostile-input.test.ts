@@ -12,34 +12,9 @@ import { verifyKey } from "@/lib/keys/verify";
 import { createApiKey, revokeApiKey, rollApiKey, updateApiKey } from "@/lib/services/api-keys";
 import { ServiceError } from "@/lib/services/errors";
 import { context, createProject, seedBase, userActor } from "./support/fixtures";
+import { hostileConstraints, hostileString, hostileValue } from "./support/hostile";
 
 const RUNS = Number(process.env.KEYDESK_PROPERTY_RUNS ?? 120);
-
-/** Values that have broken real systems: huge, every plane, NUL/controls, prototypes, wrong types. */
-const hostileString = fc.oneof(
-  fc.string({ unit: "grapheme", maxLength: 80 }),
-  fc.string({ unit: "binary", maxLength: 80 }),
-  fc.constantFrom("", " ", "\u0000", "\u0000name", "a\u0007b", "\u202e\u2066", "../../etc/passwd", "%2F..%2F", "' OR 1=1 --", "<script>alert(1)</script>", "𝕂𝕖𝕪𝕤🔑", "\uFEFF", "__proto__", "constructor"),
-  fc.integer({ min: 65, max: 200_000 }).map((n) => "x".repeat(n)),
-);
-const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  hostileString,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.constant(undefined),
-  fc.array(hostileString, { maxLength: 3 }),
-  fc.constant({ __proto__: { isAdmin: true } }),
-  fc.constant(JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}')),
-  fc.date({ min: new Date(-8_640_000_000_000_000), max: new Date(8_640_000_000_000_000), noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? "Invalid Date" : d.toISOString())),
-  fc.constantFrom("0001-01-01", "9999-12-31", "2020-02-30", "1970-01-01T00:00:00Z", "tomorrow"),
-);
-const hostileConstraints = fc.oneof(
-  hostileValue,
-  fc.array(fc.record({ type: fc.oneof(fc.constantFrom("exact", "prefix", "regex", "verb"), hostileString), value: hostileValue, methods: fc.oneof(fc.array(fc.oneof(fc.constantFrom("GET", "get", "TRACE"), hostileString), { maxLength: 4 }), hostileValue) }, { requiredKeys: [] }), { maxLength: 25 }),
-  hostileString.map((s) => `[{${s}`),
-);
 
 let admin: Awaited<ReturnType<typeof seedBase>>["admin"];
 let projectId: string;

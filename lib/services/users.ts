@@ -209,6 +209,8 @@ export async function reissueInvite(actor: Actor, raw: { userId?: unknown }, con
  */
 export async function resetUserPassword(actor: Actor, raw: { userId?: unknown }, context: RequestContext | null) {
   assertActorCan(actor, "users.manage");
+  // Before the slow hash: a forged id should cost nothing.
+  if (!userTargetSchema.safeParse({ userId: raw.userId }).success) throw new ServiceError("not_found", "That user does not exist.");
   const temporaryPassword = generateTemporaryPassword();
   // Hash outside the transaction: it is slow, and the lock should be held briefly.
   const passwordHash = await hashPassword(temporaryPassword);
