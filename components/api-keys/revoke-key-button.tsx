@@ -2,23 +2,11 @@
 
 import { Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useActionState, useRef, useState } from "react";
 
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { Spinner } from "@/components/ui/spinner";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { revokeApiKeyAction } from "@/lib/actions/api-keys";
-import type { FormState } from "@/lib/actions/form-state";
 
 export type RevokeKeyButtonProps = {
   /** The key's Sid (publicId). */
@@ -34,21 +22,11 @@ export type RevokeKeyButtonProps = {
  */
 export function RevokeKeyButton({ keyId, name, variant = "icon" }: RevokeKeyButtonProps) {
   const router = useRouter();
-  const [open, setOpen] = useState(false);
-  // Once the key is revoked this trigger disappears, so focus cannot return to it.
-  const revoked = useRef(false);
-
-  function onRevoked(message: string | undefined) {
-    revoked.current = true;
-    setOpen(false);
-    toast.success(message ?? "Key revoked.");
-    router.refresh();
-  }
 
   return (
-    <AlertDialog open={open} onOpenChange={setOpen}>
-      <AlertDialogTrigger asChild>
-        {variant === "icon" ? (
+    <ConfirmButton
+      trigger={
+        variant === "icon" ? (
           <Button
             variant="ghost"
             size="icon"
@@ -62,59 +40,21 @@ export function RevokeKeyButton({ keyId, name, variant = "icon" }: RevokeKeyButt
             <Trash2 aria-hidden="true" />
             Revoke key
           </Button>
-        )}
-      </AlertDialogTrigger>
-      <AlertDialogContent
-        onCloseAutoFocus={(event) => {
-          if (!revoked.current) return;
-          event.preventDefault();
-          document.getElementById("main")?.focus();
-        }}
-      >
-        <RevokeKeyForm keyId={keyId} name={name} onRevoked={onRevoked} />
-      </AlertDialogContent>
-    </AlertDialog>
-  );
-}
-
-type RevokeKeyFormProps = {
-  keyId: string;
-  name: string;
-  onRevoked: (message: string | undefined) => void;
-};
-
-/** Lives inside the dialog content, so an error from a previous attempt is gone on reopen. */
-function RevokeKeyForm({ keyId, name, onRevoked }: RevokeKeyFormProps) {
-  const [state, formAction, pending] = useActionState(async (previous: FormState, form: FormData) => {
-    const result = await revokeApiKeyAction(previous, form);
-    if (result.ok) onRevoked(result.message);
-    return result;
-  }, {});
-
-  return (
-    <form action={formAction} className="grid gap-4">
-      <input type="hidden" name="keyId" value={keyId} />
-      <AlertDialogHeader>
-        <AlertDialogTitle className="break-words">Revoke “{name}”?</AlertDialogTitle>
-        <AlertDialogDescription>
-          This cannot be undone. Every app using this key loses access immediately.
-        </AlertDialogDescription>
-      </AlertDialogHeader>
-      {state.error && !pending ? (
-        <p
-          role="alert"
-          className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
-        >
-          {state.error}
-        </p>
-      ) : null}
-      <AlertDialogFooter>
-        <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-        <Button type="submit" variant="destructive" disabled={pending}>
-          {pending ? <Spinner label={null} /> : null}
-          {pending ? "Revoking…" : "Revoke key"}
-        </Button>
-      </AlertDialogFooter>
-    </form>
+        )
+      }
+      title={<>Revoke “{name}”?</>}
+      description="This cannot be undone. Every app using this key loses access immediately."
+      fields={{ keyId }}
+      action={revokeApiKeyAction}
+      confirmLabel="Revoke key"
+      pendingLabel="Revoking…"
+      confirmVariant="destructive"
+      // Once the key is revoked this trigger disappears, so focus cannot return to it.
+      removesTrigger
+      onDone={(result) => {
+        toast.success(result.message ?? "Key revoked.");
+        router.refresh();
+      }}
+    />
   );
 }

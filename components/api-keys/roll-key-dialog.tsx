@@ -2,14 +2,14 @@
 
 import { RefreshCw } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { startTransition, useActionState, useState, type FormEvent } from "react";
+import { useState } from "react";
 
 import { KeyRevealDialog } from "@/components/api-keys/key-reveal-dialog";
 import { Button } from "@/components/ui/button";
-import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
+import { ConfirmForm } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
-import { rollApiKeyAction, type CreateKeyState, type RevealedKey } from "@/lib/actions/api-keys";
+import { rollApiKeyAction, type RevealedKey } from "@/lib/actions/api-keys";
+import type { FormState } from "@/lib/actions/form-state";
 import type { GracePeriod } from "@/lib/validations/api-key";
 
 const GRACE_CHOICES: { value: GracePeriod; label: string; hint: string }[] = [
@@ -87,88 +87,60 @@ type RollKeyFormProps = KeyIdentity & {
 
 function RollKeyForm({ keyId, name, onRolled }: RollKeyFormProps) {
   const [grace, setGrace] = useState<GracePeriod>("24h");
-  const [state, formAction, pending] = useActionState(
-    async (previous: CreateKeyState, form: FormData): Promise<CreateKeyState> => {
-      const result = await rollApiKeyAction(previous, form);
-      if (result.created) {
-        onRolled(result.created, result.message);
-        return { ok: true };
-      }
-      return result;
-    },
-    {},
-  );
-  const graceError = state.fieldErrors?.grace?.join(" ");
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    // Submitting by hand (not via `action`) keeps React from resetting the choice on failure.
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    startTransition(() => formAction(data));
+  async function roll(previous: FormState, form: FormData): Promise<FormState> {
+    const result = await rollApiKeyAction(previous, form);
+    if (!result.created) return result;
+    // The secret goes to the reveal only; the form's state never holds it.
+    onRolled(result.created, result.message);
+    return { ok: true };
   }
 
   return (
-    <>
-      <DialogHeader>
-        <DialogTitle className="break-words">Roll “{name}”?</DialogTitle>
-        <DialogDescription>
-          Keydesk creates a replacement key with the same name, description, project and constraints, and shows it
-          once. The old key keeps working for the grace period you choose, so you can switch your apps over first.
-        </DialogDescription>
-      </DialogHeader>
-      <form onSubmit={submit} className="grid gap-5">
-        <input type="hidden" name="keyId" value={keyId} />
-        <fieldset className="grid gap-2" aria-describedby={graceError ? "grace-error" : undefined}>
-          <legend className="mb-2 text-sm font-medium">The old key keeps working</legend>
-          {GRACE_CHOICES.map((choice) => (
-            <label
-              key={choice.value}
-              htmlFor={`grace-${choice.value}`}
-              className="flex cursor-pointer items-start gap-2.5 rounded-md border border-border px-3 py-2 text-sm transition-colors hover:bg-accent has-[:checked]:border-primary has-[:checked]:bg-primary/5 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-ring"
-            >
-              <input
-                id={`grace-${choice.value}`}
-                type="radio"
-                name="grace"
-                value={choice.value}
-                checked={grace === choice.value}
-                onChange={() => setGrace(choice.value)}
-                className="mt-0.5 size-4 shrink-0 accent-primary focus-visible:outline-none"
-              />
-              <span className="grid gap-0.5">
-                <span className="font-medium">{choice.label}</span>
-                <span className="text-xs text-muted-foreground">{choice.hint}</span>
-              </span>
-            </label>
-          ))}
-          {graceError ? (
-            <p id="grace-error" role="alert" className="text-[13px] font-medium text-destructive">
-              {graceError}
-            </p>
-          ) : null}
-        </fieldset>
-
-        {state.error && !pending ? (
-          <p
-            role="alert"
-            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
-          >
-            {state.error}
-          </p>
-        ) : null}
-
-        <DialogFooter>
-          <DialogClose asChild>
-            <Button variant="outline" disabled={pending}>
-              Cancel
-            </Button>
-          </DialogClose>
-          <Button type="submit" disabled={pending}>
-            {pending ? <Spinner label={null} /> : null}
-            {pending ? "Rolling…" : "Roll key"}
-          </Button>
-        </DialogFooter>
-      </form>
-    </>
+    <ConfirmForm
+      kind="dialog"
+      title={<>Roll “{name}”?</>}
+      description="Keydesk creates a replacement key with the same name, description, project and constraints, and shows it once. The old key keeps working for the grace period you choose, so you can switch your apps over first."
+      fields={{ keyId }}
+      action={roll}
+      confirmLabel="Roll key"
+      pendingLabel="Rolling…"
+      className="gap-5"
+    >
+      {(state) => {
+        const graceError = state.fieldErrors?.grace?.join(" ");
+        return (
+          <fieldset className="grid gap-2" aria-describedby={graceError ? "grace-error" : undefined}>
+            <legend className="mb-2 text-sm font-medium">The old key keeps working</legend>
+            {GRACE_CHOICES.map((choice) => (
+              <label
+                key={choice.value}
+                htmlFor={`grace-${choice.value}`}
+                className="flex cursor-pointer items-start gap-2.5 rounded-md border border-border px-3 py-2 text-sm transition-colors hover:bg-accent has-[:checked]:border-primary has-[:checked]:bg-primary/5 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-ring"
+              >
+                <input
+                  id={`grace-${choice.value}`}
+                  type="radio"
+                  name="grace"
+                  value={choice.value}
+                  checked={grace === choice.value}
+                  onChange={() => setGrace(choice.value)}
+                  className="mt-0.5 size-4 shrink-0 accent-primary focus-visible:outline-none"
+                />
+                <span className="grid gap-0.5">
+                  <span className="font-medium">{choice.label}</span>
+                  <span className="text-xs text-muted-foreground">{choice.hint}</span>
+                </span>
+              </label>
+            ))}
+            {graceError ? (
+              <p id="grace-error" role="alert" className="text-[13px] font-medium text-destructive">
+                {graceError}
+              </p>
+            ) : null}
+          </fieldset>
+        );
+      }}
+    </ConfirmForm>
   );
 }

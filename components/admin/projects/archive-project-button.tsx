@@ -1,23 +1,11 @@
 "use client";
 
 import { Archive } from "lucide-react";
-import { useActionState, useRef, useState } from "react";
 
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { Spinner } from "@/components/ui/spinner";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { archiveProjectAction } from "@/lib/actions/projects";
-import type { FormState } from "@/lib/actions/form-state";
 
 export type ArchiveProjectButtonProps = {
   projectId: string;
@@ -33,13 +21,9 @@ export type ArchiveProjectButtonProps = {
  * so it always goes through an AlertDialog whose initial focus is on Cancel.
  */
 export function ArchiveProjectButton({ projectId, name, workingKeys, compact = false }: ArchiveProjectButtonProps) {
-  const [open, setOpen] = useState(false);
-  // Once archived, the row loses this button, so focus cannot return to it.
-  const archived = useRef(false);
-
   return (
-    <AlertDialog open={open} onOpenChange={setOpen}>
-      <AlertDialogTrigger asChild>
+    <ConfirmButton
+      trigger={
         <Button
           variant="ghost"
           size={compact ? "icon-sm" : "sm"}
@@ -50,60 +34,17 @@ export function ArchiveProjectButton({ projectId, name, workingKeys, compact = f
           <Archive aria-hidden="true" />
           {compact ? null : "Archive"}
         </Button>
-      </AlertDialogTrigger>
-      <AlertDialogContent
-        onCloseAutoFocus={(event) => {
-          if (!archived.current) return;
-          event.preventDefault();
-          document.getElementById("main")?.focus();
-        }}
-      >
-        <ArchiveProjectForm
-          projectId={projectId}
-          name={name}
-          workingKeys={workingKeys}
-          onArchived={(message) => {
-            archived.current = true;
-            setOpen(false);
-            toast.success(message ?? `Archived "${name}".`);
-          }}
-        />
-      </AlertDialogContent>
-    </AlertDialog>
-  );
-}
-
-type ArchiveProjectFormProps = Omit<ArchiveProjectButtonProps, "compact"> & {
-  onArchived: (message: string | undefined) => void;
-};
-
-function ArchiveProjectForm({ projectId, name, workingKeys, onArchived }: ArchiveProjectFormProps) {
-  const [state, formAction, pending] = useActionState(async (previous: FormState, form: FormData) => {
-    const result = await archiveProjectAction(previous, form);
-    if (result.ok) onArchived(result.message);
-    return result;
-  }, {});
-
-  return (
-    <form action={formAction} className="grid gap-4">
-      <input type="hidden" name="projectId" value={projectId} />
-      <AlertDialogHeader>
-        <AlertDialogTitle>Archive {name}?</AlertDialogTitle>
-        <AlertDialogDescription>
-          Its {workingKeys === 1 ? "1 active key stops" : `${workingKeys} active keys stop`} working immediately. This cannot
-          be undone from the dashboard.
-        </AlertDialogDescription>
-      </AlertDialogHeader>
-      <p role="alert" aria-live="polite" className="text-sm font-medium text-destructive empty:hidden">
-        {state.error}
-      </p>
-      <AlertDialogFooter>
-        <AlertDialogCancel>Cancel</AlertDialogCancel>
-        <Button type="submit" variant="destructive" disabled={pending}>
-          {pending ? <Spinner label={null} /> : <Archive aria-hidden="true" />}
-          Archive project
-        </Button>
-      </AlertDialogFooter>
-    </form>
+      }
+      title={`Archive ${name}?`}
+      description={`Its ${workingKeys === 1 ? "1 active key stops" : `${workingKeys} active keys stop`} working immediately. This cannot be undone from the dashboard.`}
+      fields={{ projectId }}
+      action={archiveProjectAction}
+      confirmLabel="Archive project"
+      confirmIcon={<Archive aria-hidden="true" />}
+      confirmVariant="destructive"
+      // Once archived, the row loses this button, so focus cannot return to it.
+      removesTrigger
+      onDone={(result) => toast.success(result.message ?? `Archived "${name}".`)}
+    />
   );
 }

@@ -2,14 +2,14 @@
 
 import { Link2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 
 import { CredentialDialog } from "@/components/admin/users/credential-dialog";
 import { Button } from "@/components/ui/button";
-import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
+import { ConfirmForm } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
-import { reissueInviteAction, type CreateUserState, type RevealedCredential } from "@/lib/actions/users";
+import type { FormState } from "@/lib/actions/form-state";
+import { reissueInviteAction, type RevealedCredential } from "@/lib/actions/users";
 
 export type ReissueInviteButtonProps = {
   user: { id: string; name: string; inviteExpired: boolean };
@@ -28,6 +28,14 @@ export function ReissueInviteButton({ user }: ReissueInviteButtonProps) {
     router.refresh();
   }
 
+  async function reissue(previous: FormState, form: FormData): Promise<FormState> {
+    const result = await reissueInviteAction(previous, form);
+    if (!result.created) return result;
+    // The link goes to the reveal only; the form's state never holds it.
+    setRevealed(result.created);
+    return { ok: true };
+  }
+
   return (
     <CredentialDialog
       open={open}
@@ -41,47 +49,15 @@ export function ReissueInviteButton({ user }: ReissueInviteButtonProps) {
         </Button>
       }
     >
-      <ReissueForm user={user} onIssued={setRevealed} />
+      <ConfirmForm
+        kind="dialog"
+        title={`New invite link for ${user.name}?`}
+        description={`${user.inviteExpired ? "Their last link has expired. " : "Their current link stops working. "}The new link is valid for 7 days and is shown once.`}
+        fields={{ userId: user.id }}
+        action={reissue}
+        confirmLabel="Create new link"
+        pendingLabel="Creating…"
+      />
     </CredentialDialog>
-  );
-}
-
-function ReissueForm({ user, onIssued }: ReissueInviteButtonProps & { onIssued: (revealed: RevealedCredential) => void }) {
-  const [state, formAction, pending] = useActionState(async (previous: CreateUserState, form: FormData) => {
-    const result = await reissueInviteAction(previous, form);
-    if (result.created) {
-      onIssued(result.created);
-      return { ok: true };
-    }
-    return result;
-  }, {});
-
-  return (
-    <form action={formAction} className="grid gap-4">
-      <input type="hidden" name="userId" value={user.id} />
-      <DialogHeader>
-        <DialogTitle className="break-words">New invite link for {user.name}?</DialogTitle>
-        <DialogDescription>
-          {user.inviteExpired ? "Their last link has expired. " : "Their current link stops working. "}
-          The new link is valid for 7 days and is shown once.
-        </DialogDescription>
-      </DialogHeader>
-      {state.error && !pending ? (
-        <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {state.error}
-        </p>
-      ) : null}
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button variant="outline" disabled={pending}>
-            Cancel
-          </Button>
-        </DialogClose>
-        <Button type="submit" disabled={pending}>
-          {pending ? <Spinner label={null} /> : null}
-          {pending ? "Creating…" : "Create new link"}
-        </Button>
-      </DialogFooter>
-    </form>
   );
 }
