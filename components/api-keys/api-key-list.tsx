@@ -23,6 +23,8 @@ export type ApiKeyListProps = {
   project: { slug: string; name: string };
   rows: ApiKeyRow[];
   total: number;
+  /** More than `total` keys match (the server stopped counting there). */
+  totalIsLowerBound: boolean;
   pageSize: number;
   params: ApiKeyListParams;
   /** Adds the revoke (trash) column; only for users with `keys.revoke`. */
@@ -41,6 +43,7 @@ export function ApiKeyList({
   project,
   rows,
   total,
+  totalIsLowerBound,
   pageSize,
   params,
   canRevoke,
@@ -158,6 +161,7 @@ export function ApiKeyList({
       sorts={KEY_SORTS}
       pageSize={pageSize}
       total={total}
+      totalIsLowerBound={totalIsLowerBound}
       empty={empty}
       columnClasses={COLUMN_CLASSES}
       headClassName="px-3 first:pl-4 last:pr-4"

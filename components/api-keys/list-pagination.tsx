@@ -13,6 +13,8 @@ export type ListPaginationProps = {
   page: number;
   pageSize: number;
   total: number;
+  /** There are more than `total` rows (the list stopped counting there): the pager says "more than". */
+  totalIsLowerBound?: boolean;
   /** The URL of another page, keeping every other parameter. */
   hrefForPage: (page: number) => string;
   /** Navigates inside the caller's transition, so the list can show that it is loading. */
@@ -24,9 +26,15 @@ function isPlainClick(event: MouseEvent<HTMLAnchorElement>) {
   return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
 }
 
-/** "Showing 26–50 of 1,234", Previous / Next links and "Page 2 of 50". */
-export function ListPagination({ page, pageSize, total, hrefForPage, onNavigate, className }: ListPaginationProps) {
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+/** "Showing 26–50 of 1,234", Previous / Next links and "Page 2 of 50" ("of more than …" when not counted to the end). */
+export function ListPagination({ page, pageSize, total, totalIsLowerBound = false, hrefForPage, onNavigate, className }: ListPaginationProps) {
+  // More than `total` rows means at least total + 1, so at least this many pages exist.
+  const pageCount = Math.max(1, Math.ceil((totalIsLowerBound ? total + 1 : total) / pageSize));
+  const pageCountText = !totalIsLowerBound
+    ? numbers.format(pageCount)
+    : total % pageSize === 0
+      ? `more than ${numbers.format(total / pageSize)}`
+      : `at least ${numbers.format(pageCount)}`;
   const first = total === 0 ? 0 : Math.min((page - 1) * pageSize + 1, total);
   const last = Math.min(page * pageSize, total);
 
@@ -76,12 +84,12 @@ export function ListPagination({ page, pageSize, total, hrefForPage, onNavigate,
       <p className="text-muted-foreground tabular-nums">
         {total === 0
           ? "No keys"
-          : `Showing ${numbers.format(first)}–${numbers.format(last)} of ${numbers.format(total)}`}
+          : `Showing ${numbers.format(first)}–${numbers.format(last)} of ${totalIsLowerBound ? "more than " : ""}${numbers.format(total)}`}
       </p>
       <div className="flex items-center gap-2">
         {pageLink(page - 1, "Previous", "prev")}
         <span className="px-1 text-muted-foreground tabular-nums">
-          Page {numbers.format(Math.min(page, pageCount))} of {numbers.format(pageCount)}
+          Page {numbers.format(Math.min(page, pageCount))} of {pageCountText}
         </span>
         {pageLink(page + 1, "Next", "next")}
       </div>

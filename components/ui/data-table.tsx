@@ -40,6 +40,8 @@ export type DataTableProps<TRow, TSort extends string> = {
   sorts: readonly TSort[];
   pageSize: number;
   total: number;
+  /** There are more than `total` rows (the server stopped counting there). */
+  totalIsLowerBound?: boolean;
   /** Shown and announced when nothing matches (`total` is 0). */
   empty: { state: ReactNode; announcement: string };
   /** Per-column classes for header and body cells, by column id (widths, alignment, hiding). */
@@ -70,6 +72,7 @@ export function DataTable<TRow, TSort extends string>({
   sorts,
   pageSize,
   total,
+  totalIsLowerBound = false,
   empty,
   columnClasses = {},
   headClassName,
@@ -123,7 +126,7 @@ export function DataTable<TRow, TSort extends string>({
     );
   } else {
     const first = (params.page - 1) * pageSize + 1;
-    announcement = `Showing ${first}–${first + rows.length - 1} of ${total} ${noun}.`;
+    announcement = `Showing ${first}–${first + rows.length - 1} of ${totalIsLowerBound ? "more than " : ""}${total} ${noun}.`;
     body = (
       <div className={cn("grid grid-cols-1 gap-3", className)}>
         <Table containerClassName="bg-card">
@@ -193,6 +196,7 @@ export function DataTable<TRow, TSort extends string>({
           page={params.page}
           pageSize={pageSize}
           total={total}
+          totalIsLowerBound={totalIsLowerBound}
           hrefForPage={(page) => hrefWith({ page: page === 1 ? null : String(page) })}
           onNavigate={navigateTo}
         />
