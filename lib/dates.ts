@@ -11,22 +11,39 @@ function toDate(value: DateInput): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
+// Creating an Intl.DateTimeFormat costs about a hundred times more than formatting with one
+// (~0.5 ms against ~5 µs in Node): a page of 25 keys formats ~100 dates while rendering on the
+// server, so the formatters are made once per (format, zone). The runtime's own zone (undefined)
+// is read when its formatter is first made.
+const DATE_OPTIONS: Intl.DateTimeFormatOptions = { dateStyle: "medium" };
+const DATE_TIME_OPTIONS: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  timeZoneName: "short",
+};
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(options: Intl.DateTimeFormatOptions, timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${options === DATE_OPTIONS ? "date" : "dateTime"}|${timeZone ?? ""}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALE, { ...options, timeZone });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /** "Jan 5, 2026". `timeZone` undefined = the runtime's zone (the browser's on the client). */
 export function formatDate(value: DateInput, timeZone?: string): string {
-  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone }).format(toDate(value));
+  return formatter(DATE_OPTIONS, timeZone).format(toDate(value));
 }
 
 /** "Jan 5, 2026, 2:03 PM UTC": the zone is always named so the reader knows which one. */
 export function formatDateTime(value: DateInput, timeZone?: string): string {
-  return new Intl.DateTimeFormat(LOCALE, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZoneName: "short",
-    timeZone,
-  }).format(toDate(value));
+  return formatter(DATE_TIME_OPTIONS, timeZone).format(toDate(value));
 }
 
 // "auto" only for days ("tomorrow", "yesterday"): "next year" would suggest a calendar year.
