@@ -511,10 +511,12 @@ const SLOW_STATEMENT_MS = 20;
 function slowestStatement(text: string): { ms: number; count: number; sql: string } | null {
   let slowest: { ms: number; count: number; sql: string } | null = null;
   let count = 0;
-  for (const match of text.matchAll(/duration: ([\d.]+) ms {2}(?:execute [^:]*|statement): ([^\n]*)/g)) {
+  // A multi-line statement continues on lines that start with a tab.
+  for (const match of text.matchAll(/duration: ([\d.]+) ms {2}(?:execute [^:]*|statement): ([^\n]*(?:\n\t[^\n]*)*)/g)) {
     count += 1;
     const ms = Number(match[1]);
-    if (!slowest || ms > slowest.ms) slowest = { ms, count: 0, sql: (match[2] ?? "").replace(/"public"\./g, "").slice(0, 600) };
+    const sql = (match[2] ?? "").replace(/"public"\./g, "").replace(/\s+/g, " ").trim();
+    if (!slowest || ms > slowest.ms) slowest = { ms, count: 0, sql: sql.slice(0, 600) };
   }
   return slowest && { ...slowest, count };
 }
