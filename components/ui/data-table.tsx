@@ -4,6 +4,7 @@ import {
   flexRender,
   getCoreRowModel,
   useReactTable,
+  type CellContext,
   type ColumnDef,
   type SortingState,
   type Updater,
@@ -52,6 +53,16 @@ export type DataTableProps<TRow, TSort extends string> = {
   /** Classes of the box around the table and pager, e.g. `@container`. */
   className?: string;
 };
+
+/**
+ * Calls a cell renderer instead of mounting it as a component (which flexRender does). Columns
+ * are rebuilt whenever the page refreshes (they close over the server's time), and a renderer
+ * mounted as a component type would then be a new type: every cell would remount and any
+ * dialog open in a row (say, a one-time password reveal) would vanish. Cells use no hooks.
+ */
+function renderCell<TRow>(cell: ColumnDef<TRow>["cell"], context: CellContext<TRow, unknown>): ReactNode {
+  return typeof cell === "function" ? cell(context) : (cell ?? null);
+}
 
 /**
  * One page of a list whose state lives in the URL: sortable headers (with aria-sort), the
@@ -185,7 +196,7 @@ export function DataTable<TRow, TSort extends string>({
               <TableRow key={row.id} data-status={getRowStatus?.(row.original)} className={rowClassName}>
                 {row.getVisibleCells().map((cell) => (
                   <TableCell key={cell.id} className={cn("py-2.5", cellClassName, columnClasses[cell.column.id])}>
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    {renderCell(cell.column.columnDef.cell, cell.getContext())}
                   </TableCell>
                 ))}
               </TableRow>

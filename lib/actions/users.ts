@@ -32,6 +32,8 @@ export interface RevealedCredential {
   /** Method "invite": the path of the link ("/invite/<token>"); the client adds its origin. */
   invitePath?: string;
   inviteExpiresAt?: string;
+  /** Set when an administrator replaced an existing password (not a new account). */
+  reset?: boolean;
 }
 
 export interface CreateUserState extends FormState {
@@ -103,7 +105,7 @@ export async function resetUserPasswordAction(_prev: CreateUserState, form: Form
     return {
       ok: true,
       message: `New temporary password for ${reset.name}. They have been signed out everywhere.`,
-      created: { name: reset.name, email: reset.email, role: reset.role, method: "password", temporaryPassword: reset.temporaryPassword },
+      created: { name: reset.name, email: reset.email, role: reset.role, method: "password", temporaryPassword: reset.temporaryPassword, reset: true },
     };
   }, values);
 }

@@ -46,7 +46,7 @@ export default async function ProfilePage() {
       <Card>
         <CardHeader>
           <CardTitle>Password</CardTitle>
-          <CardDescription>Enter your current password to choose a new one.</CardDescription>
+          <CardDescription>Enter your current password to choose a new one. Changing it signs you out of Keydesk everywhere else.</CardDescription>
         </CardHeader>
         <CardContent>
           <ChangePasswordForm email={user.email} />

@@ -3,6 +3,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { ChangeRoleDialog } from "@/components/admin/users/change-role-dialog";
 import { ReissueInviteButton } from "@/components/admin/users/reissue-invite-button";
+import { ResetPasswordButton } from "@/components/admin/users/reset-password-button";
 import { UserStatusBadge } from "@/components/admin/users/user-status-badge";
 import { UserStatusButton } from "@/components/admin/users/user-status-button";
 import { RoleBadge } from "@/components/layout/role-badge";
@@ -137,6 +138,7 @@ export function getUserColumns({ currentUserId, serverNow }: UserColumnsOptions)
             {user.status === "invited" ? (
               <ReissueInviteButton user={{ id: user.id, name: user.name, inviteExpired: expired }} />
             ) : null}
+            {user.status === "active" && !isSelf ? <ResetPasswordButton user={{ id: user.id, name: user.name }} /> : null}
           </div>
         );
       },

@@ -25,7 +25,7 @@ function useOrigin(): string {
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
 
 /**
- * A SecretRevealDialog for a new user's temporary password or invite link: the caller's form,
+ * A SecretRevealDialog for a temporary password (new user or reset) or invite link: the caller's form,
  * then the one-time reveal, which asks before closing if it was never copied.
  */
 export function CredentialDialog({ revealed, ...props }: CredentialDialogProps) {
@@ -37,7 +37,11 @@ export function CredentialDialog({ revealed, ...props }: CredentialDialogProps) 
   return (
     <SecretRevealDialog
       reveal={{
-        title: isInvite ? `Send ${revealed.name} their invite link` : `Give ${revealed.name} their password`,
+        title: isInvite
+          ? `Send ${revealed.name} their invite link`
+          : revealed.reset
+            ? `New password for ${revealed.name}`
+            : `Give ${revealed.name} their password`,
         description: isInvite
           ? `${who} opens this link to choose a password. It works once and expires ${
               revealed.inviteExpiresAt ? dateFormat.format(new Date(revealed.inviteExpiresAt)) : "in 7 days"
@@ -48,7 +52,7 @@ export function CredentialDialog({ revealed, ...props }: CredentialDialogProps) 
         label: isInvite ? "Invite link" : "Temporary password",
         value: isInvite ? `${origin}${revealed.invitePath ?? ""}` : (revealed.temporaryPassword ?? ""),
         fieldId: "revealed-credential",
-        closeHint: isInvite ? "You can issue a new link later." : "Without it, they cannot sign in.",
+        closeHint: isInvite ? "You can issue a new link later." : revealed.reset ? "You can reset it again later." : "Without it, they cannot sign in.",
       }}
       {...props}
     />

@@ -1,0 +1,96 @@
+// Sessions end when a password changes. One person is signed in on two browsers and changes their
+// password in one: the other is signed out at its next request, the one that made the change
+// carries on. An administrator's password reset then signs them out everywhere and hands over a
+// new temporary password, shown once.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ADMIN } from "./support/accounts";
+import { rememberSecret } from "./support/secrets";
+import { signIn } from "./support/session";
+
+const PERSON = { name: "Sam Sessions", email: "sam.sessions@keydesk.test" };
+const NEW_PASSWORD = "sessions-end-here-42";
+
+async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  return context.newPage();
+}
+
+/** Reads the temporary password from the one-time reveal, remembers it for the log-leak check. */
+async function takeTemporaryPassword(page: Page, title: string): Promise<string> {
+  const reveal = page.getByRole("dialog", { name: title });
+  const password = await reveal.getByRole("textbox", { name: "Temporary password" }).inputValue();
+  expect(password).toMatch(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
+  rememberSecret(password);
+  // Copying is what the dialog asks for before it closes without a second thought.
+  await reveal.getByRole("button", { name: "Copy" }).click();
+  await reveal.getByRole("button", { name: "Done" }).click();
+  await expect(reveal).toBeHidden();
+  return password;
+}
+
+test("a password change signs the account out everywhere else; an administrator's reset signs it out everywhere", async ({ browser }) => {
+  rememberSecret(NEW_PASSWORD);
+  const admin = await newPage(browser);
+  await admin.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signIn(admin, ADMIN);
+  await admin.goto("/admin/users");
+  await admin.getByRole("button", { name: "Create user" }).click();
+  const create = admin.getByRole("dialog", { name: "Create user" });
+  await create.getByLabel("Name").fill(PERSON.name);
+  await create.getByLabel("Email").fill(PERSON.email);
+  await create.getByLabel("Role").selectOption({ label: "Manager" });
+  await create.getByRole("button", { name: "Create user" }).click();
+  const temporary = await takeTemporaryPassword(admin, `Give ${PERSON.name} their password`);
+
+  // The same person on two browsers.
+  const first = await newPage(browser);
+  const second = await newPage(browser);
+  await signIn(first, { email: PERSON.email, password: temporary });
+  await signIn(second, { email: PERSON.email, password: temporary });
+
+  await first.goto("/profile");
+  await first.getByLabel("Current password").fill(temporary);
+  await first.getByLabel(/^New password/).fill(NEW_PASSWORD);
+  await first.getByLabel("Confirm new password").fill(NEW_PASSWORD);
+  await first.getByRole("button", { name: "Change password" }).click();
+  await expect(first.getByText("Your password has been changed, and you have been signed out everywhere else.")).toBeVisible();
+
+  // The browser that made the change carries on...
+  await first.goto("/settings/api-keys");
+  await expect(first).toHaveURL(/\/settings\/api-keys$/);
+  await expect(first.getByTestId("user-name")).toHaveText(PERSON.name);
+  // ...the other one is signed out at its next request, and keeps where it was going.
+  await second.goto("/settings/api-keys");
+  await expect(second).toHaveURL(/\/sign-in\?callbackUrl=%2Fsettings%2Fapi-keys$/);
+
+  // The old password no longer signs in; the new one does.
+  await second.getByLabel("Email").fill(PERSON.email);
+  await second.getByLabel("Password").fill(temporary);
+  await second.getByRole("button", { name: "Sign in" }).click();
+  await expect(second.getByRole("alert").filter({ hasText: /incorrect|not correct|wrong/i })).toBeVisible();
+  await signIn(second, { email: PERSON.email, password: NEW_PASSWORD });
+
+  // The administrator resets the password: both browsers are signed out, the new temporary
+  // password works, and it is shown once.
+  await admin.goto("/admin/users");
+  const row = admin.getByRole("row").filter({ hasText: PERSON.email });
+  await row.getByRole("button", { name: `Reset password of ${PERSON.name}` }).click();
+  const confirm = admin.getByRole("dialog", { name: `Reset the password of ${PERSON.name}?` });
+  await expect(confirm).toContainText("signed out everywhere");
+  await confirm.getByRole("button", { name: "Reset password" }).click();
+  const reset = await takeTemporaryPassword(admin, `New password for ${PERSON.name}`);
+  expect(reset).not.toBe(temporary);
+  await expect(admin.getByText(`New temporary password for ${PERSON.name}. They have been signed out everywhere.`)).toBeVisible();
+
+  for (const page of [first, second]) {
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/sign-in/);
+  }
+  await signIn(first, { email: PERSON.email, password: reset });
+  await expect(first.getByTestId("user-name")).toHaveText(PERSON.name);
+
+  // The audit log tells what happened, without any password.
+  await admin.goto("/admin/audit?action=user.*");
+  await expect(admin.getByRole("row").filter({ hasText: `${PERSON.email} changed their password; their other sessions were ended` })).toBeVisible();
+  await expect(admin.getByRole("row").filter({ hasText: `Set a temporary password for ${PERSON.name} (${PERSON.email}); their sessions were ended` })).toBeVisible();
+});
