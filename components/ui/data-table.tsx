@@ -12,9 +12,9 @@ import {
 import { ArrowDown, ArrowUp, ChevronsUpDown, SearchX } from "lucide-react";
 import type { ReactNode } from "react";
 
-import { ListPagination } from "@/components/api-keys/list-pagination";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ListPagination } from "@/components/ui/list-pagination";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { ListNavigation } from "@/components/ui/use-list-navigation";
 import { cn } from "@/lib/utils";

@@ -3,7 +3,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { ListPagination, type ListPaginationProps } from "@/components/api-keys/list-pagination";
+import { ListPagination, type ListPaginationProps } from "@/components/ui/list-pagination";
 
 function render(props: Pick<ListPaginationProps, "page" | "total" | "totalIsLowerBound">) {
   const html = renderToStaticMarkup(
