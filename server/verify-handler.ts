@@ -6,7 +6,7 @@
 // 413 payload_too_large (> 8 KiB), 422 invalid_request, 405 for other methods; 503 UNAVAILABLE
 // when the database cannot be asked. The request body (which holds the secret) is never logged.
 import type http from "node:http";
-import { verifyKey } from "@/lib/keys/verify";
+import { verifyKeyNowOrLater, type VerifyResult } from "@/lib/keys/verify";
 
 export const VERIFY_PATH = "/api/v1/keys/verify";
 export const MAX_VERIFY_BODY_BYTES = 8 * 1024;
@@ -48,65 +48,37 @@ function sendError(res: http.ServerResponse, status: number, code: string, messa
 
 const TOO_LARGE_MESSAGE = `Request body must be at most ${MAX_VERIFY_BODY_BYTES} bytes`;
 
-/**
- * Reads at most MAX_VERIFY_BODY_BYTES. Resolves null when the body is too large, after which the
- * caller answers 413 and the connection is closed instead of reading (and discarding) the rest.
- */
-function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > MAX_VERIFY_BODY_BYTES) {
-      resolve(null);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_VERIFY_BODY_BYTES) {
-        cleanup();
-        req.pause();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-  });
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-async function respond(req: http.IncomingMessage, res: http.ServerResponse, log: (message: string) => void, lastUnavailableLog: { at: number }) {
-  if (req.method !== "POST") {
-    sendError(res, 405, "method_not_allowed", "Use POST", { allow: "POST" });
-    return;
-  }
+interface HandlerState {
+  log: (message: string) => void;
+  lastUnavailableLog: { at: number };
+}
 
-  const body = await readBody(req);
-  if (body === null) {
-    // Closing is what "stop reading" means on HTTP/1.1: the unread rest cannot be skipped otherwise.
-    sendError(res, 413, "payload_too_large", TOO_LARGE_MESSAGE, { connection: "close" });
-    return;
-  }
+function failed(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse, error: unknown): void {
+  // A client that hung up mid-request is routine, not worth a log line.
+  if (req.destroyed || res.destroyed) return;
+  // Only the error class: messages of unexpected errors could quote request data.
+  state.log(`verify request failed: ${error instanceof Error ? error.name : "unknown error"}`);
+  if (!res.headersSent) send(res, 500, { error: { code: "internal_error", message: "Internal error" } });
+  else res.destroy();
+}
 
+function answer(state: HandlerState, res: http.ServerResponse, result: VerifyResult): void {
+  if (result.status === 503) {
+    const now = Date.now();
+    if (now - state.lastUnavailableLog.at >= UNAVAILABLE_LOG_INTERVAL_MS) {
+      state.lastUnavailableLog.at = now;
+      state.log("key verification unavailable: the database cannot be reached (answering 503)");
+    }
+  }
+  send(res, result.status, result.body);
+}
+
+/** The whole body has arrived: parse it and answer, in this tick unless the database is needed. */
+function respond(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
   // The content type is not checked: clients that send JSON as text/plain (or nothing) work too.
   let parsed: unknown;
   try {
@@ -119,30 +91,67 @@ async function respond(req: http.IncomingMessage, res: http.ServerResponse, log:
     sendError(res, 422, "invalid_request", "Request body must be a JSON object");
     return;
   }
-
-  const result = await verifyKey({ key: parsed.key, method: parsed.method, path: parsed.path });
-  if (result.status === 503) {
-    const now = Date.now();
-    if (now - lastUnavailableLog.at >= UNAVAILABLE_LOG_INTERVAL_MS) {
-      lastUnavailableLog.at = now;
-      log("key verification unavailable: the database cannot be reached (answering 503)");
-    }
+  const result = verifyKeyNowOrLater({ key: parsed.key, method: parsed.method, path: parsed.path });
+  if (result instanceof Promise) {
+    result.then(
+      (settled) => answer(state, res, settled),
+      (error: unknown) => failed(state, req, res, error),
+    );
+  } else {
+    answer(state, res, result);
   }
-  send(res, result.status, result.body);
+}
+
+/**
+ * Reads at most MAX_VERIFY_BODY_BYTES, then responds. Plain listeners rather than a promise: a
+ * cached key is answered in the tick its body arrives, which is most of this endpoint's traffic.
+ * A body that is too large gets 413 and the connection is closed instead of reading (and
+ * discarding) the rest: on HTTP/1.1 that is what "stop reading" means.
+ */
+function handle(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (req.method !== "POST") {
+    sendError(res, 405, "method_not_allowed", "Use POST", { allow: "POST" });
+    return;
+  }
+  const tooLarge = () => sendError(res, 413, "payload_too_large", TOO_LARGE_MESSAGE, { connection: "close" });
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > MAX_VERIFY_BODY_BYTES) {
+    tooLarge();
+    return;
+  }
+  let first: Buffer | null = null;
+  let more: Buffer[] | null = null;
+  let size = 0;
+  let over = false;
+  req.on("data", (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > MAX_VERIFY_BODY_BYTES) {
+      over = true;
+      req.pause();
+      tooLarge();
+      return;
+    }
+    if (first === null) first = chunk;
+    else (more ??= [first]).push(chunk);
+  });
+  req.on("end", () => {
+    if (over) return;
+    const body = more ? Buffer.concat(more, size) : (first ?? Buffer.alloc(0));
+    try {
+      respond(state, req, res, body);
+    } catch (error) {
+      failed(state, req, res, error);
+    }
+  });
+  req.on("error", (error) => failed(state, req, res, error));
 }
 
 /** A request listener for the verification endpoint; route only isVerifyPath() requests to it. */
 export function createVerifyHandler(options: VerifyHandlerOptions = {}): (req: http.IncomingMessage, res: http.ServerResponse) => void {
-  const log = options.log ?? ((message: string) => console.error(`[keydesk] ${message}`));
-  const lastUnavailableLog = { at: -Infinity };
-  return (req, res) => {
-    respond(req, res, log, lastUnavailableLog).catch((error: unknown) => {
-      // A client that hung up mid-request is routine, not worth a log line.
-      if (req.destroyed || res.destroyed) return;
-      // Only the error class: messages of unexpected errors could quote request data.
-      log(`verify request failed: ${error instanceof Error ? error.name : "unknown error"}`);
-      if (!res.headersSent) send(res, 500, { error: { code: "internal_error", message: "Internal error" } });
-      else res.destroy();
-    });
+  const state: HandlerState = {
+    log: options.log ?? ((message: string) => console.error(`[keydesk] ${message}`)),
+    lastUnavailableLog: { at: -Infinity },
   };
+  return (req, res) => handle(state, req, res);
 }

@@ -66,9 +66,21 @@ function addInto(target: PendingUsage, source: PendingUsage): void {
   }
 }
 
+const DAY_MS = 86_400_000;
+/** The last UTC day computed, so the hot path formats a date once a day rather than per call. */
+let dayCache = { start: 0, end: 0, label: "" };
+
+function utcDay(atMs: number): string {
+  if (atMs < dayCache.start || atMs >= dayCache.end) {
+    const start = atMs - (((atMs % DAY_MS) + DAY_MS) % DAY_MS);
+    dayCache = { start, end: start + DAY_MS, label: new Date(start).toISOString().slice(0, 10) };
+  }
+  return dayCache.label;
+}
+
 /** Counts one verification of a known key. Memory only; see flushUsage(). */
 export function recordUsage(keyId: string, outcome: UsageOutcome, at: Date = new Date()): void {
-  const day = at.toISOString().slice(0, 10);
+  const day = utcDay(at.getTime());
   const pending = state().pending;
   const mapKey = `${keyId}|${day}`;
   let entry = pending.get(mapKey);

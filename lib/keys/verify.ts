@@ -13,7 +13,7 @@
 // - Known keys report { id, name, projectId, expiresAt } also when denied: the caller holds the
 //   secret, so this reveals nothing they could not see in the dashboard's key list.
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
-import { lookupKey, type CachedKey, type KeyLookup } from "@/lib/keys/key-cache";
+import { lookupKey, peekKey, type CachedKey, type KeyLookup } from "@/lib/keys/key-cache";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
 import { recordUsage } from "@/lib/keys/usage";
 
@@ -62,13 +62,21 @@ function optionalText(value: unknown): { ok: true; value: string | undefined } |
   return typeof value === "string" ? { ok: true, value } : { ok: false };
 }
 
+/** Built once per cached key (entries are immutable; a change replaces the entry). */
+const publicKeys = new WeakMap<CachedKey, VerifiedKey>();
+
 function publicKey(key: CachedKey): VerifiedKey {
-  return {
-    id: key.publicId,
-    name: key.name,
-    projectId: key.projectId,
-    expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
-  };
+  let view = publicKeys.get(key);
+  if (!view) {
+    view = {
+      id: key.publicId,
+      name: key.name,
+      projectId: key.projectId,
+      expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
+    };
+    publicKeys.set(key, view);
+  }
+  return view;
 }
 
 function deny(code: "REVOKED" | "EXPIRED" | "FORBIDDEN", key: CachedKey, now: Date): VerifyResult {
@@ -82,6 +90,15 @@ function deny(code: "REVOKED" | "EXPIRED" | "FORBIDDEN", key: CachedKey, now: Da
  * counted under.
  */
 export async function verifyKey(input: VerifyInput, now: Date = new Date()): Promise<VerifyResult> {
+  return verifyKeyNowOrLater(input, now);
+}
+
+/**
+ * verifyKey for the hot path: the answer itself when it needs no database (bad request,
+ * malformed secret, cached key), so the HTTP handler can respond in the same tick; a promise only
+ * for a cache miss.
+ */
+export function verifyKeyNowOrLater(input: VerifyInput, now: Date = new Date()): VerifyResult | Promise<VerifyResult> {
   if (input.key === undefined || input.key === null) return invalidRequest('"key" is required');
   if (typeof input.key !== "string") return invalidRequest('"key" must be a string');
   const method = optionalText(input.method);
@@ -92,20 +109,24 @@ export async function verifyKey(input: VerifyInput, now: Date = new Date()): Pro
   const parsed = parseSecret(input.key);
   if (!parsed.ok) return { status: 200, body: { valid: false, code: "MALFORMED" } };
 
-  let lookup: KeyLookup;
-  try {
-    lookup = await lookupKey(hashSecret(parsed.secret));
-  } catch {
+  const hash = hashSecret(parsed.secret);
+  const cached = peekKey(hash);
+  if (cached) return decide(cached, method.value, path.value, now);
+  return lookupKey(hash).then(
+    (lookup) => decide(lookup, method.value, path.value, now),
     // Deliberately no details: the caller only needs to know to retry; the cause is the
     // database, which the server's own logs and health checks report.
-    return { status: 503, body: { valid: false, code: "UNAVAILABLE" } };
-  }
+    (): VerifyResult => ({ status: 503, body: { valid: false, code: "UNAVAILABLE" } }),
+  );
+}
+
+function decide(lookup: KeyLookup, method: string | undefined, path: string | undefined, now: Date): VerifyResult {
   if (!lookup.found) return { status: 200, body: { valid: false, code: "NOT_FOUND" } };
 
   const key = lookup.key;
   if (key.revokedAt !== null || key.projectArchived) return deny("REVOKED", key, now);
   if (key.expiresAt !== null && key.expiresAt <= now.getTime()) return deny("EXPIRED", key, now);
-  const decision = evaluateConstraints(key.constraints, { method: method.value, path: path.value });
+  const decision = evaluateConstraints(key.constraints, { method, path });
   if (!decision.allowed) return deny("FORBIDDEN", key, now);
 
   recordUsage(key.id, "VALID", now);
