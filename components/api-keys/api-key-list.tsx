@@ -164,6 +164,8 @@ export function ApiKeyList({
       totalIsLowerBound={totalIsLowerBound}
       empty={empty}
       columnClasses={COLUMN_CLASSES}
+      // The columns follow this container's width (COLUMN_CLASSES).
+      className="@container"
       headClassName="px-3 first:pl-4 last:pr-4"
       cellClassName="px-3 first:pl-4 last:pr-4"
       // Revoked keys stay listed for the record but recede visually.

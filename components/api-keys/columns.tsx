@@ -16,8 +16,18 @@ export type ApiKeyColumnsOptions = {
   serverNow: string;
 };
 
-/** Per-column classes for the header and body cells (widths, alignment). */
+/**
+ * Per-column classes for the header and body cells. They respond to the width of the list's
+ * container (not the viewport, which the sidebar shares): as space runs out the description, last
+ * use, creation and expiry columns are left out in that order (the key page has them all), so
+ * the status and the trash icon never leave the screen. Nothing is repeated elsewhere in the row:
+ * each value is in the page once.
+ */
 export const COLUMN_CLASSES: Partial<Record<string, string>> = {
+  description: "hidden @min-[56rem]:table-cell",
+  lastUsedAt: "hidden @min-[48rem]:table-cell",
+  createdAt: "hidden @min-[40rem]:table-cell",
+  expiresAt: "hidden @min-[32rem]:table-cell",
   actions: "w-12 text-right last:pr-2",
 };
 
@@ -43,33 +53,29 @@ export function getApiKeyColumns({ canRevoke, serverNow }: ApiKeyColumnsOptions)
       cell: ({ row }) => {
         const key = row.original;
         return (
-          <div className="flex items-center gap-2">
+          <div className="grid justify-items-start gap-1">
             <Link
               href={`/settings/api-keys/${key.publicId}`}
               title={key.name}
-              className="max-w-[14rem] truncate font-medium text-foreground underline-offset-4 hover:underline"
+              className="max-w-[10rem] truncate font-medium text-foreground underline-offset-4 hover:underline @md:max-w-[13rem]"
             >
               {key.name}
             </Link>
-            {key.constraintCount > 0 ? (
-              <Badge
-                variant="info"
-                title={`${key.constraintCount} constraint${key.constraintCount === 1 ? "" : "s"} limit the paths and methods this key can call`}
-              >
-                <Lock aria-hidden="true" />
-                Restricted
-              </Badge>
-            ) : null}
+            <div className="flex flex-wrap items-center gap-1.5">
+              <code className="font-mono text-xs text-muted-foreground">{key.maskedKey}</code>
+              {key.constraintCount > 0 ? (
+                <Badge
+                  variant="info"
+                  title={`${key.constraintCount} constraint${key.constraintCount === 1 ? "" : "s"} limit the paths and methods this key can call`}
+                >
+                  <Lock aria-hidden="true" />
+                  Restricted
+                </Badge>
+              ) : null}
+            </div>
           </div>
         );
       },
-    },
-    {
-      id: "maskedKey",
-      accessorKey: "maskedKey",
-      header: "Key",
-      enableSorting: false,
-      cell: ({ row }) => <code className="font-mono text-xs text-muted-foreground">{row.original.maskedKey}</code>,
     },
     {
       id: "description",
@@ -78,7 +84,7 @@ export function getApiKeyColumns({ canRevoke, serverNow }: ApiKeyColumnsOptions)
       enableSorting: false,
       cell: ({ row }) =>
         row.original.description ? (
-          <span className="block max-w-[10rem] truncate text-muted-foreground" title={row.original.description}>
+          <span className="block max-w-[9rem] truncate text-muted-foreground" title={row.original.description}>
             {row.original.description}
           </span>
         ) : (
@@ -94,7 +100,7 @@ export function getApiKeyColumns({ canRevoke, serverNow }: ApiKeyColumnsOptions)
         <div className="grid leading-tight">
           <DateText value={row.original.createdAt} />
           {row.original.createdBy ? (
-            <span className="max-w-[12rem] truncate text-xs text-muted-foreground" title={`by ${row.original.createdBy}`}>
+            <span className="max-w-[8rem] truncate text-xs text-muted-foreground" title={`by ${row.original.createdBy}`}>
               by {row.original.createdBy}
             </span>
           ) : null}

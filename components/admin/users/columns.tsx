@@ -27,7 +27,7 @@ export const USER_COLUMN_CLASSES: Partial<Record<string, string>> = {
   role: "hidden @lg:table-cell",
   status: "hidden @lg:table-cell",
   lastSignInAt: "hidden @3xl:table-cell",
-  createdAt: "hidden @4xl:table-cell",
+  createdAt: "hidden @min-[62rem]:table-cell",
   actions: "w-px pr-2",
 };
 
