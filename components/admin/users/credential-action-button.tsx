@@ -1,0 +1,66 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type ReactNode } from "react";
+
+import { CredentialDialog } from "@/components/admin/users/credential-dialog";
+import { Button } from "@/components/ui/button";
+import { ConfirmForm } from "@/components/ui/confirm-dialog";
+import { toast } from "@/components/ui/toaster";
+import type { FormState } from "@/lib/actions/form-state";
+import type { CreateUserState, RevealedCredential } from "@/lib/actions/users";
+
+export type CredentialActionButtonProps = {
+  userId: string;
+  /** The icon-only trigger's accessible name, e.g. "Reset password of Vera Viewer". */
+  label: string;
+  tooltip: string;
+  icon: ReactNode;
+  confirm: { title: string; description: string; confirmLabel: string; pendingLabel: string };
+  /** A server action that returns the new credential in `created`. */
+  action: (previous: CreateUserState, form: FormData) => Promise<CreateUserState>;
+  /** The toast once the reveal is closed. */
+  doneMessage: string;
+};
+
+/**
+ * An icon button that confirms, runs an action handing out a new credential for a user (a
+ * temporary password or an invite link), and reveals it once.
+ */
+export function CredentialActionButton({ userId, label, tooltip, icon, confirm, action, doneMessage }: CredentialActionButtonProps) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [revealed, setRevealed] = useState<RevealedCredential | null>(null);
+
+  function onDismiss() {
+    setRevealed(null);
+    setOpen(false);
+    toast.success(doneMessage);
+    router.refresh();
+  }
+
+  async function run(previous: FormState, form: FormData): Promise<FormState> {
+    const result = await action(previous, form);
+    if (!result.created) return result;
+    // The credential goes to the reveal only; the form's state never holds it.
+    setRevealed(result.created);
+    return { ok: true };
+  }
+
+  return (
+    <CredentialDialog
+      open={open}
+      onOpenChange={setOpen}
+      revealed={revealed}
+      onDismiss={onDismiss}
+      triggerTooltip={tooltip}
+      trigger={
+        <Button variant="ghost" size="icon-sm" aria-label={label} className="text-muted-foreground">
+          {icon}
+        </Button>
+      }
+    >
+      <ConfirmForm kind="dialog" fields={{ userId }} action={run} {...confirm} />
+    </CredentialDialog>
+  );
+}
