@@ -1,5 +1,7 @@
 // Turns a benchmark run into bench/results.json's shape, the console table and docs/benchmarks.md.
 import { median, type LatencySummary, type LoadResult } from "@/bench/load";
+import { table } from "@/bench/format";
+import type { MachineInfo } from "@/bench/harness";
 import type { PageTiming } from "@/bench/http";
 
 export interface Target {
@@ -52,16 +54,8 @@ export interface RoundResult {
 export interface BenchResults {
   date: string;
   durationSec: number;
-  machine: {
-    cores: number;
-    cpuModel: string;
-    memoryGiB: number;
-    os: string;
-    node: string;
-    postgres: string;
-    /** 1-minute load average at the start, each round, around pages and revocation. */
-    loadAverages: number[];
-  };
+  /** loadAverages: the 1-minute load average at the start, each round, around pages and revocation. */
+  machine: MachineInfo;
   settings: {
     rounds: number;
     durationSec: number;
@@ -136,10 +130,6 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : "n/a"
 const rps = (value: number) => Math.round(value).toLocaleString("en");
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const verdict = (met: boolean | null) => (met === null ? "not measured" : met ? "**met**" : "**NOT met**");
-
-function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
-}
 
 type LoadPick = "leanNoop" | "nextNoop" | "warm" | "regex" | "malformed" | "distinct";
 

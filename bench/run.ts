@@ -13,33 +13,22 @@
 // BENCH_NO_DOCS=1 (do not rewrite docs/benchmarks.md), BENCH_ONLY=pages (seed, then only the
 // Settings → API Keys timings, printed to the console; no verification rounds, revocation or memory
 // soak, and neither bench/results.json nor docs/benchmarks.md is written).
-import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
+import type pg from "pg";
+import { build, createHarness, envNumber, machine, makeTmpDir, root, runEntrypoint, serverStats, startDatabase } from "@/bench/harness";
 import { median, runLoad, summarize, type LoadResult } from "@/bench/load";
 import { rscUrl, signIn, sleep, timePage, verify } from "@/bench/http";
 import { renderMarkdown, renderConsole, type BenchResults, type Target } from "@/bench/report";
 import { adminId, insertKey, projectIdBySlug, seedKeys, type SeededKey } from "@/bench/seed";
 import { startServer, type ServerHandle } from "@/bench/server";
-import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { ensureDatabase, migrate } from "@/lib/db/migrator";
-import type { KeyCacheStats } from "@/lib/keys/key-cache";
-import type { UsageStats } from "@/lib/keys/usage";
+import { findFreePort } from "@/lib/db/embedded-postgres";
 
-const root = path.resolve(import.meta.dirname, "..");
-const started = Date.now();
-/** 1-minute load averages: how busy the shared machine was while we measured. */
-const loadSamples: number[] = [];
-const sampleLoad = () => loadSamples.push(Math.round((os.loadavg()[0] ?? 0) * 100) / 100);
-
-function envNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
+const harness = createHarness("bench");
+const { log, sampleLoad, started } = harness;
 
 const ROUNDS = envNumber("BENCH_ROUNDS", 3);
 const DURATION = envNumber("BENCH_DURATION", 5);
@@ -66,24 +55,6 @@ const ADMIN_EMAIL = "bench-admin@keydesk.test";
 const ADMIN_PASSWORD = `Bench-${crypto.randomBytes(9).toString("base64url")}`;
 const HOSTILE_PATTERN = "/(a+)+b";
 const HOSTILE_PATH = `/${"a".repeat(4095)}`;
-
-function log(message: string): void {
-  const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
-  process.stdout.write(`[bench ${seconds}s] ${message}\n`);
-}
-
-interface ServerStats {
-  keyCache: KeyCacheStats;
-  usage: UsageStats;
-  memory: NodeJS.MemoryUsage;
-}
-
-/** `gc`: collect garbage first, so memory shows what is retained (the server runs with --expose-gc). */
-async function serverStats(server: ServerHandle, options: { gc?: boolean } = {}): Promise<ServerStats> {
-  const res = await fetch(`${server.baseUrl}/api/v1/bench/stats${options.gc ? "?gc=1" : ""}`);
-  if (!res.ok) throw new Error(`bench stats route answered ${res.status}: is KEYDESK_BENCH=1 handled in server/index.ts?`);
-  return (await res.json()) as ServerStats;
-}
 
 interface DbCounters {
   xactCommit: number;
@@ -145,24 +116,6 @@ async function usageQuiet(server: ServerHandle): Promise<void> {
   }
 }
 
-function machine(pgVersion: string) {
-  const cpus = os.cpus();
-  return {
-    cores: cpus.length,
-    cpuModel: cpus[0]?.model.trim() ?? "unknown",
-    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    os: `${os.type()} ${os.release()} (${os.arch()})`,
-    node: process.version,
-    postgres: pgVersion,
-  };
-}
-
-function build(): void {
-  log("checking the production build (scripts/build-if-needed.mjs)");
-  const result = spawnSync(process.execPath, [path.join(root, "scripts/build-if-needed.mjs")], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) throw new Error(`build failed (exit ${result.status ?? result.signal})`);
-}
-
 /** Where this run keeps its database and the servers' logs; removed at the end. */
 let tmpDir: string | undefined;
 
@@ -174,21 +127,6 @@ function serverLogTails(): string {
     .filter((name) => /^server-.*\.log$/.test(name))
     .map((name) => `--- ${name} (last lines)\n${fs.readFileSync(path.join(tmpDir as string, name), "utf8").trimEnd().split("\n").slice(-25).join("\n")}`)
     .join("\n");
-}
-
-/** Everything started by this run, stopped in reverse order by cleanup(). */
-const cleanups: { name: string; run: () => Promise<void> }[] = [];
-
-async function cleanup(): Promise<void> {
-  while (cleanups.length) {
-    const next = cleanups.pop();
-    if (!next) break;
-    try {
-      await next.run();
-    } catch (error) {
-      log(`stopping ${next.name} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
 }
 
 /** BENCH_ONLY=pages: the page timings on the console, median over the rounds as in the report. */
@@ -205,28 +143,14 @@ function renderPagesOnly(pages: BenchResults["pages"]): string {
 
 async function main(): Promise<BenchResults | null> {
   sampleLoad();
+  log("checking the production build (scripts/build-if-needed.mjs)");
   build();
 
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "keydesk-bench-"));
+  const tmp = makeTmpDir(harness, "keydesk-bench-");
   tmpDir = tmp;
-  // PostgreSQL runs as the unprivileged "postgres" user when we are root; it must reach its data.
-  fs.chmodSync(tmp, 0o755);
-  cleanups.push({ name: "temporary directory", run: async () => fs.rmSync(tmp, { recursive: true, force: true }) });
   log(`data directory ${tmp}`);
-
-  // Production settings (fsync on): the database is thrown away by removing the directory.
-  const postgres: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(tmp, "postgres"), log: (line) => log(line) });
-  cleanups.push({ name: "PostgreSQL", run: () => postgres.stop() });
-  await ensureDatabase(postgres.url(), "keydesk");
-  const databaseUrl = postgres.url("keydesk");
-  await migrate(databaseUrl);
+  const { postgres, databaseUrl, db, pgVersion } = await startDatabase(harness, tmp);
   const pgLogFile = `${postgres.dataDir}.log`;
-
-  const db = new pg.Client({ connectionString: databaseUrl });
-  db.on("error", () => undefined);
-  await db.connect();
-  cleanups.push({ name: "database client", run: () => db.end() });
-  const pgVersion = (await db.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version ?? "unknown";
 
   const serverEnv = {
     DATABASE_URL: databaseUrl,
@@ -238,7 +162,7 @@ async function main(): Promise<BenchResults | null> {
   };
   log("starting Keydesk (instance A, production mode)");
   const a = await startServer({ name: "a", root, port: await findFreePort(), env: serverEnv, logDir: tmp });
-  cleanups.push({ name: "server A", run: () => a.stop() });
+  harness.onCleanup("server A", () => a.stop());
   const rssAtStart = (await serverStats(a, { gc: true })).memory.rss;
   const phases: BenchResults["memory"]["phases"] = [];
   const notePhase = async (name: string) => {
@@ -417,7 +341,7 @@ async function main(): Promise<BenchResults | null> {
   // ---- revocation propagation to a second instance ----------------------------------------
   log("starting instance B for revocation propagation");
   const b = await startServer({ name: "b", root, port: await findFreePort(), env: { ...serverEnv, KEYDESK_ADMIN_EMAIL: "", KEYDESK_ADMIN_PASSWORD: "" }, logDir: tmp });
-  cleanups.push({ name: "server B", run: () => b.stop() });
+  harness.onCleanup("server B", () => b.stop());
   sampleLoad();
   const revocation = await measureRevocation(a, b, db, managementKey.secret, keys);
   sampleLoad();
@@ -481,7 +405,7 @@ async function main(): Promise<BenchResults | null> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     durationSec: 0,
-    machine: { ...machine(pgVersion), loadAverages: loadSamples },
+    machine: machine(pgVersion, harness.loadAverages),
     settings: {
       rounds: ROUNDS,
       durationSec: DURATION,
@@ -711,37 +635,12 @@ function evaluate(r: BenchResults): Target[] {
   return targets;
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping everything this run started`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(async (results) => {
-    await cleanup();
-    if (results === null) {
-      log(`BENCH_ONLY=${ONLY}: nothing written (${Math.round((Date.now() - started) / 1000)} s in all)`);
-      process.exit(0);
-    }
-    results.durationSec = Math.round((Date.now() - started) / 1000);
-    fs.writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    if (process.env.BENCH_NO_DOCS !== "1") {
-      fs.mkdirSync(path.join(root, "docs"), { recursive: true });
-      fs.writeFileSync(path.join(root, "docs/benchmarks.md"), renderMarkdown(results));
-    }
-    process.stdout.write(`\n${renderConsole(results)}\n`);
-    log(`wrote bench/results.json${process.env.BENCH_NO_DOCS === "1" ? "" : " and docs/benchmarks.md"} (${results.durationSec} s in all)`);
-    process.exit(0);
-  })
-  .catch(async (error: unknown) => {
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    const tails = serverLogTails();
-    if (tails) process.stdout.write(`${tails}\n`);
-    await cleanup();
-    process.exit(1);
-  });
+runEntrypoint(harness, main, {
+  resultsFile: "bench/results.json",
+  docsFile: "docs/benchmarks.md",
+  noDocs: process.env.BENCH_NO_DOCS === "1",
+  renderMarkdown,
+  renderConsole,
+  nothingWritten: `BENCH_ONLY=${ONLY}`,
+  failureDetail: serverLogTails,
+});

@@ -1,4 +1,6 @@
 // Renders the soak's results (bench/soak.ts) for the console and as docs/soak.md.
+import { table as markdownTable } from "@/bench/format";
+import type { MachineInfo } from "@/bench/harness";
 
 export interface SoakCriterion {
   name: string;
@@ -11,15 +13,7 @@ export interface SoakResults {
   date: string;
   durationSec: number;
   soakSeconds: number;
-  machine: {
-    cores: number;
-    cpuModel: string;
-    memoryGiB: number;
-    os: string;
-    node: string;
-    postgres: string;
-    loadAverages: number[];
-  };
+  machine: MachineInfo;
   settings: {
     soakSeconds: number;
     seededKeys: number;
@@ -77,9 +71,7 @@ const statusList = (statuses: Record<string, number>) =>
     .map(([status, n]) => `${status}: ${int(n)}`)
     .join(", ");
 
-function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
-}
+const table = (header: string[], rows: string[][]) => markdownTable(header, rows, "---");
 
 export function renderSoakConsole(r: SoakResults): string {
   const lines: string[] = [];

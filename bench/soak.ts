@@ -12,32 +12,27 @@
 // (success, failure, Ctrl-C).
 //
 // Knobs: SOAK_SECONDS (300), SOAK_KEYS (3,000 seeded keys), SOAK_VERIFY_RATE (verifications per
-// second, 500), SOAK_NO_DOCS=1 (do not rewrite docs/soak.md), KEYDESK_DIST_DIR (.next-soak: the
-// soak builds and serves its own copy of the app, never the shared .next).
-import { spawnSync } from "node:child_process";
+// second, 500), SOAK_SAMPLE_SEC (10) and SOAK_WARMUP_SEC (60, at most a fifth of the soak): a short
+// trial run passes the memory criteria only with six samples after its warm-up, e.g. SOAK_SECONDS=20
+// SOAK_SAMPLE_SEC=2; SOAK_NO_DOCS=1 (do not rewrite docs/soak.md), KEYDESK_DIST_DIR (.next-soak:
+// the soak builds and serves its own copy of the app, never the shared .next).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import pg from "pg";
+import { build, createHarness, envNumber, machine, makeTmpDir, root, runEntrypoint, serverStats, startDatabase } from "@/bench/harness";
 import { median, percentile } from "@/bench/load";
 import { signIn, sleep, verify } from "@/bench/http";
 import { adminId, insertKey, projectIdBySlug, seedKeys, type SeededKey } from "@/bench/seed";
-import { startServer, type ServerHandle } from "@/bench/server";
+import { startServer } from "@/bench/server";
 import { renderSoakConsole, renderSoakMarkdown, type SoakCriterion, type SoakResults } from "@/bench/soak-report";
-import { findFreePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { ensureDatabase, migrate } from "@/lib/db/migrator";
+import { findFreePort } from "@/lib/db/embedded-postgres";
 import { generateSecret } from "@/lib/keys/secret";
 
-const root = path.resolve(import.meta.dirname, "..");
-const started = Date.now();
-
-function envNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
+const harness = createHarness("soak");
+const { log, sampleLoad } = harness;
 
 const SOAK_SECONDS = envNumber("SOAK_SECONDS", 300);
 const KEY_COUNT = envNumber("SOAK_KEYS", 3_000);
@@ -47,9 +42,9 @@ const PAGE_WORKERS = 2;
 const WRITE_WORKERS = 2;
 /** Between one worker's writes: about ten writes a second in all, a busy admin team's worth many times over. */
 const WRITE_PAUSE_MS = 150;
-const SAMPLE_EVERY_MS = 10_000;
+const SAMPLE_EVERY_MS = envNumber("SOAK_SAMPLE_SEC", 10) * 1000;
 /** The first minute (or the first fifth of a shorter soak) warms up caches, code and pools. */
-const WARMUP_SEC = Math.min(60, SOAK_SECONDS / 5);
+const WARMUP_SEC = Math.min(envNumber("SOAK_WARMUP_SEC", 60), SOAK_SECONDS / 5);
 /** Memory is compared as the median of this many samples at each end. */
 const SAMPLES_PER_END = 3;
 const HEAP_GROWTH_LIMIT = 0.2;
@@ -58,11 +53,6 @@ const DIST_DIR = process.env.KEYDESK_DIST_DIR || ".next-soak";
 const ADMIN_EMAIL = "soak-admin@keydesk.test";
 const ADMIN_PASSWORD = `Soak-${crypto.randomBytes(9).toString("base64url")}`;
 const WRITES_PROJECT = { slug: "soak-writes", name: "Soak writes", keyPrefix: "soak" };
-
-function log(message: string): void {
-  const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
-  process.stdout.write(`[soak ${seconds}s] ${message}\n`);
-}
 
 // ---- bookkeeping ------------------------------------------------------------------------------
 
@@ -92,70 +82,8 @@ function recordTransportError(kind: Kind, error: unknown): void {
   if (unexpectedSamples.length < 50) unexpectedSamples.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300));
 }
 
-/** Everything started by this run, stopped in reverse order by cleanup(). */
-const cleanups: { name: string; run: () => Promise<void> }[] = [];
-
-/** Once only: a Ctrl-C during a failure's clean-up must not stop things twice, or out of order. */
-let cleaning: Promise<void> | undefined;
-const cleanup = () => (cleaning ??= stopAll());
-
-async function stopAll(): Promise<void> {
-  while (cleanups.length) {
-    const next = cleanups.pop();
-    if (!next) break;
-    try {
-      await next.run();
-    } catch (error) {
-      log(`stopping ${next.name} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-}
-
 /** Set on Ctrl-C, a failure or the end of the soak: every loop finishes its request and stops. */
 let stopRequested = false;
-
-// ---- set-up -----------------------------------------------------------------------------------
-
-function build(): void {
-  log(`checking the production build in ${DIST_DIR} (scripts/build-if-needed.mjs)`);
-  // Next rewrites tsconfig.json's includes for a custom distDir; the checkout must not change.
-  const tsconfigPath = path.join(root, "tsconfig.json");
-  const tsconfig = fs.readFileSync(tsconfigPath, "utf8");
-  const result = spawnSync(process.execPath, [path.join(root, "scripts/build-if-needed.mjs")], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, KEYDESK_DIST_DIR: DIST_DIR },
-  });
-  if (fs.readFileSync(tsconfigPath, "utf8") !== tsconfig) fs.writeFileSync(tsconfigPath, tsconfig);
-  if (result.status !== 0) throw new Error(`build failed (exit ${result.status ?? result.signal})`);
-}
-
-interface Memory {
-  rss: number;
-  heapUsed: number;
-  external: number;
-  arrayBuffers: number;
-}
-
-async function memoryAfterGc(server: ServerHandle): Promise<{ memory: Memory; cacheSize: number }> {
-  const res = await fetch(`${server.baseUrl}/api/v1/bench/stats?gc=1`);
-  if (!res.ok) throw new Error(`bench stats route answered ${res.status}: is KEYDESK_BENCH=1 handled in server/index.ts?`);
-  const stats = (await res.json()) as { memory: Memory; keyCache: { size: number } };
-  return { memory: stats.memory, cacheSize: stats.keyCache.size };
-}
-
-function machine(pgVersion: string): SoakResults["machine"] {
-  const cpus = os.cpus();
-  return {
-    cores: cpus.length,
-    cpuModel: cpus[0]?.model.trim() ?? "unknown",
-    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    os: `${os.type()} ${os.release()} (${os.arch()})`,
-    node: process.version,
-    postgres: pgVersion,
-    loadAverages: [],
-  };
-}
 
 // ---- traffic ----------------------------------------------------------------------------------
 
@@ -353,35 +281,19 @@ async function pageWorker(baseUrl: string, cookie: string, cases: PageCase[]): P
 // ---- the soak ---------------------------------------------------------------------------------
 
 async function main(): Promise<SoakResults> {
-  const loadAverages: number[] = [];
-  const sampleLoad = () => loadAverages.push(Math.round((os.loadavg()[0] ?? 0) * 100) / 100);
   sampleLoad();
-  build();
+  log(`checking the production build in ${DIST_DIR} (scripts/build-if-needed.mjs)`);
+  build(DIST_DIR);
 
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "keydesk-soak-"));
-  // PostgreSQL runs as the unprivileged "postgres" user when we are root; it must reach its data.
-  fs.chmodSync(tmp, 0o755);
-  cleanups.push({ name: "temporary directory", run: async () => fs.rmSync(tmp, { recursive: true, force: true }) });
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(tmp, "postgres"), log: (line) => log(line) });
-  cleanups.push({ name: "PostgreSQL", run: () => postgres.stop() });
-  await ensureDatabase(postgres.url(), "keydesk");
-  const databaseUrl = postgres.url("keydesk");
-  await migrate(databaseUrl);
-  const db = new pg.Client({ connectionString: databaseUrl });
-  db.on("error", () => undefined);
-  await db.connect();
-  cleanups.push({ name: "database client", run: () => db.end() });
+  const tmp = makeTmpDir(harness, "keydesk-soak-");
+  const { databaseUrl, db, pgVersion } = await startDatabase(harness, tmp);
   // Kept after the directory goes (after the server stopped, so with its shutdown lines).
   const keptLog = path.join(os.tmpdir(), `keydesk-soak-server-${process.pid}.log`);
-  cleanups.push({
-    name: "server log copy",
-    run: async () => {
-      const file = path.join(tmp, "server-soak.log");
-      if (fs.existsSync(file)) fs.copyFileSync(file, keptLog);
-      log(`server log kept in ${keptLog}`);
-    },
+  harness.onCleanup("server log copy", async () => {
+    const file = path.join(tmp, "server-soak.log");
+    if (fs.existsSync(file)) fs.copyFileSync(file, keptLog);
+    log(`server log kept in ${keptLog}`);
   });
-  const pgVersion = (await db.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version ?? "unknown";
 
   log("starting Keydesk (production mode)");
   const server = await startServer({
@@ -399,7 +311,7 @@ async function main(): Promise<SoakResults> {
     },
     logDir: tmp,
   });
-  cleanups.push({ name: "Keydesk", run: () => server.stop() });
+  harness.onCleanup("Keydesk", () => server.stop());
 
   // ---- seed ----
   const defaultProject = await projectIdBySlug(db, "default");
@@ -496,9 +408,9 @@ async function main(): Promise<SoakResults> {
   const sampleMemory = async () => {
     try {
       const underLoad = !stopRequested;
-      const { memory, cacheSize } = await memoryAfterGc(server);
+      const { memory, keyCache } = await serverStats(server, { gc: true });
       const atSec = Math.round((performance.now() - soakStarted) / 1000);
-      samples.push({ atSec, underLoad, rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, cacheSize });
+      samples.push({ atSec, underLoad, rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, cacheSize: keyCache.size });
       sampleLoad();
       const last = samples[samples.length - 1];
       if (last && last.atSec % 60 < SAMPLE_EVERY_MS / 1000) {
@@ -525,7 +437,7 @@ async function main(): Promise<SoakResults> {
   clearInterval(sampler);
   const soakSeconds = (performance.now() - soakStarted) / 1000;
   await sampleMemory();
-  if (interrupted) throw new Error("interrupted");
+  if (harness.interrupted) throw new Error("interrupted");
   log(`soak done after ${soakSeconds.toFixed(0)} s; checking every acknowledged write`);
 
   // ---- every acknowledged write, against the database ----
@@ -647,7 +559,7 @@ async function main(): Promise<SoakResults> {
     date: new Date().toISOString(),
     durationSec: 0,
     soakSeconds: Math.round(soakSeconds),
-    machine: { ...machine(pgVersion), loadAverages },
+    machine: machine(pgVersion, harness.loadAverages),
     settings: {
       soakSeconds: SOAK_SECONDS,
       seededKeys: KEY_COUNT,
@@ -697,35 +609,14 @@ function summarizeMix(cases: VerifyCase[]): Record<string, number> {
   return Object.fromEntries(Object.entries(shares).map(([name, share]) => [name, Math.round(share * 1000) / 1000]));
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
+runEntrypoint(harness, main, {
+  resultsFile: "bench/soak-results.json",
+  docsFile: "docs/soak.md",
+  noDocs: process.env.SOAK_NO_DOCS === "1",
+  renderMarkdown: renderSoakMarkdown,
+  renderConsole: renderSoakConsole,
+  verdict: (results) => ({ note: `: ${results.passed ? "PASSED" : "FAILED"}`, exitCode: results.passed ? 0 : 1 }),
+  onStop: () => {
     stopRequested = true;
-    log(`${signal}: stopping everything this run started`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(async (results) => {
-    await cleanup();
-    results.durationSec = Math.round((Date.now() - started) / 1000);
-    fs.writeFileSync(path.join(root, "bench/soak-results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    if (process.env.SOAK_NO_DOCS !== "1") {
-      fs.mkdirSync(path.join(root, "docs"), { recursive: true });
-      fs.writeFileSync(path.join(root, "docs/soak.md"), renderSoakMarkdown(results));
-    }
-    process.stdout.write(`\n${renderSoakConsole(results)}\n`);
-    log(`wrote bench/soak-results.json${process.env.SOAK_NO_DOCS === "1" ? "" : " and docs/soak.md"} (${results.durationSec} s in all): ${results.passed ? "PASSED" : "FAILED"}`);
-    process.exit(results.passed ? 0 : 1);
-  })
-  .catch(async (error: unknown) => {
-    stopRequested = true;
-    // After Ctrl-C the signal handler is already stopping everything, and exits with 130.
-    if (interrupted) return;
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await cleanup();
-    process.exit(1);
-  });
+  },
+});
