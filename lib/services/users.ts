@@ -340,8 +340,11 @@ export async function lookupInvite(token: string, now = new Date()): Promise<Inv
     select: { usedAt: true, expiresAt: true, user: { select: { name: true, email: true, active: true, passwordHash: true } } },
   });
   if (!invite || !invite.user.active) return { status: "unknown" };
-  if (invite.usedAt || invite.user.passwordHash) return { status: "used" };
+  if (invite.usedAt) return { status: "used" };
+  // Before the password check: a link retired by a password reset must not tell the person to
+  // "sign in with the password you chose" — they never chose one.
   if (invite.expiresAt <= now) return { status: "expired" };
+  if (invite.user.passwordHash) return { status: "used" };
   return { status: "valid", name: invite.user.name, email: invite.user.email, expiresAt: invite.expiresAt };
 }
 
