@@ -186,12 +186,9 @@ export function peekKey(hash: string): KeyLookup | undefined {
  * cannot be asked; failures are never cached.
  */
 export function lookupKey(hash: string): Promise<KeyLookup> {
+  const cached = peekKey(hash);
+  if (cached) return Promise.resolve(cached);
   const s = state();
-  const cached = s.cache.get(hash);
-  if (cached) {
-    s.stats.hits += 1;
-    return Promise.resolve(cached);
-  }
   s.stats.misses += 1;
   const running = s.pending.get(hash);
   if (running) {

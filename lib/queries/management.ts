@@ -3,23 +3,12 @@ import "server-only";
 import { db } from "@/lib/db";
 import { keyRecordSelect } from "@/lib/api/serialize";
 import { isPublicId } from "@/lib/keys/secret";
+import { projectSelect } from "@/lib/queries/projects";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Anything else cannot name a project; checking first keeps bytes like NUL away from PostgreSQL.
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/i;
 
-export const projectSelect = {
-  id: true,
-  name: true,
-  slug: true,
-  keyPrefix: true,
-  activeKeyLimit: true,
-  maxLifetimeDays: true,
-  allowNoExpiry: true,
-  isSystem: true,
-  archivedAt: true,
-  createdAt: true,
-} as const;
 
 /** Projects are addressed by id or slug, so constraints can read `projects/default/keys`. */
 export async function findProject(idOrSlug: string) {

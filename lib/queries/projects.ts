@@ -29,23 +29,26 @@ interface KeyCounts {
   working: bigint;
 }
 
+/** A project's settings and state: what the admin pages, the project services and the REST API read. */
+export const projectSelect = {
+  id: true,
+  name: true,
+  slug: true,
+  keyPrefix: true,
+  activeKeyLimit: true,
+  maxLifetimeDays: true,
+  allowNoExpiry: true,
+  isSystem: true,
+  archivedAt: true,
+  createdAt: true,
+} as const;
+
 export async function listProjects(now = new Date()): Promise<ProjectRow[]> {
   const [projects, counts] = await db.$transaction([
     db.project.findMany({
       // Active first, the built-in system project last among them, then by name.
       orderBy: [{ archivedAt: { sort: "desc", nulls: "first" } }, { isSystem: "asc" }, { name: "asc" }],
-      select: {
-        id: true,
-        name: true,
-        slug: true,
-        keyPrefix: true,
-        activeKeyLimit: true,
-        maxLifetimeDays: true,
-        allowNoExpiry: true,
-        isSystem: true,
-        archivedAt: true,
-        createdAt: true,
-      },
+      select: projectSelect,
     }),
     // The three counts in one pass; "active" is exactly what the key-create limit check counts.
     db.$queryRaw<KeyCounts[]>`

@@ -5,7 +5,7 @@ import { assertCan } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { auditWhere } from "@/lib/queries/audit";
+import { auditRowSelect, auditWhere } from "@/lib/queries/audit";
 import type { AuditFilters } from "@/lib/validations/audit";
 
 const DEFAULT_BATCH_SIZE = 1000;
@@ -128,21 +128,10 @@ export const AUDIT_CSV_COLUMNS = [
   "hash",
 ] as const;
 
+// The list's columns, plus what only the export carries; the key as its Sid alone.
 const exportSelect = {
-  id: true,
-  createdAt: true,
-  actorType: true,
-  actorLabel: true,
-  actorUserId: true,
-  actorKey: { select: { publicId: true } },
-  action: true,
-  summary: true,
-  targetType: true,
-  targetId: true,
-  projectId: true,
+  ...auditRowSelect,
   key: { select: { publicId: true } },
-  ip: true,
-  userAgent: true,
   metadata: true,
   hash: true,
 } as const satisfies Prisma.AuditEventSelect;

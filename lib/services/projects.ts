@@ -4,6 +4,7 @@
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { db, type Tx } from "@/lib/db";
 import { KEY_CHANGED_CHANNEL, emitKeyChanged } from "@/lib/keys/invalidation";
+import { projectSelect } from "@/lib/queries/projects";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
 import {
@@ -31,17 +32,6 @@ export interface ProjectRecord {
   archivedAt: Date | null;
 }
 
-const projectSelect = {
-  id: true,
-  name: true,
-  slug: true,
-  keyPrefix: true,
-  activeKeyLimit: true,
-  maxLifetimeDays: true,
-  allowNoExpiry: true,
-  isSystem: true,
-  archivedAt: true,
-} as const;
 
 /** The settings that are audited when they change, in the order the form shows them. */
 const AUDITED_FIELDS = ["name", "slug", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry"] as const;
