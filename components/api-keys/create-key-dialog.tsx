@@ -27,6 +27,7 @@ import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toaster";
+import { FormAlert } from "@/components/ui/form-alert";
 import { createApiKeyAction, type CreateKeyState, type RevealedKey } from "@/lib/actions/api-keys";
 import type { ExpiryPreset } from "@/lib/validations/api-key";
 
@@ -216,13 +217,10 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
         />
 
         {state.error && !pending ? (
-          <p
-            role="alert"
-            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
-          >
+          <FormAlert>
             {state.error}
             {errors.projectId ? ` ${errors.projectId.join(" ")}` : null}
-          </p>
+          </FormAlert>
         ) : null}
 
         {/* Sticky, so "Create key" stays in reach however many constraints the form grows. */}

@@ -7,9 +7,10 @@ import { startTransition, useActionState, useRef, useState, type FormEvent } fro
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { Spinner } from "@/components/ui/spinner";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toaster";
+import { FormAlert } from "@/components/ui/form-alert";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { updateApiKeyAction } from "@/lib/actions/api-keys";
 import type { FormState } from "@/lib/actions/form-state";
 
@@ -142,18 +143,12 @@ function EditKeyForm({ keyId, name: initialName, description: initialDescription
         )}
       </FormField>
       {state.error && !pending ? (
-        <p
-          role="alert"
-          className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
-        >
-          {state.error}
-        </p>
+        <FormAlert>{state.error}</FormAlert>
       ) : null}
       <div className="flex flex-wrap gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? <Spinner label={null} /> : null}
-          {pending ? "Saving…" : "Save"}
-        </Button>
+        <SubmitButton pending={pending} pendingLabel="Saving…">
+          Save
+        </SubmitButton>
         <Button variant="outline" onClick={onDone} disabled={pending}>
           Cancel
         </Button>

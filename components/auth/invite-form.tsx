@@ -10,6 +10,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
+import { FormAlert } from "@/components/ui/form-alert";
 import { acceptInviteAction, type AcceptInviteState } from "@/lib/actions/users";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 
@@ -91,9 +92,7 @@ export function InviteForm({ token, name, email }: InviteFormProps) {
             {(field) => <Input {...field} type="password" autoComplete="new-password" />}
           </FormField>
           {state.error && !pending && !state.fieldErrors ? (
-            <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-              {state.error}
-            </p>
+            <FormAlert>{state.error}</FormAlert>
           ) : null}
           <Button type="submit" disabled={pending || state.ok} className="w-full">
             {pending || state.ok ? <Spinner label={null} /> : null}

@@ -8,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { FormAlert } from "@/components/ui/form-alert";
 import { completeSetup, type SetupFormState } from "@/lib/actions/setup";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 
@@ -73,13 +74,9 @@ export function SetupForm() {
               </div>
             );
           })}
-          <p
-            role="alert"
-            aria-live="polite"
-            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive empty:hidden"
-          >
+          <FormAlert aria-live="polite" className="empty:hidden">
             {state.error}
-          </p>
+          </FormAlert>
           <Button type="submit" disabled={pending || state.ok || !hydrated} className="w-full">
             {pending || state.ok ? <Spinner /> : null}
             {state.ok ? "Signing you in…" : "Create administrator"}

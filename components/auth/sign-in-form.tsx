@@ -8,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { FormAlert } from "@/components/ui/form-alert";
 
 interface SignInFormProps {
   callbackUrl: string;
@@ -59,13 +60,9 @@ export function SignInForm({ callbackUrl, initialError, signedOut }: SignInFormP
             <Label htmlFor="password">Password</Label>
             <Input id="password" name="password" type="password" autoComplete="current-password" required />
           </div>
-          <p
-            role="alert"
-            aria-live="polite"
-            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive empty:hidden"
-          >
+          <FormAlert aria-live="polite" className="empty:hidden">
             {error}
-          </p>
+          </FormAlert>
           <Button type="submit" disabled={pending || !hydrated} className="w-full">
             {pending ? <Spinner /> : null}
             {pending ? "Signing in…" : "Sign in"}

@@ -2,11 +2,11 @@
 
 import { startTransition, useActionState, useRef, type FormEvent } from "react";
 
-import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { Spinner } from "@/components/ui/spinner";
 import { toast } from "@/components/ui/toaster";
+import { FormAlert } from "@/components/ui/form-alert";
+import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/actions/form-state";
 import { changePasswordAction } from "@/lib/actions/profile";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
@@ -56,15 +56,12 @@ export function ChangePasswordForm({ email }: ChangePasswordFormProps) {
         {(field) => <Input {...field} type="password" autoComplete="new-password" />}
       </FormField>
       {state.error && !pending && !state.fieldErrors ? (
-        <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {state.error}
-        </p>
+        <FormAlert>{state.error}</FormAlert>
       ) : null}
       <div>
-        <Button type="submit" disabled={pending}>
-          {pending ? <Spinner label={null} /> : null}
-          {pending ? "Changing…" : "Change password"}
-        </Button>
+        <SubmitButton pending={pending} pendingLabel="Changing…">
+          Change password
+        </SubmitButton>
       </div>
     </form>
   );

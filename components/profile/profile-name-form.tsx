@@ -3,11 +3,11 @@
 import { useRouter } from "next/navigation";
 import { startTransition, useActionState, type FormEvent } from "react";
 
-import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { Spinner } from "@/components/ui/spinner";
 import { toast } from "@/components/ui/toaster";
+import { FormAlert } from "@/components/ui/form-alert";
+import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/actions/form-state";
 import { updateProfileAction } from "@/lib/actions/profile";
 
@@ -40,15 +40,12 @@ export function ProfileNameForm({ name }: ProfileNameFormProps) {
         {(field) => <Input {...field} defaultValue={name} maxLength={100} autoComplete="name" />}
       </FormField>
       {state.error && !pending && !state.fieldErrors ? (
-        <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {state.error}
-        </p>
+        <FormAlert>{state.error}</FormAlert>
       ) : null}
       <div>
-        <Button type="submit" disabled={pending}>
-          {pending ? <Spinner label={null} /> : null}
-          {pending ? "Saving…" : "Save name"}
-        </Button>
+        <SubmitButton pending={pending} pendingLabel="Saving…">
+          Save name
+        </SubmitButton>
       </div>
     </form>
   );

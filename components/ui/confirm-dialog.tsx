@@ -14,8 +14,9 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
+import { FormAlert } from "@/components/ui/form-alert";
+import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/actions/form-state";
 import { cn } from "@/lib/utils";
 
@@ -94,12 +95,7 @@ export function ConfirmForm({
         ))}
         {typeof children === "function" ? children(state) : children}
         {state.error && !pending ? (
-          <p
-            role="alert"
-            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
-          >
-            {state.error}
-          </p>
+          <FormAlert>{state.error}</FormAlert>
         ) : null}
         <Footer>
           {alert ? (
@@ -111,10 +107,9 @@ export function ConfirmForm({
               </Button>
             </DialogClose>
           )}
-          <Button type="submit" variant={confirmVariant} disabled={pending || disabled}>
-            {pending ? <Spinner label={null} /> : confirmIcon}
-            {pending ? pendingLabel : confirmLabel}
-          </Button>
+          <SubmitButton pending={pending} pendingLabel={pendingLabel} icon={confirmIcon} variant={confirmVariant} disabled={disabled}>
+            {confirmLabel}
+          </SubmitButton>
         </Footer>
       </form>
     </>

@@ -3,8 +3,7 @@
 import { ShieldAlert, ShieldCheck } from "lucide-react";
 import { useActionState } from "react";
 
-import { Button } from "@/components/ui/button";
-import { Spinner } from "@/components/ui/spinner";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { verifyAuditChainAction, type VerifyChainState } from "@/lib/actions/audit";
 import { cn } from "@/lib/utils";
 
@@ -60,10 +59,9 @@ export function VerifyChain({ className }: { className?: string }) {
         </div>
       </div>
       <form action={formAction} className="shrink-0">
-        <Button type="submit" variant="outline" disabled={pending} className="w-full sm:w-auto">
-          {pending ? <Spinner label={null} /> : <ShieldCheck aria-hidden="true" />}
-          {pending ? "Verifying…" : "Verify integrity"}
-        </Button>
+        <SubmitButton pending={pending} pendingLabel="Verifying…" icon={<ShieldCheck aria-hidden="true" />} variant="outline" className="w-full sm:w-auto">
+          Verify integrity
+        </SubmitButton>
       </form>
     </section>
   );

@@ -10,8 +10,8 @@ import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
-import { Spinner } from "@/components/ui/spinner";
 import { toast } from "@/components/ui/toaster";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { createProjectAction, updateProjectAction } from "@/lib/actions/projects";
 import type { FormState } from "@/lib/actions/form-state";
 import { cn } from "@/lib/utils";
@@ -276,10 +276,9 @@ function ProjectForm({ project, onSaved }: ProjectFormProps) {
         <DialogClose asChild>
           <Button variant="outline">Cancel</Button>
         </DialogClose>
-        <Button type="submit" disabled={pending}>
-          {pending ? <Spinner label={null} /> : null}
+        <SubmitButton pending={pending} pendingLabel={project ? "Saving…" : "Creating…"}>
           {project ? "Save changes" : "Create project"}
-        </Button>
+        </SubmitButton>
       </DialogFooter>
     </form>
   );

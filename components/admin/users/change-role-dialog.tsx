@@ -19,9 +19,10 @@ import {
 } from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
 import { Select } from "@/components/ui/select";
-import { Spinner } from "@/components/ui/spinner";
 import { toast } from "@/components/ui/toaster";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
+import { FormAlert } from "@/components/ui/form-alert";
+import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/actions/form-state";
 import { changeUserRoleAction } from "@/lib/actions/users";
 import { ROLE_LABELS } from "@/lib/auth/roles";
@@ -110,9 +111,7 @@ function ChangeRoleForm({ user, isSelf, onChanged }: ChangeRoleFormProps) {
       ) : null}
 
       {state.error && !pending ? (
-        <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {state.error}
-        </p>
+        <FormAlert>{state.error}</FormAlert>
       ) : null}
 
       <DialogFooter>
@@ -121,10 +120,9 @@ function ChangeRoleForm({ user, isSelf, onChanged }: ChangeRoleFormProps) {
             Cancel
           </Button>
         </DialogClose>
-        <Button type="submit" disabled={pending || role === user.role || (steppingDown && user.isLastAdmin)}>
-          {pending ? <Spinner label={null} /> : null}
-          {pending ? "Saving…" : "Change role"}
-        </Button>
+        <SubmitButton pending={pending} pendingLabel="Saving…" disabled={role === user.role || (steppingDown && user.isLastAdmin)}>
+          Change role
+        </SubmitButton>
       </DialogFooter>
     </form>
   );

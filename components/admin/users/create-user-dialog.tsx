@@ -11,8 +11,9 @@ import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle
 import { FormField, fieldErrorId } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { Spinner } from "@/components/ui/spinner";
 import { toast } from "@/components/ui/toaster";
+import { FormAlert } from "@/components/ui/form-alert";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { createUserAction, type CreateUserState, type RevealedCredential } from "@/lib/actions/users";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { cn } from "@/lib/utils";
@@ -193,12 +194,7 @@ function CreateUserForm({ onCreated }: CreateUserFormProps) {
         </fieldset>
 
         {state.error && !pending ? (
-          <p
-            role="alert"
-            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
-          >
-            {state.error}
-          </p>
+          <FormAlert>{state.error}</FormAlert>
         ) : null}
 
         <DialogFooter>
@@ -207,10 +203,9 @@ function CreateUserForm({ onCreated }: CreateUserFormProps) {
               Cancel
             </Button>
           </DialogClose>
-          <Button type="submit" disabled={pending}>
-            {pending ? <Spinner label={null} /> : null}
-            {pending ? "Creating…" : method === "invite" ? "Create and get link" : "Create user"}
-          </Button>
+          <SubmitButton pending={pending} pendingLabel="Creating…">
+            {method === "invite" ? "Create and get link" : "Create user"}
+          </SubmitButton>
         </DialogFooter>
       </form>
     </>
