@@ -208,6 +208,7 @@ export function DataTable<TRow, TSort extends string>({
           pageSize={pageSize}
           total={total}
           totalIsLowerBound={totalIsLowerBound}
+          noun={noun}
           hrefForPage={(page) => hrefWith({ page: page === 1 ? null : String(page) })}
           onNavigate={navigateTo}
         />

@@ -7,7 +7,7 @@ import { ListPagination, type ListPaginationProps } from "@/components/ui/list-p
 
 function render(props: Pick<ListPaginationProps, "page" | "total" | "totalIsLowerBound">) {
   const html = renderToStaticMarkup(
-    createElement(ListPagination, { pageSize: 25, hrefForPage: (page) => `/list?page=${page}`, onNavigate: () => undefined, ...props }),
+    createElement(ListPagination, { pageSize: 25, noun: "keys", hrefForPage: (page) => `/list?page=${page}`, onNavigate: () => undefined, ...props }),
   );
   const text = html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
   return {

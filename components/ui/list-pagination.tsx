@@ -15,6 +15,8 @@ export type ListPaginationProps = {
   total: number;
   /** There are more than `total` rows (the list stopped counting there): the pager says "more than". */
   totalIsLowerBound?: boolean;
+  /** What the rows are, e.g. "keys": "No keys" when there are none. */
+  noun: string;
   /** The URL of another page, keeping every other parameter. */
   hrefForPage: (page: number) => string;
   /** Navigates inside the caller's transition, so the list can show that it is loading. */
@@ -27,7 +29,7 @@ function isPlainClick(event: MouseEvent<HTMLAnchorElement>) {
 }
 
 /** "Showing 26–50 of 1,234", Previous / Next links and "Page 2 of 50" ("of more than …" when not counted to the end). */
-export function ListPagination({ page, pageSize, total, totalIsLowerBound = false, hrefForPage, onNavigate, className }: ListPaginationProps) {
+export function ListPagination({ page, pageSize, total, totalIsLowerBound = false, noun, hrefForPage, onNavigate, className }: ListPaginationProps) {
   // More than `total` rows means at least total + 1, so at least this many pages exist.
   const pageCount = Math.max(1, Math.ceil((totalIsLowerBound ? total + 1 : total) / pageSize));
   const pageCountText = !totalIsLowerBound
@@ -83,7 +85,7 @@ export function ListPagination({ page, pageSize, total, totalIsLowerBound = fals
     <nav aria-label="Pagination" className={cn("flex flex-wrap items-center justify-between gap-3 text-sm", className)}>
       <p className="text-muted-foreground tabular-nums">
         {total === 0
-          ? "No keys"
+          ? `No ${noun}`
           : `Showing ${numbers.format(first)}–${numbers.format(last)} of ${totalIsLowerBound ? "more than " : ""}${numbers.format(total)}`}
       </p>
       <div className="flex items-center gap-2">
