@@ -4,6 +4,7 @@
 // (lib/auth/session.ts). Each response gets a Content-Security-Policy with a fresh nonce, which
 // Next.js puts on its own scripts, so no inline script runs without it.
 import { NextResponse, type NextRequest } from "next/server";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 
 const PUBLIC_PATHS = ["/sign-in", "/setup", "/invite", "/api/"];
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
@@ -32,7 +33,8 @@ export function proxy(request: NextRequest) {
   if (!isPublic && !hasSession) {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";
-    url.search = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+    const callback = safeCallbackPath(pathname + search);
+    url.search = callback === "/" ? "" : `?callbackUrl=${encodeURIComponent(callback)}`;
     return NextResponse.redirect(url);
   }
 

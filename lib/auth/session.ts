@@ -6,6 +6,7 @@ import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { authOptions } from "@/lib/auth/options";
 import { assertCan, can, type Permission } from "@/lib/auth/permissions";
 import { loadActiveUser, type CurrentUser } from "@/lib/queries/users";
@@ -23,8 +24,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
 });
 
 async function signInRedirect(): Promise<never> {
-  const original = (await headers()).get(ORIGINAL_URL_HEADER);
-  const target = original && original.startsWith("/") && !original.startsWith("//") ? original : "/";
+  const target = safeCallbackPath((await headers()).get(ORIGINAL_URL_HEADER));
   redirect(target === "/" ? "/sign-in" : `/sign-in?callbackUrl=${encodeURIComponent(target)}`);
 }
 
