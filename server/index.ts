@@ -9,6 +9,7 @@ import { dataDir, resolveDatabase } from "@/lib/db/runtime";
 import { migrate } from "@/lib/db/migrator";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
+import { clientIp } from "@/lib/net/client-ip";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
@@ -20,7 +21,6 @@ import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
-const trustProxy = process.env.KEYDESK_TRUST_PROXY === "1";
 const SHUTDOWN_GRACE_MS = 10_000;
 /** `npm run bench` only (bench/run.ts): a lean no-op route (its ceiling) and server counters. */
 const benchMode = process.env.KEYDESK_BENCH === "1";
@@ -47,15 +47,6 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
     return true;
   }
   return false;
-}
-
-function clientIp(req: http.IncomingMessage): string {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 async function main() {
