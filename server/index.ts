@@ -13,7 +13,7 @@ import { clientIp } from "@/lib/net/client-ip";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
-import { bootstrapAdminFromEnv } from "@/server/bootstrap";
+import { prepareFirstRun } from "@/server/bootstrap";
 import { log } from "@/server/log";
 import { setUpProcessOutput } from "@/server/log-file";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
@@ -56,7 +56,7 @@ async function main() {
   if (applied.length) log(`applied ${applied.length} migration(s): ${applied.join(", ")}`);
   ensureAuthSecret(dataDir(), (message) => log(`warning: ${message}`));
   process.env.AUTH_TRUST_HOST ??= process.env.NEXTAUTH_URL ? undefined : "true";
-  await bootstrapAdminFromEnv();
+  await prepareFirstRun();
   // Before any request: every process must hear about revocations from the others. It keeps
   // retrying on its own, so start-up does not wait for it.
   const keyListener = startKeyChangeListener(database.url, { log });

@@ -85,3 +85,12 @@ export const changePasswordSchema = z
     path: ["password"],
     message: "Choose a password different from the current one",
   });
+
+/** The confirm-password dialog before a sensitive action (lib/auth/recent-auth.ts). */
+export const confirmPasswordSchema = z.object({
+  password: z
+    .string({ error: "Enter your password" })
+    .min(1, "Enter your password")
+    .max(MAX_PASSWORD_LENGTH)
+    .refine(...wellFormed("Password")),
+});

@@ -38,3 +38,12 @@ CREATE TABLE "SignInRefusal" (
     CONSTRAINT "SignInRefusal_pkey" PRIMARY KEY ("email", "ip", "minute")
 );
 CREATE INDEX "SignInRefusal_minute_idx" ON "SignInRefusal"("minute");
+
+-- First-run setup needs the one-time token the server prints at start; only its SHA-256 is kept,
+-- and completing setup deletes it in the same transaction that creates the administrator.
+CREATE TABLE "SetupToken" (
+    "tokenHash" TEXT NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SetupToken_pkey" PRIMARY KEY ("tokenHash")
+);
