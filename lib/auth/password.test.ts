@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { randomBytes, scryptSync } from "node:crypto";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 
+// The real parameters, not the lowered ones the database tests use.
+delete process.env.KEYDESK_TEST_SCRYPT_N;
+
 describe("password hashing", () => {
   it("verifies the right password and rejects a wrong one", async () => {
     const hash = await hashPassword("correct horse battery staple");

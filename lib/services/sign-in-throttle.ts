@@ -96,6 +96,12 @@ export function throttleMessage(retryAfterMs: number): string {
 export async function claimSignInAttempt(keys: string[], now = new Date()): Promise<SignInClaim> {
   // One order for every caller, so two attempts locking the same rows cannot deadlock.
   const sorted = [...new Set(keys)].sort();
+  // A locked key refuses without a transaction or row locks: under a storm of attempts against a
+  // locked account this is the common path, and it must stay cheap. (No lock seen here is checked
+  // again below, under the row locks.)
+  const locked = await db.signInThrottle.aggregate({ where: { key: { in: sorted } }, _max: { lockedUntil: true } });
+  const lockedUntilNow = locked._max.lockedUntil?.getTime() ?? 0;
+  if (lockedUntilNow > now.getTime()) return { allowed: false, retryAfterMs: lockedUntilNow - now.getTime() };
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`
       INSERT INTO "SignInThrottle" ("key", "updatedAt")
