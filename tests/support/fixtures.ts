@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
 import type { Actor } from "@/lib/services/actor";
 import { authorizeCredentials, type SignedIn } from "@/lib/auth/sign-in";
-import { loadSessionUser } from "@/lib/queries/users";
+import { loadSessionUser, type SessionClaims } from "@/lib/queries/users";
+import { startUserSession } from "@/lib/services/user-sessions";
 import { createFirstAdmin } from "@/lib/services/setup";
 
 let counter = 0;
@@ -59,4 +60,10 @@ export function claimsOf(signedIn: SignedIn) {
 /** What every guard sees for that cookie now: the user, or null. */
 export function guardSees(signedIn: SignedIn, now?: Date) {
   return loadSessionUser(claimsOf(signedIn), now);
+}
+
+/** A session for a user without going through sign-in (e.g. one created without a password). */
+export async function openSession(userId: string): Promise<SessionClaims> {
+  const session = await db.$transaction((tx) => startUserSession(tx, userId, null));
+  return { uid: userId, sid: session.id, authAt: session.createdAt.getTime() };
 }
