@@ -1,4 +1,3 @@
-import "server-only";
 // The breached/common-password check, for every place a password is chosen (setup, invites,
 // profile, replacing a temporary password). The list is the ~49,000 most common passwords of the
 // public leaked-password corpora that zxcvbn ships (@zxcvbn-ts/language-common, from the npm
