@@ -76,7 +76,7 @@ test("a hostile callbackUrl after sign-in cannot take the browser off the site",
     const page = await context.newPage();
     const offSite: string[] = [];
     // Should the browser try to leave, answer it here (and note it) instead of the network.
-    await context.route(/evil\.example/, (route) => {
+    await context.route((url) => url.hostname.endsWith("evil.example"), (route) => {
       offSite.push(route.request().url());
       return route.fulfill({ status: 200, contentType: "text/html", body: "<h1>phished</h1>" });
     });
