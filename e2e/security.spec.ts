@@ -68,10 +68,12 @@ test("the REST API ignores the browser's session cookie", async ({ page }) => {
 });
 
 test("a hostile callbackUrl after sign-in cannot take the browser off the site", async ({ browser, baseURL }) => {
-  // Four sign-ins, each a password hash at OWASP's scrypt parameters.
+  // Two sign-ins, each a password hash at OWASP's scrypt parameters.
   test.slow();
   // Browsers drop tab/CR/LF in URLs and read "\" as "/": each of these once led to evil.example.
-  for (const callbackUrl of ["/\t/evil.example", "/\\evil.example", "/.//evil.example", "https://evil.example/"]) {
+  // The reported one, and one only a URL parser turns into "//evil.example"; the rest of the
+  // hostile table is in lib/auth/callback-url.test.ts.
+  for (const callbackUrl of ["/\t/evil.example", "/.//evil.example"]) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const offSite: string[] = [];
