@@ -18,9 +18,13 @@ for (const scheme of ["light", "dark"]) {
   const ctx = await browser.newContext({ colorScheme: scheme });
   const page = await ctx.newPage();
   await page.goto(`${base}/setup`);
+  await page.getByLabel("Setup token").fill("not-the-token");
   await page.getByLabel("Your name").fill("Ada");
+  await page.getByLabel("Email").fill("ada@keydesk.test");
+  await page.getByLabel("Password", { exact: true }).fill("correct-horse-battery-1");
+  await page.getByLabel("Confirm password").fill("correct-horse-battery-1");
   await page.getByRole("button", { name: "Create administrator" }).click();
-  await page.getByText("Enter the setup token").waitFor();
+  await page.getByText("This is not the setup token").waitFor({ timeout: 60_000 });
   await shoot(page, `setup-${scheme}`);
   await ctx.close();
 }

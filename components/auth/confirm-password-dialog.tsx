@@ -87,23 +87,35 @@ function ConfirmPasswordForm({ onConfirmed }: { onConfirmed: () => void }) {
   );
 }
 
-/** Wraps a server action so a `reauthRequired` answer asks for the password and tries again. */
+/**
+ * Wraps a server action so that a `reauthRequired` answer asks for the password and then runs the
+ * action again with the same form data. The first answer (a message saying why nothing changed
+ * yet) is what the form shows meanwhile; the retry's answer goes to `onRetried`.
+ *
+ * The retry cannot happen inside the first call: Next.js runs server actions one at a time, so
+ * an action that waited for the dialog's own action would wait forever.
+ */
 export function useReauthAction<S extends FormState>(
   action: (previous: S, form: FormData) => Promise<S>,
+  onRetried: (result: S) => void,
 ): { action: (previous: S, form: FormData) => Promise<S>; dialog: ReactNode } {
-  const [pendingConfirmation, setPendingConfirmation] = useState<((confirmed: boolean) => void) | null>(null);
+  const [retry, setRetry] = useState<{ previous: S; form: FormData } | null>(null);
 
   const guarded = useCallback(
     async (previous: S, form: FormData): Promise<S> => {
-      const first = await action(previous, form);
-      if (!first.reauthRequired) return first;
-      const confirmed = await new Promise<boolean>((resolve) => setPendingConfirmation(() => resolve));
-      setPendingConfirmation(null);
-      return confirmed ? action(previous, form) : first;
+      const result = await action(previous, form);
+      if (result.reauthRequired) setRetry({ previous, form });
+      return result;
     },
     [action],
   );
 
-  const dialog = <ConfirmPasswordDialog open={pendingConfirmation !== null} onDone={(confirmed) => pendingConfirmation?.(confirmed)} />;
+  async function onDone(confirmed: boolean) {
+    const pending = retry;
+    setRetry(null);
+    if (confirmed && pending) onRetried(await action(pending.previous, pending.form));
+  }
+
+  const dialog = <ConfirmPasswordDialog open={retry !== null} onDone={(confirmed) => void onDone(confirmed)} />;
   return { action: guarded, dialog };
 }

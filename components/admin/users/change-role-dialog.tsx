@@ -71,7 +71,10 @@ type ChangeRoleFormProps = ChangeRoleDialogProps & { onChanged: (message: string
 function ChangeRoleForm({ user, isSelf, onChanged }: ChangeRoleFormProps) {
   const [role, setRole] = useState<UserRole>(user.role);
   // Role changes need a recent sign-in or the password again (lib/auth/recent-auth.ts).
-  const { action: guardedAction, dialog: reauthDialog } = useReauthAction(changeUserRoleAction);
+  const { action: guardedAction, dialog: reauthDialog } = useReauthAction(changeUserRoleAction, (retried) => {
+    if (retried.ok) onChanged(retried.message);
+    else toast.error(retried.error ?? "The role was not changed.");
+  });
   const [state, formAction, pending] = useActionState(async (previous: FormState, form: FormData) => {
     const result = await guardedAction(previous, form);
     if (result.ok) onChanged(result.message);

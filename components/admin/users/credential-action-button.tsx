@@ -33,7 +33,10 @@ export function CredentialActionButton({ userId, label, tooltip, icon, confirm, 
   const [open, setOpen] = useState(false);
   const [revealed, setRevealed] = useState<RevealedCredential | null>(null);
   // Resetting a password needs a recent sign-in or the password again (lib/auth/recent-auth.ts).
-  const { action: guardedAction, dialog: reauthDialog } = useReauthAction(action);
+  const { action: guardedAction, dialog: reauthDialog } = useReauthAction(action, (retried) => {
+    if (retried.created) setRevealed(retried.created);
+    else toast.error(retried.error ?? "Nothing was changed.");
+  });
 
   function onDismiss() {
     setRevealed(null);
