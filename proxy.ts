@@ -4,9 +4,10 @@
 // (lib/auth/session.ts). Each response gets a Content-Security-Policy with a fresh nonce, which
 // Next.js puts on its own scripts, so no inline script runs without it.
 import { NextResponse, type NextRequest } from "next/server";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-policy";
 
 const PUBLIC_PATHS = ["/sign-in", "/setup", "/invite", "/api/"];
-const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 
 function contentSecurityPolicy(nonce: string, dev: boolean): string {
   return [
@@ -27,12 +28,13 @@ function contentSecurityPolicy(nonce: string, dev: boolean): string {
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(p.endsWith("/") ? p : `${p}/`));
-  const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
+  const hasSession = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
 
   if (!isPublic && !hasSession) {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";
-    url.search = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+    const callback = safeCallbackPath(pathname + search);
+    url.search = callback === "/" ? "" : `?callbackUrl=${encodeURIComponent(callback)}`;
     return NextResponse.redirect(url);
   }
 

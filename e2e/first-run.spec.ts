@@ -1,8 +1,30 @@
-// A brand-new Keydesk: the first visitor creates the administrator, signs out and back in.
-import { expect, test } from "@playwright/test";
+// A brand-new Keydesk: only someone with the one-time setup token the server printed at start
+// (also in <data dir>/setup-token, mode 0600) creates the administrator, and only at the server's
+// own address; then they sign out and back in.
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
 import { ADMIN } from "./support/accounts";
+import { SIGN_IN_TIMEOUT } from "./support/session";
+import { serverLog } from "./support/secrets";
 
-test("first-run setup creates the administrator, who can sign out and back in", async ({ page }) => {
+function setupTokenFile(): string {
+  return path.join(process.env.KEYDESK_E2E_DATA_DIR ?? "", "setup-token");
+}
+
+test("first-run setup needs the setup token and creates the administrator, who can sign out and back in", async ({ page, baseURL }) => {
+  // Four password hashes at OWASP's scrypt parameters, and page loads between them.
+  test.slow();
+  const token = fs.readFileSync(setupTokenFile(), "utf8").trim();
+  expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  expect(fs.statSync(setupTokenFile()).mode & 0o777).toBe(0o600);
+  // The log says where to go, with the token.
+  expect(serverLog()).toContain(`${baseURL}/setup?token=${token}`);
+
+  // A DNS-rebinding page reaches the server under its own host name: no setup form for it.
+  const rebound = await page.request.get("/setup", { headers: { host: "rebind.evil.example" } });
+  expect(await rebound.text()).toContain("Setup is not available at this address");
+
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Welcome to Keydesk" })).toBeVisible();
@@ -16,16 +38,32 @@ test("first-run setup creates the administrator, who can sign out and back in", 
   await expect(page.getByText("Enter a valid email address")).toBeVisible();
   await expect(page.getByText("Password must be at least 10 characters")).toBeVisible();
 
+  // Without the token, or with a wrong one, nothing is created.
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+  await page.getByLabel("Confirm password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Create administrator" }).click();
+  await expect(page.getByText("Enter the setup token from the server log")).toBeVisible();
+  await page.getByLabel("Setup token").fill("guessed-token-guessed-token-1234");
+  await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+  await page.getByLabel("Confirm password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Create administrator" }).click();
+  await expect(page.getByText("This is not the setup token this server printed at start.")).toBeVisible();
+
+  // The link from the log fills the token in.
+  await page.goto(`/setup?token=${token}`);
+  await expect(page.getByLabel("Setup token")).toHaveValue(token);
+  await page.getByLabel("Your name").fill(ADMIN.name);
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
   await page.getByLabel("Confirm password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Create administrator" }).click();
 
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/$/, { timeout: SIGN_IN_TIMEOUT });
   await expect(page.getByText(ADMIN.name).first()).toBeVisible();
   await expect(page.getByText("Administrator").first()).toBeVisible();
 
-  // The setup page is gone once an account exists.
+  // The setup page is gone once an account exists, and the token with it.
   await page.goto("/setup");
   await expect(page).toHaveURL(/\/$/);
 
@@ -40,7 +78,7 @@ test("first-run setup creates the administrator, who can sign out and back in", 
 
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/$/, { timeout: SIGN_IN_TIMEOUT });
   await expect(page.getByRole("heading", { name: `Welcome, ${ADMIN.name}` })).toBeVisible();
   await expect(page.getByText("Administrator").first()).toBeVisible();
 });
@@ -51,10 +89,10 @@ test("signed-out visitors are sent to sign-in, and come back to the page they wa
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/settings\/api-keys\?q=stripe$/);
+  await expect(page).toHaveURL(/\/settings\/api-keys\?q=stripe$/, { timeout: SIGN_IN_TIMEOUT });
 });
 
-async function signOut(page: import("@playwright/test").Page) {
+async function signOut(page: Page) {
   await page.getByRole("button", { name: /account menu|user menu|ada/i }).first().click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
 }

@@ -1,6 +1,7 @@
-// Who is calling, for the audit log. The custom server (server/index.ts) overwrites
-// x-keydesk-client-ip with the socket address (or the first X-Forwarded-For hop when
-// KEYDESK_TRUST_PROXY=1), so a client cannot forge the IP that is recorded.
+// Who is calling, for sign-in throttling and the audit log. The custom server (server/index.ts)
+// overwrites x-keydesk-client-ip with the address lib/net/client-ip.ts resolves (the socket, or
+// the right-most untrusted X-Forwarded-For hop behind trusted proxies), so a client cannot forge
+// the IP that is throttled and recorded.
 import type { RequestContext } from "@/lib/audit";
 
 export const CLIENT_IP_HEADER = "x-keydesk-client-ip";

@@ -9,10 +9,11 @@ import { dataDir, resolveDatabase } from "@/lib/db/runtime";
 import { migrate } from "@/lib/db/migrator";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
+import { clientIp } from "@/lib/net/client-ip";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
-import { bootstrapAdminFromEnv } from "@/server/bootstrap";
+import { prepareFirstRun } from "@/server/bootstrap";
 import { log } from "@/server/log";
 import { setUpProcessOutput } from "@/server/log-file";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
@@ -20,7 +21,6 @@ import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
-const trustProxy = process.env.KEYDESK_TRUST_PROXY === "1";
 const SHUTDOWN_GRACE_MS = 10_000;
 /** `npm run bench` only (bench/run.ts): a lean no-op route (its ceiling) and server counters. */
 const benchMode = process.env.KEYDESK_BENCH === "1";
@@ -49,15 +49,6 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
   return false;
 }
 
-function clientIp(req: http.IncomingMessage): string {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? "unknown";
-}
-
 async function main() {
   const started = Date.now();
   const database = await resolveDatabase({ log });
@@ -65,7 +56,7 @@ async function main() {
   if (applied.length) log(`applied ${applied.length} migration(s): ${applied.join(", ")}`);
   ensureAuthSecret(dataDir(), (message) => log(`warning: ${message}`));
   process.env.AUTH_TRUST_HOST ??= process.env.NEXTAUTH_URL ? undefined : "true";
-  await bootstrapAdminFromEnv();
+  await prepareFirstRun();
   // Before any request: every process must hear about revocations from the others. It keeps
   // retrying on its own, so start-up does not wait for it.
   const keyListener = startKeyChangeListener(database.url, { log });

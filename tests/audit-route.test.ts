@@ -18,11 +18,23 @@ let admin: CurrentUser;
 
 beforeAll(async () => {
   const base = await seedBase();
-  admin = { id: base.admin.id, email: base.admin.email, name: base.admin.name, role: base.admin.role, active: true };
+  admin = sessionOf(base.admin);
 });
 
 beforeEach(() => {
   session.user = null;
+});
+
+/** A signed-in session of `user`, as getCurrentUser would return it. */
+const sessionOf = (user: { id: string; email: string; name: string; role: CurrentUser["role"] }): CurrentUser => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  active: true,
+  sessionId: "00000000-0000-4000-8000-000000000001",
+  reauthenticatedAt: new Date(),
+  mustChangePassword: false,
 });
 
 const exportRequest = (query = "") => new Request(`http://localhost/api/admin/audit/export${query}`);
@@ -35,7 +47,7 @@ describe("GET /api/admin/audit/export", () => {
     expect(await anonymous.json()).toMatchObject({ error: { code: "unauthorized" } });
     for (const role of ["manager", "viewer"] as const) {
       const user = await createUser(role);
-      session.user = { id: user.id, email: user.email, name: user.name, role: user.role, active: true };
+      session.user = sessionOf(user);
       const denied = await GET(exportRequest());
       expect(denied.status).toBe(403);
       expect(await denied.json()).toMatchObject({ error: { code: "forbidden" } });

@@ -13,15 +13,14 @@ import { ServiceError } from "@/lib/services/errors";
 import { archiveProject, createProject, updateProject } from "@/lib/services/projects";
 import {
   acceptInvite,
-  changeOwnPassword,
   changeUserRole,
   createUser,
   deactivateUser,
   reactivateUser,
   reissueInvite,
   resetUserPassword,
-  updateOwnProfile,
 } from "@/lib/services/users";
+import { changeOwnPassword, updateOwnProfile } from "@/lib/services/profile";
 import { userListParamsSchema } from "@/lib/validations/admin-user";
 import { apiKeyListParamsSchema } from "@/lib/validations/api-key-list";
 import { auditListParamsSchema } from "@/lib/validations/audit";

@@ -2,17 +2,16 @@
 // temporary passwords and invite links that really sign in, the last-admin rule under
 // concurrency, deactivation on the next request, and the audit trail without secrets.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { authorizeCredentials } from "@/lib/auth/options";
+import { authorizeCredentials } from "@/lib/auth/sign-in";
 import { PermissionError } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { loadActiveUser } from "@/lib/queries/users";
+import { loadSessionUser } from "@/lib/queries/users";
 import { listUsers } from "@/lib/queries/admin-users";
 import { createApiKey } from "@/lib/services/api-keys";
 import { ServiceError } from "@/lib/services/errors";
 import {
   INVITE_MESSAGES,
   acceptInvite,
-  changeOwnPassword,
   changeUserRole,
   createUser,
   deactivateUser,
@@ -21,10 +20,10 @@ import {
   reactivateUser,
   reissueInvite,
   resetUserPassword,
-  updateOwnProfile,
 } from "@/lib/services/users";
+import { changeOwnPassword, updateOwnProfile } from "@/lib/services/profile";
 import { userListParamsSchema } from "@/lib/validations/admin-user";
-import { context, createUser as insertUser, seedBase, userActor } from "./support/fixtures";
+import { claimsOf, context, guardSees, createUser as insertUser, openSession, seedBase, signInAs, userActor } from "./support/fixtures";
 
 type Admin = Awaited<ReturnType<typeof seedBase>>["admin"];
 let admin: Admin;
@@ -87,7 +86,7 @@ describe("create with a temporary password", () => {
     expect(row.passwordHash).toMatch(/^scrypt\$/);
     expect(row.passwordHash).not.toContain(created.temporaryPassword);
 
-    expect(await signIn(created.email.toUpperCase(), created.temporaryPassword!)).toEqual({
+    expect(await signIn(created.email.toUpperCase(), created.temporaryPassword!)).toMatchObject({
       id: created.id,
       email: created.email,
       name: "Vera Viewer",
@@ -298,10 +297,11 @@ describe("admin actions × roles", () => {
 describe("roles", () => {
   it("changes the role, records from/to, and the guards see it on the next request", async () => {
     const person = await insertUser("viewer");
-    expect((await loadActiveUser(person.id))?.role).toBe("viewer");
+    const session = await openSession(person.id);
+    expect((await loadSessionUser(session))?.role).toBe("viewer");
     const updated = await changeUserRole(userActor(admin), { userId: person.id, role: "admin" }, context);
     expect(updated).toMatchObject({ role: "admin", previousRole: "viewer" });
-    expect((await loadActiveUser(person.id))?.role).toBe("admin");
+    expect((await loadSessionUser(session))?.role).toBe("admin");
     const event = await lastEvent("user.role_changed");
     expect(event).toMatchObject({ targetId: person.id, metadata: { from: "viewer", to: "admin" } });
     expect(event.summary).toBe(`Changed the role of ${person.name} (${person.email}) from Viewer to Administrator`);
@@ -379,12 +379,13 @@ describe("deactivation", () => {
     const created = await createUser(userActor(admin), newPerson({ role: "admin" }), context);
     const person = await db.user.findUniqueOrThrow({ where: { id: created.id } });
     const key = await createApiKey(userActor(person), { projectId, name: `Key of ${person.name}`, expiry: "30d", constraints: [] }, context);
-    const sessionSignedInAt = Date.now();
-    expect(await loadActiveUser(person.id, sessionSignedInAt)).toMatchObject({ id: person.id, active: true });
+    const session = await signInAs(person.email, created.temporaryPassword!);
+    expect(await guardSees(session)).toMatchObject({ id: person.id, active: true });
 
     await deactivateUser(userActor(admin), { userId: person.id }, context);
-    // What every guard calls on the next request: the session's user is gone.
-    expect(await loadActiveUser(person.id, sessionSignedInAt)).toBeNull();
+    // What every guard calls on the next request: the session's user is gone, its row revoked.
+    expect(await guardSees(session)).toBeNull();
+    expect((await db.userSession.findUniqueOrThrow({ where: { id: session.sessionId } })).revokedAt).not.toBeNull();
     expect(await signIn(person.email, created.temporaryPassword!)).toBeNull();
     await expect(deactivateUser(userActor(person), { userId: admin.id }, context)).rejects.toBeInstanceOf(PermissionError);
     expect((await db.apiKey.findUniqueOrThrow({ where: { publicId: key.publicId } })).revokedAt).toBeNull();
@@ -393,9 +394,8 @@ describe("deactivation", () => {
 
     await reactivateUser(userActor(admin), { userId: person.id }, context);
     // Sessions from before the deactivation stay ended; signing in again starts a new one.
-    expect(await loadActiveUser(person.id, sessionSignedInAt)).toBeNull();
-    expect(await signIn(person.email, created.temporaryPassword!)).toMatchObject({ id: person.id });
-    expect(await loadActiveUser(person.id, Date.now())).toMatchObject({ role: "admin" });
+    expect(await guardSees(session)).toBeNull();
+    expect(await guardSees(await signInAs(person.email, created.temporaryPassword!))).toMatchObject({ id: person.id, role: "admin" });
     expect(await lastEvent("user.reactivated")).toMatchObject({ targetId: person.id });
     await expect(reactivateUser(userActor(admin), { userId: person.id }, context)).rejects.toMatchObject({ code: "conflict" });
   });
@@ -405,15 +405,16 @@ describe("password reset by an administrator", () => {
   it("hands out a new temporary password once, ends the person's sessions, and retires open invites", async () => {
     const created = await createUser(userActor(admin), newPerson(), context);
     const person = await db.user.findUniqueOrThrow({ where: { id: created.id } });
-    const session = Date.now() - 1_000;
-    expect(await loadActiveUser(person.id, session)).not.toBeNull();
+    const session = await signInAs(person.email, created.temporaryPassword!);
+    expect(await guardSees(session)).not.toBeNull();
 
     const reset = await resetUserPassword(userActor(admin), { userId: person.id }, context);
     expect(reset).toMatchObject({ id: person.id, name: person.name, email: person.email });
     expect(reset.temporaryPassword).toMatch(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
     expect(reset.temporaryPassword).not.toBe(created.temporaryPassword);
 
-    expect(await loadActiveUser(person.id, session)).toBeNull();
+    expect(await guardSees(session)).toBeNull();
+    expect(await db.userSession.count({ where: { userId: person.id, revokedAt: null } })).toBe(0);
     expect(await signIn(person.email, created.temporaryPassword!)).toBeNull();
     expect(await signIn(person.email, reset.temporaryPassword)).toMatchObject({ id: person.id });
     const stored = await db.user.findUniqueOrThrow({ where: { id: person.id } });
@@ -492,24 +493,28 @@ describe("profile", () => {
   it("ends the account's other sessions but lets the changing one carry on", async () => {
     const created = await createUser(userActor(admin), newPerson(), context);
     const person = await db.user.findUniqueOrThrow({ where: { id: created.id } });
-    const otherSession = Date.now() - 1_000;
-    expect(await loadActiveUser(person.id, otherSession)).toMatchObject({ id: person.id });
+    const changing = await signInAs(person.email, created.temporaryPassword!);
+    const other = await signInAs(person.email, created.temporaryPassword!);
+    const adminSession = await openSession(admin.id);
+    expect(await guardSees(other)).toMatchObject({ id: person.id });
 
-    const { sessionsValidFrom } = await changeOwnPassword(
-      userActor(person),
+    const actor = { type: "user" as const, user: { ...userActor(person).user, sessionId: changing.sessionId } };
+    await changeOwnPassword(
+      actor,
       { currentPassword: created.temporaryPassword!, password: "brand-new-password-2", confirmPassword: "brand-new-password-2" },
       context,
     );
-    expect(await loadActiveUser(person.id, otherSession)).toBeNull();
-    // A session from before the cut-off column existed carries no sign-in time: it ends too.
-    expect(await loadActiveUser(person.id)).toBeNull();
-    // The session that made the change is re-issued as signed in at the cut-off.
-    expect(await loadActiveUser(person.id, sessionsValidFrom.getTime())).toMatchObject({ id: person.id });
+    expect(await guardSees(other)).toBeNull();
+    // The session that made the change carries on, with the same cookie.
+    expect(await loadSessionUser(claimsOf(changing))).toMatchObject({ id: person.id, mustChangePassword: false });
     // Other people's sessions are untouched.
-    expect(await loadActiveUser(admin.id, otherSession)).toMatchObject({ id: admin.id });
+    expect(await loadSessionUser(adminSession)).toMatchObject({ id: admin.id });
     // A fresh sign-in with the new password works.
     expect(await signIn(person.email, "brand-new-password-2")).toMatchObject({ id: person.id });
-    expect(await lastEvent("user.password_changed")).toMatchObject({ summary: `${person.email} changed their password; their other sessions were ended` });
+    expect(await lastEvent("user.password_changed")).toMatchObject({
+      summary: `${person.email} changed their password; their other sessions were ended`,
+      metadata: { sessionsEnded: 1 },
+    });
   });
 
   it("refuses a deactivated account", async () => {

@@ -3,7 +3,11 @@ import type { DefaultSession } from "next-auth";
 declare module "next-auth" {
   interface Session {
     user?: DefaultSession["user"] & { id?: string };
-    /** When this session signed in (epoch ms); compared with User.sessionsValidFrom. */
+  }
+
+  /** What lib/auth/options.ts's authorize() returns at sign-in. */
+  interface User {
+    sessionId?: string;
     authAt?: number;
   }
 }
@@ -11,7 +15,9 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
-    /** Set once at sign-in and kept when next-auth re-issues the token (unlike `iat`). */
+    /** The server-side session (UserSession row) this cookie belongs to. */
+    sid?: string;
+    /** Sign-in time (epoch ms), kept when next-auth re-issues the token (unlike `iat`). */
     authAt?: number;
   }
 }

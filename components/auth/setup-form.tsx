@@ -19,7 +19,12 @@ const fields = [
   { name: "confirmPassword", label: "Confirm password", type: "password", autoComplete: "new-password" },
 ] as const;
 
-export function SetupForm() {
+export type SetupFormProps = {
+  /** From the link the server printed (/setup?token=…), so it need not be typed. */
+  initialToken: string;
+};
+
+export function SetupForm({ initialToken }: SetupFormProps) {
   const router = useRouter();
   const [state, action, pending] = useActionState<SetupFormState, FormData>(completeSetup, {});
   const passwordRef = useRef("");
@@ -50,6 +55,27 @@ export function SetupForm() {
           className="grid gap-4"
           noValidate
         >
+          <div className="grid gap-2">
+            <Label htmlFor="setupToken">Setup token</Label>
+            <Input
+              id="setupToken"
+              name="setupToken"
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              defaultValue={state.values?.setupToken ?? initialToken}
+              aria-invalid={state.fieldErrors?.setupToken?.[0] ? true : undefined}
+              aria-describedby={`setupToken-hint${state.fieldErrors?.setupToken?.[0] ? " setupToken-error" : ""}`}
+              required
+            />
+            <p id="setupToken-hint" className="text-[13px] text-muted-foreground">
+              Printed in the server&apos;s log when Keydesk started, and saved in the file <code>setup-token</code> in its data directory.
+            </p>
+            <p id="setupToken-error" aria-live="polite" className="text-[13px] font-medium text-destructive empty:hidden">
+              {state.fieldErrors?.setupToken?.[0]}
+            </p>
+          </div>
           {fields.map((field) => {
             const error = state.fieldErrors?.[field.name]?.[0];
             const hint = "hint" in field ? field.hint : undefined;

@@ -9,6 +9,7 @@ import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { FormAlert } from "@/components/ui/form-alert";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 
 interface SignInFormProps {
   callbackUrl: string;
@@ -33,7 +34,8 @@ export function SignInForm({ callbackUrl, initialError, signedOut }: SignInFormP
       redirect: false,
     });
     if (result?.ok && !result.error) {
-      router.replace(callbackUrl);
+      // Checked again here: this is the line that navigates, whatever the page passed in.
+      router.replace(safeCallbackPath(callbackUrl));
       router.refresh();
       return;
     }

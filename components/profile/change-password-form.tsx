@@ -13,16 +13,21 @@ import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 
 export type ChangePasswordFormProps = {
   email: string;
+  /** "Temporary password" on the forced change after signing in with one. */
+  currentPasswordLabel?: string;
+  /** Called after a successful change (instead of only the toast). */
+  onChanged?: () => void;
 };
 
 /** Current password, new password and confirmation; the fields are cleared once it worked. */
-export function ChangePasswordForm({ email }: ChangePasswordFormProps) {
+export function ChangePasswordForm({ email, currentPasswordLabel = "Current password", onChanged }: ChangePasswordFormProps) {
   const formRef = useRef<HTMLFormElement>(null);
   const [state, formAction, pending] = useActionState(async (previous: FormState, form: FormData) => {
     const result = await changePasswordAction(previous, form);
     if (result.ok) {
       formRef.current?.reset();
       toast.success(result.message ?? "Password changed.");
+      onChanged?.();
     }
     return result;
   }, {});
@@ -39,7 +44,7 @@ export function ChangePasswordForm({ email }: ChangePasswordFormProps) {
     <form ref={formRef} onSubmit={submit} className="grid gap-4" noValidate>
       {/* Lets password managers file the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
-      <FormField label="Current password" name="currentPassword" required error={errors.currentPassword}>
+      <FormField label={currentPasswordLabel} name="currentPassword" required error={errors.currentPassword}>
         {(field) => <Input {...field} type="password" autoComplete="current-password" />}
       </FormField>
       <FormField

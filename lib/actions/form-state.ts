@@ -5,6 +5,8 @@ export interface FormState {
   message?: string;
   error?: string;
   fieldErrors?: Record<string, string[] | undefined>;
+  /** The action needs a recent password proof first (lib/auth/recent-auth.ts); see useReauthAction. */
+  reauthRequired?: boolean;
   /** Echo of submitted non-secret values, so a failed submit does not clear the form. */
   values?: Record<string, string>;
 }

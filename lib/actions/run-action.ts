@@ -4,6 +4,7 @@ import "server-only";
 // errors are logged by name and message only, never with the submitted values.
 import type { FormState } from "@/lib/actions/form-state";
 import { PermissionError } from "@/lib/auth/permissions";
+import { ReauthRequiredError } from "@/lib/auth/recent-auth";
 import { NotSignedInError } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/services/errors";
 import { isDatabaseDown } from "@/lib/db-errors";
@@ -13,6 +14,7 @@ export async function runAction<T extends FormState>(work: () => Promise<T>, val
     return await work();
   } catch (error) {
     if (error instanceof ServiceError) return { error: error.message, fieldErrors: error.fieldErrors, values };
+    if (error instanceof ReauthRequiredError) return { error: error.message, reauthRequired: true, values };
     if (error instanceof PermissionError || error instanceof NotSignedInError) return { error: error.message, values };
     if (isNextControlFlow(error)) throw error;
     console.error(`[keydesk] action failed: ${error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : "unknown error"}`);

@@ -6,6 +6,7 @@ import { revalidatePath } from "next/cache";
 import type { FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { ROLE_LABELS } from "@/lib/auth/roles";
+import { requireRecentAuth } from "@/lib/auth/recent-auth";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
 import type { Role } from "@/lib/generated/prisma/enums";
 import {
@@ -100,6 +101,7 @@ export async function resetUserPasswordAction(_prev: CreateUserState, form: Form
   const values = formValues(form);
   return runAction(async () => {
     const user = await authorize("users.manage");
+    requireRecentAuth(user);
     const reset = await resetUserPassword({ type: "user", user }, { userId: values.userId }, await currentRequestContext());
     revalidatePath(LIST_PATH);
     return {
@@ -114,6 +116,7 @@ export async function changeUserRoleAction(_prev: FormState, form: FormData): Pr
   const values = formValues(form);
   return runAction(async () => {
     const user = await authorize("users.manage");
+    requireRecentAuth(user);
     const updated = await changeUserRole({ type: "user", user }, { userId: values.userId, role: values.role }, await currentRequestContext());
     revalidatePath(LIST_PATH);
     return { ok: true, message: `Changed ${updated.name}'s role to ${ROLE_LABELS[updated.role]}.` };

@@ -1,105 +1,102 @@
-// next-auth configuration: email + password against our users table, JWT sessions that carry
-// only the user id. Role and `active` are never trusted from the token: guards re-read them.
+// next-auth configuration: email + password against our users table (lib/auth/sign-in.ts), JWT
+// session cookies that carry the user id, the server-side session id and the sign-in time. Role
+// and `active` are never trusted from the token: the guards re-read them (lib/auth/session.ts).
+//
+// next-auth signs the token with `jwt.maxAge` (30 days unless set) and re-issues it with a fresh
+// expiry on every GET /api/auth/session. Both are bounded here: tokens never outlive the sign-in
+// time plus SESSION_MAX_AGE, and a session that ended on the server gets no new token.
 import type { NextAuthOptions } from "next-auth";
+import { encode, type JWTEncodeParams } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { recordAudit, type RequestContext } from "@/lib/audit";
-import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
-import { db } from "@/lib/db";
+import { cookies } from "next/headers";
+import { safeRedirectUrl } from "@/lib/auth/callback-url";
+import { DEVICE_COOKIE_MAX_AGE_SECONDS, DEVICE_COOKIE_NAMES, SESSION_MAX_AGE_MS, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session-policy";
+import { authorizeCredentials } from "@/lib/auth/sign-in";
+import { loadSessionUser } from "@/lib/queries/users";
 import { contextFromHeaders } from "@/lib/request-context";
-import { claimSignInAttempt, clearSignInThrottle, signInThrottleKeys, throttleMessage } from "@/lib/services/sign-in-throttle";
-import { signInSchema } from "@/lib/validations/user";
+import { endUserSession } from "@/lib/services/user-sessions";
 
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+const secureCookies = () => process.env.NEXTAUTH_URL?.startsWith("https://") ?? false;
 
-/**
- * Checks email + password; records success and failure in the audit log. Repeated failures lock
- * the email and the client IP for a while (lib/services/sign-in-throttle.ts): then this throws
- * the wait as a message, which next-auth hands to `signIn()` as `result.error`.
- */
-export async function authorizeCredentials(
-  credentials: Record<string, string> | undefined,
-  context: RequestContext,
-): Promise<{ id: string; email: string; name: string } | null> {
-  const parsed = signInSchema.safeParse(credentials ?? {});
-  if (!parsed.success) return null;
-  const { email, password } = parsed.data;
+/** Seconds the token may still live: until sign-in + SESSION_MAX_AGE, never longer. */
+function remainingSeconds(authAt: unknown, requested: number): number {
+  if (typeof authAt !== "number") return 0;
+  return Math.max(0, Math.min(requested, Math.floor((authAt + SESSION_MAX_AGE_MS - Date.now()) / 1000)));
+}
 
-  const throttleKeys = signInThrottleKeys(email, context.ip);
-  const claim = await claimSignInAttempt(throttleKeys);
-  if (!claim.allowed) {
-    await db.$transaction((tx) =>
-      recordAudit(tx, {
-        actor: { type: "anonymous", label: email },
-        action: "auth.sign_in_throttled",
-        summary: `Sign-in for ${email} refused: too many failed attempts`,
-        metadata: { retryAfterSeconds: Math.ceil(claim.retryAfterMs / 1000) },
-        context,
-      }),
-    );
-    throw new Error(throttleMessage(claim.retryAfterMs));
-  }
-
-  const user = await db.user.findUnique({
-    where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true, active: true },
+async function authorize(credentials: Record<string, string> | undefined, headers: Record<string, string | string[] | undefined>) {
+  const jar = await cookies();
+  const secure = secureCookies();
+  const deviceCookieName = DEVICE_COOKIE_NAMES[secure ? 0 : 1];
+  const signedIn = await authorizeCredentials(credentials, {
+    ...contextFromHeaders(headers),
+    deviceCookie: jar.get(deviceCookieName)?.value ?? null,
   });
-  const ok = user?.passwordHash && user.active
-    ? await verifyPassword(password, user.passwordHash)
-    : await verifyAgainstDummy(password);
-
-  if (!ok || !user) {
-    await db.$transaction((tx) =>
-      recordAudit(tx, {
-        actor: { type: "anonymous", label: email },
-        action: "auth.sign_in_failed",
-        summary: `Failed sign-in for ${email}`,
-        targetType: "user",
-        targetId: user?.id,
-        context,
-      }),
-    );
-    // The same answer for unknown emails: a lock must not tell which accounts exist.
-    if (claim.lockedUntil) throw new Error(throttleMessage(claim.lockedUntil.getTime() - Date.now()));
-    return null;
-  }
-
-  await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-    await clearSignInThrottle(tx, throttleKeys);
-    await recordAudit(tx, {
-      actor: { type: "user", id: user.id, email: user.email },
-      action: "auth.signed_in",
-      summary: `${user.email} signed in`,
-      targetType: "user",
-      targetId: user.id,
-      context,
+  if (!signedIn) return null;
+  if (signedIn.deviceCookie) {
+    // Only the sign-in endpoint needs it.
+    jar.set(deviceCookieName, signedIn.deviceCookie, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure,
+      path: "/api/auth",
+      maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
     });
-  });
-  return { id: user.id, email: user.email, name: user.name };
+  }
+  return { id: signedIn.id, email: signedIn.email, name: signedIn.name, sessionId: signedIn.sessionId, authAt: signedIn.authAt };
 }
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  jwt: {
+    maxAge: SESSION_MAX_AGE_SECONDS,
+    encode: (params: JWTEncodeParams) =>
+      encode({ ...params, maxAge: remainingSeconds(params.token?.authAt, params.maxAge ?? SESSION_MAX_AGE_SECONDS) }),
+  },
   pages: { signIn: "/sign-in", error: "/sign-in" },
   providers: [
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: (credentials, req) => authorizeCredentials(credentials, contextFromHeaders(req.headers ?? {})),
+      authorize: (credentials, req) => authorize(credentials, req.headers ?? {}),
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
         token.uid = user.id;
-        token.authAt = Date.now();
+        token.sid = user.sessionId;
+        token.authAt = user.authAt;
+        return token;
       }
+      // Every later use (GET /api/auth/session): no new token for a session that has ended.
+      // Throwing makes next-auth answer "no session" and clear the cookie.
+      if (!(await loadSessionUser(token))) throw new Error("The session has ended.");
       return token;
     },
     session({ session, token }) {
       if (session.user && typeof token.uid === "string") session.user.id = token.uid;
-      if (typeof token.authAt === "number") session.authAt = token.authAt;
       return session;
     },
+    redirect({ url, baseUrl }) {
+      return safeRedirectUrl(url, baseUrl);
+    },
+  },
+  events: {
+    // next-auth's own sign-out endpoint; the dashboard's Sign out uses lib/actions/auth.ts.
+    async signOut({ token }) {
+      await endUserSession(token?.sid, null);
+    },
+  },
+  logger: {
+    // One line without stacks or token contents; "the session has ended" is routine.
+    error(code, metadata) {
+      const error = metadata instanceof Error ? metadata : metadata.error;
+      console.error(`[keydesk] next-auth ${code}${error instanceof Error ? `: ${error.message.split("\n")[0]}` : ""}`);
+    },
+    warn(code) {
+      console.warn(`[keydesk] next-auth warning ${code}`);
+    },
+    debug() {},
   },
 };

@@ -3,7 +3,21 @@
 // without invalidating existing hashes.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
-const N = 2 ** 15; // 32 MiB per hash with r = 8: expensive for attackers, ~50 ms for us
+// OWASP's minimum for scrypt: N = 2^17, r = 8, p = 1, i.e. 128 MiB and a few hundred ms per hash.
+// Node runs scrypt on libuv's thread pool (4 threads by default), which bounds how many hashes —
+// and so how much memory — run at once. Hashes made with older, weaker parameters still verify
+// and are replaced at the next successful sign-in (needsRehash).
+const N = 2 ** 17;
+
+/**
+ * The work factor for new hashes. Vitest only (NODE_ENV=test, never in a build or `npm start`):
+ * KEYDESK_TEST_SCRYPT_N lowers it, because the database tests sign in hundreds of times on
+ * shared CI cores. lib/auth/password.test.ts checks the real parameters without it.
+ */
+function workFactor(): number {
+  const lowered = process.env.NODE_ENV === "test" ? Number(process.env.KEYDESK_TEST_SCRYPT_N) : Number.NaN;
+  return Number.isInteger(lowered) && lowered >= 1024 && lowered < N ? lowered : N;
+}
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
@@ -19,8 +33,15 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, N, R, P);
-  return ["scrypt", N, R, P, salt.toString("base64"), key.toString("base64")].join("$");
+  const n = workFactor();
+  const key = await derive(password, salt, n, R, P);
+  return ["scrypt", n, R, P, salt.toString("base64"), key.toString("base64")].join("$");
+}
+
+/** True when `stored` was made with weaker parameters than hashPassword uses today. */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split("$");
+  return scheme !== "scrypt" || Number(n) < workFactor() || Number(r) < R || Number(p) < P;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

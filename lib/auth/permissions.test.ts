@@ -20,4 +20,8 @@ describe("permission table", () => {
     expect(can({ role: "admin", active: false }, "keys.read")).toBe(false);
     expect(can(null, "keys.read")).toBe(false);
   });
+
+  it("denies everything to a session still on a temporary password", () => {
+    for (const permission of PERMISSIONS) expect(can({ role: "admin", active: true, mustChangePassword: true }, permission)).toBe(false);
+  });
 });

@@ -25,8 +25,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: READ_ONLY,
 };
 
-export function can(user: { role: Role; active: boolean } | null | undefined, permission: Permission): boolean {
-  if (!user || !user.active) return false;
+/** Who permissions are asked about; `mustChangePassword` is a session on a temporary password. */
+export interface PermissionSubject {
+  role: Role;
+  active: boolean;
+  mustChangePassword?: boolean;
+}
+
+/** Nothing is allowed to a deactivated user, or to one who has yet to replace a temporary password. */
+export function can(user: PermissionSubject | null | undefined, permission: Permission): boolean {
+  if (!user || !user.active || user.mustChangePassword) return false;
   return ROLE_PERMISSIONS[user.role].includes(permission);
 }
 
@@ -38,7 +46,7 @@ export class PermissionError extends Error {
 }
 
 export function assertCan(
-  user: { role: Role; active: boolean } | null | undefined,
+  user: PermissionSubject | null | undefined,
   permission: Permission,
 ): asserts user is { role: Role; active: boolean } {
   if (!can(user, permission)) throw new PermissionError(permission);

@@ -1,33 +1,32 @@
 import "server-only";
-// Re-issues the caller's own next-auth session cookie. Used after a password change: the change
-// ends every session that signed in before it (User.sessionsValidFrom), and this one is kept by
-// marking it as signed in at that same instant. Everything else in the token stays as it was.
+// Reads and clears this request's next-auth session cookie. The guards decode the cookie here
+// rather than through getServerSession, which would re-issue it (a sliding expiry) on every page.
 import { cookies } from "next/headers";
-import { decode, encode } from "next-auth/jwt";
-import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/options";
+import { decode, type JWT } from "next-auth/jwt";
+import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-policy";
 
-// next-auth's own names: the __Secure- one when NEXTAUTH_URL is https.
-const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
-
-/** Returns false when there is no readable session cookie (then nothing is written). */
-export async function reissueOwnSession(authAt: Date): Promise<boolean> {
+/** The decoded session token, or null when there is none or it is invalid or expired. */
+export async function readOwnSessionToken(): Promise<JWT | null> {
   const secret = process.env.NEXTAUTH_SECRET;
-  if (!secret) return false;
+  if (!secret) return null;
   const jar = await cookies();
-  for (const name of SESSION_COOKIES) {
-    const current = jar.get(name)?.value;
-    if (!current) continue;
-    const token = await decode({ token: current, secret });
-    if (!token) return false;
-    const value = await encode({ token: { ...token, authAt: authAt.getTime() }, secret, maxAge: SESSION_MAX_AGE_SECONDS });
-    jar.set(name, value, {
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      secure: name.startsWith("__Secure-"),
-      maxAge: SESSION_MAX_AGE_SECONDS,
-    });
-    return true;
+  for (const name of SESSION_COOKIE_NAMES) {
+    const value = jar.get(name)?.value;
+    if (!value) continue;
+    try {
+      return await decode({ token: value, secret });
+    } catch {
+      // Tampered, encrypted with another secret, or past its `exp`.
+      return null;
+    }
   }
-  return false;
+  return null;
+}
+
+export async function clearSessionCookies(): Promise<void> {
+  const jar = await cookies();
+  for (const name of SESSION_COOKIE_NAMES) {
+    if (!jar.has(name) && name.startsWith("__Secure-")) continue;
+    jar.set(name, "", { path: "/", maxAge: 0, httpOnly: true, sameSite: "lax", secure: name.startsWith("__Secure-") });
+  }
 }

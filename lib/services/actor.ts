@@ -10,6 +10,8 @@ export interface ActingUser {
   email: string;
   role: Role;
   active: boolean;
+  /** The dashboard session the person acts through; absent for management keys. */
+  sessionId?: string;
 }
 
 export type Actor =

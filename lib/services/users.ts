@@ -4,21 +4,22 @@
 // stored in plain text, logged or put into audit metadata.
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "@/lib/auth/common-passwords";
+import { hashPassword } from "@/lib/auth/password";
+import { TEMPORARY_PASSWORD_TTL_MS } from "@/lib/auth/session-policy";
 import { assertCan } from "@/lib/auth/permissions";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { db, type Tx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
+import { revokeUserSessions } from "@/lib/services/user-sessions";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
 import {
   acceptInviteSchema,
-  changePasswordSchema,
   changeRoleSchema,
   createUserSchema,
   inviteTokenSchema,
-  updateProfileSchema,
   userTargetSchema,
   type OnboardingMethod,
 } from "@/lib/validations/admin-user";
@@ -33,6 +34,16 @@ const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 // No look-alike characters (0/O, 1/l/I): the password may be read out or typed from a screen.
 const PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/**
+ * A temporary password works once: it expires after TEMPORARY_PASSWORD_TTL_MS, and whoever signs
+ * in with it can do nothing but choose their own password.
+ */
+function temporaryPasswordFields(passwordHash: string | null, now = new Date()) {
+  return passwordHash
+    ? { passwordHash, mustChangePassword: true, passwordExpiresAt: new Date(now.getTime() + TEMPORARY_PASSWORD_TTL_MS) }
+    : { passwordHash: null, mustChangePassword: false, passwordExpiresAt: null };
+}
 
 /** 20 random characters (about 115 bits) in four groups: "k7Hq2-mWxr9-…". */
 export function generateTemporaryPassword(): string {
@@ -131,7 +142,7 @@ export async function createUser(actor: Actor, raw: unknown, context: RequestCon
         throw fieldError("email", EMAIL_TAKEN, "conflict");
       }
       const user = await tx.user.create({
-        data: { name: input.name, email: input.email, role: input.role, passwordHash },
+        data: { name: input.name, email: input.email, role: input.role, ...temporaryPasswordFields(passwordHash) },
         select: { id: true, name: true, email: true, role: true },
       });
       await recordAudit(tx, {
@@ -222,7 +233,8 @@ export async function resetUserPassword(actor: Actor, raw: { userId?: unknown },
     }
     if (!target.active) throw new ServiceError("conflict", `${target.name} is deactivated. Reactivate them first.`);
     const now = new Date();
-    await tx.user.update({ where: { id: target.id }, data: { passwordHash, sessionsValidFrom: now } });
+    await tx.user.update({ where: { id: target.id }, data: { ...temporaryPasswordFields(passwordHash, now), sessionsValidFrom: now } });
+    await revokeUserSessions(tx, target.id, now);
     const retired = await tx.userInvite.updateMany({
       where: { userId: target.id, usedAt: null, expiresAt: { gt: now } },
       data: { expiresAt: now },
@@ -284,11 +296,13 @@ export async function deactivateUser(actor: Actor, raw: { userId?: unknown }, co
     await assertNotLastAdmin(tx, target);
     // Keys belong to projects, not people: the keys this user created keep working. Their
     // sessions end for good: reactivating the account must not bring old sessions back.
+    const now = new Date();
     const updated = await tx.user.update({
       where: { id: target.id },
-      data: { active: false, sessionsValidFrom: new Date() },
+      data: { active: false, sessionsValidFrom: now },
       select: { id: true, name: true, email: true, active: true },
     });
+    await revokeUserSessions(tx, target.id, now);
     await recordAudit(tx, {
       actor: auditActorOf(actor),
       action: "user.deactivated",
@@ -361,8 +375,10 @@ export async function acceptInvite(raw: unknown, context: RequestContext | null)
     if (parsed.error.issues.some((issue) => issue.path[0] === "token")) throw new ServiceError("not_found", INVITE_MESSAGES.unknown);
     throw invalid(parsed.error);
   }
-  const passwordHash = await hashPassword(parsed.data.password);
   const tokenHash = hashInviteToken(parsed.data.token);
+  const invitee = await db.userInvite.findUnique({ where: { tokenHash }, select: { user: { select: { email: true } } } });
+  if (isCommonPassword(parsed.data.password, { email: invitee?.user.email })) throw fieldError("password", COMMON_PASSWORD_MESSAGE);
+  const passwordHash = await hashPassword(parsed.data.password);
 
   return db.$transaction(async (tx) => {
     const now = new Date();
@@ -379,7 +395,7 @@ export async function acceptInvite(raw: unknown, context: RequestContext | null)
     const invite = await tx.userInvite.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
     const user = await tx.user.update({
       where: { id: invite.userId },
-      data: { passwordHash },
+      data: { passwordHash, mustChangePassword: false, passwordExpiresAt: null },
       select: { id: true, email: true, name: true },
     });
     await recordAudit(tx, {
@@ -391,75 +407,5 @@ export async function acceptInvite(raw: unknown, context: RequestContext | null)
       context,
     });
     return { email: user.email };
-  });
-}
-
-// ---- Self-service: anyone signed in, for their own account ----
-
-interface SelfRow {
-  id: string;
-  name: string;
-  email: string;
-  active: boolean;
-  passwordHash: string | null;
-}
-
-/** The caller's own row, locked: two tabs saving at once apply one after the other. */
-async function lockSelf(tx: Tx, actor: Actor): Promise<SelfRow> {
-  const rows = await tx.$queryRaw<SelfRow[]>`
-    SELECT "id", "name", "email", "active", "passwordHash" FROM "User" WHERE "id" = ${actor.user.id}::uuid FOR UPDATE`;
-  const user = rows[0];
-  if (!user?.active) throw new ServiceError("forbidden", "Your account has been deactivated. Ask an administrator.");
-  return user;
-}
-
-export async function updateOwnProfile(actor: Actor, raw: unknown, context: RequestContext | null) {
-  const parsed = updateProfileSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(parsed.error);
-  return db.$transaction(async (tx) => {
-    const user = await lockSelf(tx, actor);
-    if (user.name === parsed.data.name) return { id: user.id, name: user.name, changed: false };
-    const updated = await tx.user.update({ where: { id: user.id }, data: { name: parsed.data.name }, select: { id: true, name: true } });
-    await recordAudit(tx, {
-      actor: auditActorOf(actor),
-      action: "user.profile_updated",
-      summary: `${user.email} changed their name from "${user.name}" to "${updated.name}"`,
-      targetType: "user",
-      targetId: user.id,
-      metadata: { changes: { name: { from: user.name, to: updated.name } } },
-      context,
-    });
-    return { ...updated, changed: true };
-  });
-}
-
-/**
- * Changes the actor's own password and ends every other session of the account: sessions that
- * signed in before the returned instant are refused from now on. The caller keeps its own
- * session by re-issuing it as signed in at that instant (lib/auth/session-cookie.ts).
- */
-export async function changeOwnPassword(actor: Actor, raw: unknown, context: RequestContext | null): Promise<{ sessionsValidFrom: Date }> {
-  const parsed = changePasswordSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(parsed.error);
-  const current = await db.user.findUnique({ where: { id: actor.user.id }, select: { passwordHash: true } });
-  const ok = current?.passwordHash ? await verifyPassword(parsed.data.currentPassword, current.passwordHash) : false;
-  if (!ok) throw fieldError("currentPassword", "Your current password is not correct.");
-  const passwordHash = await hashPassword(parsed.data.password);
-
-  return db.$transaction(async (tx) => {
-    const user = await lockSelf(tx, actor);
-    // Changed by another tab since we checked: the check above no longer proves anything.
-    if (user.passwordHash !== current?.passwordHash) throw fieldError("currentPassword", "Your password was just changed elsewhere. Try again.");
-    const sessionsValidFrom = new Date();
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash, sessionsValidFrom } });
-    await recordAudit(tx, {
-      actor: auditActorOf(actor),
-      action: "user.password_changed",
-      summary: `${user.email} changed their password; their other sessions were ended`,
-      targetType: "user",
-      targetId: user.id,
-      context,
-    });
-    return { sessionsValidFrom };
   });
 }

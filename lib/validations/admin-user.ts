@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { Role } from "@/lib/generated/prisma/enums";
+import { isWellFormedText, wellFormed } from "@/lib/validations/text";
 import { emailSchema, newPasswordSchema, personNameSchema } from "@/lib/validations/user";
 
 export const ROLES = [Role.admin, Role.manager, Role.viewer] as const;
@@ -20,6 +21,8 @@ export const userListParamsSchema = z.object({
     .string()
     .trim()
     .max(100)
+    // A lone surrogate cannot be sent to PostgreSQL: search for nothing instead of failing.
+    .refine(isWellFormedText)
     .catch("")
     .default("")
     .transform((q) => q.replace(/[\u0000-\u001f\u007f]/g, "")),
@@ -72,7 +75,8 @@ export const changePasswordSchema = z
     currentPassword: z
       .string({ error: "Enter your current password" })
       .min(1, "Enter your current password")
-      .max(MAX_PASSWORD_LENGTH),
+      .max(MAX_PASSWORD_LENGTH)
+      .refine(...wellFormed("Password")),
     password: newPasswordSchema,
     confirmPassword: z.string({ error: "Confirm the new password" }),
   })
@@ -81,3 +85,12 @@ export const changePasswordSchema = z
     path: ["password"],
     message: "Choose a password different from the current one",
   });
+
+/** The confirm-password dialog before a sensitive action (lib/auth/recent-auth.ts). */
+export const confirmPasswordSchema = z.object({
+  password: z
+    .string({ error: "Enter your password" })
+    .min(1, "Enter your password")
+    .max(MAX_PASSWORD_LENGTH)
+    .refine(...wellFormed("Password")),
+});

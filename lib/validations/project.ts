@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_MIN_LENGTH, isValidKeyPrefix } from "@/lib/keys/secret";
+import { wellFormed } from "@/lib/validations/text";
 
 /**
  * Schemas shared by the project form, its server actions and the service. They accept JSON
@@ -53,7 +54,8 @@ export const projectNameSchema = z
   .trim()
   .min(1, "Name is required")
   .max(PROJECT_NAME_MAX_LENGTH, `Name must be at most ${PROJECT_NAME_MAX_LENGTH} characters`)
-  .refine((name) => !CONTROL_CHARS.test(name), "Name must not contain control characters");
+  .refine((name) => !CONTROL_CHARS.test(name), "Name must not contain control characters")
+  .refine(...wellFormed("Name"));
 
 export const projectSlugSchema = z
   .string({ error: "Slug must be text" })

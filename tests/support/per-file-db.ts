@@ -3,6 +3,10 @@
 import { afterAll } from "vitest";
 import { createFreshDatabase } from "./db";
 
+// Database tests sign in hundreds of times: hash with scrypt N=2^12 here (lib/auth/password.ts
+// honours this only under Vitest). Production parameters are covered by lib/auth/password.test.ts.
+process.env.KEYDESK_TEST_SCRYPT_N ??= String(2 ** 12);
+
 const database = await createFreshDatabase();
 process.env.DATABASE_URL = database.url;
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { withDatabase } from "@/components/auth/with-database";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { getCurrentUser } from "@/lib/auth/session";
 import { hasAnyUser } from "@/lib/services/setup";
 
@@ -11,11 +12,6 @@ interface SignInPageProps {
   searchParams: Promise<{ callbackUrl?: string; error?: string; signedOut?: string }>;
 }
 
-/** Only same-site paths: an open redirect after sign-in would hand sessions to phishers. */
-function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\") ? url : "/";
-}
-
 export default async function SignInPage({ searchParams }: SignInPageProps) {
   const params = await searchParams;
   return withDatabase(async () => {
@@ -23,7 +19,7 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
     if (await getCurrentUser()) redirect("/");
     return (
       <SignInForm
-        callbackUrl={safeCallback(params.callbackUrl)}
+        callbackUrl={safeCallbackPath(params.callbackUrl)}
         initialError={params.error ? "Incorrect email or password." : undefined}
         signedOut={params.signedOut === "1"}
       />

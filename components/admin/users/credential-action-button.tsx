@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 
 import { CredentialDialog } from "@/components/admin/users/credential-dialog";
+import { useReauthAction } from "@/components/auth/confirm-password-dialog";
 import { Button } from "@/components/ui/button";
 import { ConfirmForm } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
@@ -31,6 +32,11 @@ export function CredentialActionButton({ userId, label, tooltip, icon, confirm, 
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [revealed, setRevealed] = useState<RevealedCredential | null>(null);
+  // Resetting a password needs a recent sign-in or the password again (lib/auth/recent-auth.ts).
+  const { action: guardedAction, dialog: reauthDialog } = useReauthAction(action, (retried) => {
+    if (retried.created) setRevealed(retried.created);
+    else toast.error(retried.error ?? "Nothing was changed.");
+  });
 
   function onDismiss() {
     setRevealed(null);
@@ -40,7 +46,7 @@ export function CredentialActionButton({ userId, label, tooltip, icon, confirm, 
   }
 
   async function run(previous: FormState, form: FormData): Promise<FormState> {
-    const result = await action(previous, form);
+    const result = await guardedAction(previous, form);
     if (!result.created) return result;
     // The credential goes to the reveal only; the form's state never holds it.
     setRevealed(result.created);
@@ -48,19 +54,22 @@ export function CredentialActionButton({ userId, label, tooltip, icon, confirm, 
   }
 
   return (
-    <CredentialDialog
-      open={open}
-      onOpenChange={setOpen}
-      revealed={revealed}
-      onDismiss={onDismiss}
-      triggerTooltip={tooltip}
-      trigger={
-        <Button variant="ghost" size="icon-sm" aria-label={label} className="text-muted-foreground">
-          {icon}
-        </Button>
-      }
-    >
-      <ConfirmForm kind="dialog" fields={{ userId }} action={run} {...confirm} />
-    </CredentialDialog>
+    <>
+      <CredentialDialog
+        open={open}
+        onOpenChange={setOpen}
+        revealed={revealed}
+        onDismiss={onDismiss}
+        triggerTooltip={tooltip}
+        trigger={
+          <Button variant="ghost" size="icon-sm" aria-label={label} className="text-muted-foreground">
+            {icon}
+          </Button>
+        }
+      >
+        <ConfirmForm kind="dialog" fields={{ userId }} action={run} {...confirm} />
+      </CredentialDialog>
+      {reauthDialog}
+    </>
   );
 }
