@@ -13,9 +13,13 @@ export type ExpiryTextProps = {
   serverNow: string;
 };
 
-/** "Never", "in 29 days", or a warning badge when an active key expires within a week. */
+/**
+ * "Never", "in 29 days", or a warning badge when an active key expires within a week. A revoked
+ * key says "Revoked": it will not work again, so a future expiry would only mislead.
+ */
 export function ExpiryText({ expiresAt, status, serverNow }: ExpiryTextProps) {
   const now = useNow(serverNow);
+  if (status === "revoked") return <span className="text-muted-foreground">Revoked</span>;
   if (expiresAt === null) return <span className="text-muted-foreground">Never</span>;
   if (isExpiringSoon({ status, expiresAt }, now)) {
     return (
