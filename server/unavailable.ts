@@ -9,11 +9,11 @@ import { DATABASE_UNAVAILABLE_MESSAGE } from "@/lib/db-errors";
 /** Seconds a client should wait before retrying; the page reloads itself after as long. */
 export const RETRY_AFTER_SECONDS = 5;
 
-/** Requests that do not need the database and must keep working (assets, icons). */
+/** Requests that do not need the database and must keep working (assets, icons, the API document). */
 export function needsDatabase(req: http.IncomingMessage): boolean {
   const url = req.url ?? "/";
   if (url.startsWith("/_next/static/") || url.startsWith("/_next/image")) return false;
-  if (/^\/(favicon\.ico|icon\.svg|robots\.txt)(\?|$)/.test(url)) return false;
+  if (/^\/(favicon\.ico|icon\.svg|robots\.txt|api\/v1\/openapi\.json)(\?|$)/.test(url)) return false;
   return req.headers["next-action"] === undefined;
 }
 
