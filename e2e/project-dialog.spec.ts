@@ -15,6 +15,7 @@ async function openNewProject(page: Page) {
 }
 
 test("the maximum lifetime shown after a validation error is the one that is saved", async ({ page }) => {
+  test.setTimeout(180_000); // two projects, each submitted twice
   await signIn(page, ADMIN);
 
   for (const choice of [
