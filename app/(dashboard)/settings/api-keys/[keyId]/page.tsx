@@ -181,7 +181,7 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
               <Row label="Expiry">
                 {/* A revoked key never works again: its old expiry date would only mislead. */}
                 {revoked ? (
-                  <span className="text-muted-foreground">Revoked</span>
+                  <span className="text-muted-foreground">Does not apply: the key is revoked</span>
                 ) : key.expiresAt ? (
                   <TimeWithRelative value={key.expiresAt} serverNow={serverNow} />
                 ) : (
