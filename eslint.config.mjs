@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import { clientBoundary } from "./eslint/client-boundary.mjs";
 
 const config = [
   ...nextVitals,
@@ -23,6 +24,12 @@ const config = [
       "@typescript-eslint/ban-ts-comment": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    // Client components import only browser-safe modules, also through schemas and helpers.
+    files: ["**/*.tsx", "**/*.ts"],
+    plugins: { keydesk: { rules: { "client-boundary": clientBoundary } } },
+    rules: { "keydesk/client-boundary": ["error", { root: import.meta.dirname }] },
   },
 ];
 

@@ -1,12 +1,33 @@
 // End-to-end tests drive real Chromium against the production server (server/index.ts after
 // `next build`) on a fresh embedded PostgreSQL, created for this run and deleted afterwards.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
-const port = Number(process.env.KEYDESK_E2E_PORT ?? 3100);
-// Workers re-evaluate this file; the env var set by the first evaluation keeps them on one dir.
+// A free port, unless KEYDESK_E2E_PORT names one: a fixed default fails whenever anything else
+// (a developer's Keydesk, another checkout's run) holds it. Tried at random below Linux's
+// ephemeral range (32768+), so no outgoing connection takes it before the server binds it. The
+// config is evaluated synchronously, hence the short child process.
+function freePort(): string {
+  const script = `const net = require("net");
+    const attempt = (left) => {
+      const port = left > 0 ? 20000 + Math.floor(Math.random() * 12000) : 0;
+      const server = net.createServer();
+      server.once("error", () => attempt(left - 1));
+      server.listen(port, "0.0.0.0", () => {
+        const bound = server.address().port;
+        server.close(() => process.stdout.write(String(bound)));
+      });
+    };
+    attempt(20);`;
+  return execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }).trim();
+}
+// Workers re-evaluate this file; env vars set by the first evaluation keep them on one port and
+// one dir (worker processes inherit the runner's environment).
+process.env.KEYDESK_E2E_PORT ||= freePort();
+const port = Number(process.env.KEYDESK_E2E_PORT);
 if (!process.env.KEYDESK_E2E_DATA_DIR) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keydesk-e2e-"));
   // mkdtemp makes it 0700; as root, PostgreSQL runs as `postgres` and must traverse it.

@@ -46,23 +46,27 @@ export function formatDateTime(value: DateInput, timeZone?: string): string {
   return formatter(DATE_TIME_OPTIONS, timeZone).format(toDate(value));
 }
 
-// "auto" only for days ("tomorrow", "yesterday"): "next year" would suggest a calendar year.
-const relativeDays = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
 const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: "always" });
 
+// One rule for every relative time, so a key's expiry reads the same on every page and only ever
+// counts down: the unit is the largest one whose *rounded* count has not reached the next unit.
+// Choosing the unit by the exact duration instead made 29.6 days read "in 30 days" and 30.4 days
+// "in 1 month" for the same key. Months are never used (a month is no fixed number of days, and
+// policies and the expiry picker speak in days); "in 1 day" rather than "tomorrow", which a key
+// expiring in 30 hours may not be.
 const UNITS: readonly { unit: Intl.RelativeTimeFormatUnit; ms: number; below: number }[] = [
-  { unit: "minute", ms: 60_000, below: 60 * 60_000 },
-  { unit: "hour", ms: 60 * 60_000, below: DAY_MS },
-  { unit: "day", ms: DAY_MS, below: 30 * DAY_MS },
-  { unit: "month", ms: 30.44 * DAY_MS, below: 365 * DAY_MS },
-  { unit: "year", ms: 365.25 * DAY_MS, below: Number.POSITIVE_INFINITY },
+  { unit: "minute", ms: 60_000, below: 60 },
+  { unit: "hour", ms: 60 * 60_000, below: 24 },
+  { unit: "day", ms: DAY_MS, below: 365 },
+  { unit: "year", ms: 365 * DAY_MS, below: Number.POSITIVE_INFINITY },
 ];
 
-/** "in 29 days", "3 hours ago", "just now". */
+/** "in 29 days", "3 hours ago", "just now"; see UNITS for the rule. */
 export function formatRelative(value: DateInput, now: DateInput): string {
   const diff = toDate(value).getTime() - toDate(now).getTime();
   const abs = Math.abs(diff);
   if (abs < 60_000) return diff <= 0 ? "just now" : "in under a minute";
-  const unit = UNITS.find((u) => abs < u.below) ?? UNITS[UNITS.length - 1]!;
-  return (unit.unit === "day" ? relativeDays : relative).format(Math.round(diff / unit.ms), unit.unit);
+  const { unit, ms } = UNITS.find((u) => Math.round(abs / u.ms) < u.below) ?? UNITS[UNITS.length - 1]!;
+  const count = Math.round(abs / ms);
+  return relative.format(diff < 0 ? -count : count, unit);
 }

@@ -1,6 +1,7 @@
 // `npm test`: every suite in order — typecheck, lint, Vitest (unit + integration on a real
-// PostgreSQL), production build, Playwright against the production server — then one line
-// `N passed, N failed` summing them all. Exits non-zero when anything failed.
+// PostgreSQL), production build, a check that no page ships Node polyfills, Playwright against
+// the production server — then one line `N passed, N failed` summing them all. Exits non-zero
+// when anything failed.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -56,6 +57,8 @@ const vitest = readJson<{ numPassedTests: number; numFailedTests: number }>(vite
 record("vitest", outcome(vitestOk, vitest?.numPassedTests ?? 0, vitest?.numFailedTests ?? 0));
 
 const built = check("build", run("npx", ["--no-install", "next", "build"]));
+// No page may ship Node polyfills (docs/bundle.md; `npm run bundle:report` rewrites it).
+check("bundle", built && run("npx", ["--no-install", "tsx", "scripts/bundle-report.ts", "--check"]));
 
 if (built) {
   const e2eJson = path.join(resultsDir, "e2e-results.json");

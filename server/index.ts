@@ -14,12 +14,13 @@ import { startKeyChangeListener } from "@/lib/keys/listener";
 import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { prepareFirstRun } from "@/server/bootstrap";
+import { describeListenError, listen, parsePort, probePort } from "@/server/listen";
 import { log } from "@/server/log";
 import { setUpProcessOutput } from "@/server/log-file";
+import { answerUnavailable, needsDatabase } from "@/server/unavailable";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
 const dev = process.argv.includes("--dev");
-const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
 const SHUTDOWN_GRACE_MS = 10_000;
 /** `npm run bench` only (bench/run.ts): a lean no-op route (its ceiling) and server counters. */
@@ -49,9 +50,37 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
   return false;
 }
 
+/** What start-up has started so far, stopped in reverse order when a later step fails. */
+const startedParts: (() => Promise<void>)[] = [];
+
+async function stopStartedParts(): Promise<void> {
+  for (const stop of startedParts.splice(0).reverse()) await stop().catch(() => undefined);
+}
+
 async function main() {
   const started = Date.now();
-  const database = await resolveDatabase({ log });
+  const port = parsePort(process.env.PORT, 3000);
+  // Before the database starts: a taken port fails at once and leaves nothing running.
+  await probePort(port, hostname).catch((error: unknown) => {
+    throw new Error(describeListenError(error, port, hostname));
+  });
+
+  // Set by the supervisor of the embedded PostgreSQL while it restarts a server that died.
+  let databaseDown = false;
+  const database = await resolveDatabase({
+    log,
+    supervise: {
+      onDown: () => {
+        databaseDown = true;
+        log("answering 503 until PostgreSQL is back");
+      },
+      onUp: () => {
+        databaseDown = false;
+      },
+    },
+  });
+  startedParts.push(() => database.stop());
+  startedParts.push(() => disconnectDb());
   const { applied } = await migrate(database.url, { log });
   if (applied.length) log(`applied ${applied.length} migration(s): ${applied.join(", ")}`);
   ensureAuthSecret(dataDir(), (message) => log(`warning: ${message}`));
@@ -60,7 +89,9 @@ async function main() {
   // Before any request: every process must hear about revocations from the others. It keeps
   // retrying on its own, so start-up does not wait for it.
   const keyListener = startKeyChangeListener(database.url, { log });
+  startedParts.push(() => keyListener.stop());
   startUsageFlusher({ onError: log });
+  startedParts.push(async () => stopUsageFlusher());
 
   const app = next({ dev, dir: path.resolve(import.meta.dirname, ".."), hostname, port });
   await app.prepare();
@@ -77,6 +108,10 @@ async function main() {
       verify(req, res);
       return;
     }
+    if (databaseDown && needsDatabase(req)) {
+      answerUnavailable(req, res);
+      return;
+    }
     req.headers[CLIENT_IP_HEADER] = clientIp(req);
     handle(req, res).catch((error: unknown) => {
       log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -86,8 +121,13 @@ async function main() {
   });
   server.keepAliveTimeout = 65_000;
 
-  await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
-  log(`ready on http://localhost:${port} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
+  // The probe above passed, but something may have taken the port during start-up.
+  await listen(server, port, hostname).catch((error: unknown) => {
+    throw new Error(describeListenError(error, port, hostname));
+  });
+  const address = server.address();
+  const boundPort = typeof address === "object" && address ? address.port : port;
+  log(`ready on http://localhost:${boundPort} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
 
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -114,7 +154,9 @@ async function main() {
 
 // First, so that no line (a failed start's included) can meet a broken stdout unguarded.
 setUpProcessOutput(process.env.KEYDESK_LOG_FILE);
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   log(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  // Never leave the embedded PostgreSQL (or anything else) running behind a failed start.
+  await stopStartedParts();
   process.exit(1);
 });

@@ -13,9 +13,20 @@ export type ExpiryTextProps = {
   serverNow: string;
 };
 
-/** "Never", "in 29 days", or a warning badge when an active key expires within a week. */
+/**
+ * "Never", "in 29 days", or a warning badge when an active key expires within a week. A revoked
+ * key shows no expiry at all: it will not work again, so a future date would only mislead (the
+ * row's status already says "Revoked").
+ */
 export function ExpiryText({ expiresAt, status, serverNow }: ExpiryTextProps) {
   const now = useNow(serverNow);
+  if (status === "revoked") {
+    return (
+      <span className="text-muted-foreground" title="Revoked: this key no longer expires">
+        —<span className="sr-only">does not apply</span>
+      </span>
+    );
+  }
   if (expiresAt === null) return <span className="text-muted-foreground">Never</span>;
   if (isExpiringSoon({ status, expiresAt }, now)) {
     return (

@@ -2,7 +2,7 @@
 // mapping from domain errors to status codes.
 import { NextResponse } from "next/server";
 import { PermissionError } from "@/lib/auth/permissions";
-import { isDatabaseDown } from "@/lib/db-errors";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseDown } from "@/lib/db-errors";
 import { ServiceError, type ServiceErrorCode } from "@/lib/services/errors";
 
 export const NO_STORE = { "cache-control": "no-store" } as const;
@@ -41,7 +41,7 @@ export function toErrorResponse(error: unknown): NextResponse {
     return errorResponse(403, "forbidden", "This key's creator does not have permission to do this. Writes need an administrator.");
   }
   if (isDatabaseDown(error)) {
-    return errorResponse(503, "unavailable", "The database is unavailable right now. Nothing was changed; retry shortly.");
+    return errorResponse(503, "unavailable", DATABASE_UNAVAILABLE_MESSAGE);
   }
   console.error(`[keydesk] API request failed: ${error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : "unknown"}`);
   return errorResponse(500, "internal_error", "Something went wrong. Nothing was changed.");

@@ -23,6 +23,8 @@ export interface EmbeddedPostgres {
   port: number;
   dataDir: string;
   stop: () => Promise<void>;
+  /** Settles when the server process ends, for whatever reason (lib/db/supervisor.ts watches it). */
+  exited: Promise<void>;
 }
 
 const SUPERUSER = "keydesk";
@@ -275,7 +277,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
             fs.rmSync(passwordFile, { force: true });
           }
         })());
-      return { url, port, dataDir: dir, stop };
+      return { url, port, dataDir: dir, stop, exited };
     }
     stopping = Promise.resolve();
     child.kill("SIGKILL");

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { ensureDatabase } from "@/lib/db/migrator";
+import { superviseEmbeddedPostgres, type SupervisorOptions } from "@/lib/db/supervisor";
 
 const DATABASE = "keydesk";
 
@@ -52,12 +53,19 @@ export function runningEmbeddedUrl(): string | null {
   }
 }
 
-export async function resolveDatabase(opts: { log?: (s: string) => void } = {}): Promise<ResolvedDatabase> {
+export interface ResolveDatabaseOptions {
+  log?: (s: string) => void;
+  /** Long-running processes (the server): restart the embedded PostgreSQL when it dies. */
+  supervise?: SupervisorOptions;
+}
+
+export async function resolveDatabase(opts: ResolveDatabaseOptions = {}): Promise<ResolvedDatabase> {
   const external = process.env.DATABASE_URL;
   if (external) return { url: external, stop: async () => undefined, embedded: false };
 
   const log = opts.log ?? (() => undefined);
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir(), "postgres"), port: portFromEnv(), log });
+  const options = { dataDir: path.join(dataDir(), "postgres"), port: portFromEnv(), log };
+  const server = opts.supervise ? await superviseEmbeddedPostgres(options, opts.supervise) : await startEmbeddedPostgres(options);
   try {
     await ensureDatabase(server.url(), DATABASE);
   } catch (error) {

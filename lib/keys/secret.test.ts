@@ -9,11 +9,11 @@ import {
   generateSecret,
   hashSecret,
   isPublicId,
-  isValidKeyPrefix,
   maskedKey,
   parseSecret,
   timingSafeEqualHex,
 } from "./secret";
+import { isValidKeyPrefix } from "./prefix";
 
 describe("generateSecret", () => {
   it("produces <prefix>_<49 base62 chars>", () => {

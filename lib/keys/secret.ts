@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { crc32 } from "node:zlib";
+import { KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_MIN_LENGTH, isValidKeyPrefix } from "@/lib/keys/prefix";
 import { PUBLIC_ID_PREFIX, PUBLIC_ID_RANDOM_LENGTH } from "@/lib/keys/public-id";
 
 /**
@@ -14,10 +15,6 @@ import { PUBLIC_ID_PREFIX, PUBLIC_ID_RANDOM_LENGTH } from "@/lib/keys/public-id"
  */
 
 export const BASE62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-export const KEY_PREFIX_PATTERN = /^[a-z0-9]{2,12}$/;
-export const KEY_PREFIX_MIN_LENGTH = 2;
-export const KEY_PREFIX_MAX_LENGTH = 12;
 
 const RANDOM_BYTES = 32;
 /** ceil(256 / log2(62)) = 43: the most base62 digits 32 bytes can need. */
@@ -50,10 +47,6 @@ export interface GeneratedSecret {
 export type ParsedSecret =
   | { ok: true; prefix: string; secret: string }
   | { ok: false; reason: "format" | "checksum" };
-
-export function isValidKeyPrefix(prefix: string): boolean {
-  return KEY_PREFIX_PATTERN.test(prefix);
-}
 
 /** Fixed-width base62 so that every secret has the same length whatever the random value. */
 function toBase62(value: bigint, width: number): string {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_MIN_LENGTH, isValidKeyPrefix } from "@/lib/keys/secret";
+import { KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_MIN_LENGTH, isValidKeyPrefix } from "@/lib/keys/prefix";
 import { wellFormed } from "@/lib/validations/text";
 
 /**

@@ -179,7 +179,10 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
                 </span>
               </Row>
               <Row label="Expiry">
-                {key.expiresAt ? (
+                {/* A revoked key never works again: its old expiry date would only mislead. */}
+                {revoked ? (
+                  <span className="text-muted-foreground">Does not apply: the key is revoked</span>
+                ) : key.expiresAt ? (
                   <TimeWithRelative value={key.expiresAt} serverNow={serverNow} />
                 ) : (
                   <span>Never</span>
