@@ -126,7 +126,7 @@ export default async function ApiDocsPage() {
           </ul>
           <p className="text-sm text-muted-foreground">
             Errors share one shape: <code className="font-mono">{`{"error": {"code", "message", "issues"?}}`}</code> — 401 for a
-            missing, invalid, revoked or expired key, 403 for a role or constraint, 404, 409 for the active-key limit or a name
+            missing, invalid, revoked, expired or disabled key, 403 for a role or constraint, 404, 409 for the active-key limit or a name
             clash, 422 with the issues per field.
           </p>
         </CardContent>
