@@ -58,6 +58,8 @@ function verifier(request: APIRequestContext) {
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
 test("project isolation, owner and metadata, disable and enable, bulk revoke", async ({ page, request }) => {
+  // One long journey through four screens: give it the time of three ordinary tests.
+  test.slow();
   const verify = verifier(request);
   await signIn(page, ADMIN);
   await createProject(page);
