@@ -9,12 +9,11 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { cn } from "@/lib/utils";
+import { describeConstraint, describeConstraintLogic } from "@/lib/keys/constraint-text";
 import { parseIpRange } from "@/lib/keys/ip";
 import {
   CONSTRAINT_TYPES,
   HTTP_METHODS,
-  describeConstraint,
-  describeConstraintLogic,
   normalizeConstraintPath,
   regexError,
   type ConstraintType,

@@ -1,6 +1,7 @@
 import { ShieldCheck } from "lucide-react";
 
-import { describeConstraint, describeConstraintLogic, type KeyConstraint } from "@/lib/keys/constraints";
+import { describeConstraint, describeConstraintLogic } from "@/lib/keys/constraint-text";
+import type { KeyConstraint } from "@/lib/keys/constraints";
 
 export type KeyConstraintsListProps = {
   constraints: KeyConstraint[];

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   MAX_PATH_LENGTH,
   canonicalConstraint,
-  describeConstraint,
   evaluateConstraints,
   normalizeConstraintPath,
   normalizeMethods,
@@ -12,6 +11,7 @@ import {
   sameConstraintSet,
   type KeyConstraint,
 } from "./constraints";
+import { describeConstraint, describeConstraintLogic } from "./constraint-text";
 
 const exact = (value: string, methods: string[] = []): KeyConstraint => ({ type: "exact", value, methods });
 const prefix = (value: string, methods: string[] = []): KeyConstraint => ({ type: "prefix", value, methods });
@@ -306,5 +306,13 @@ describe("ip constraints", () => {
     expect(sameConstraintSet([ip("10.0.0.0/8"), verb("GET")], [verb("get"), ip("::ffff:10.0.0.0/104")])).toBe(true);
     expect(sameConstraintSet([ip("10.0.0.0/8"), verb("GET")], [verb("GET")])).toBe(false);
     expect(sameConstraintSet([ip("10.0.0.0/8")], [ip("10.0.0.0/9")])).toBe(false);
+  });
+});
+
+describe("describeConstraintLogic", () => {
+  it("says how the rule groups combine", () => {
+    expect(describeConstraintLogic([exact("a"), verb("GET")])).toBe("Requests are allowed when any rule matches.");
+    expect(describeConstraintLogic([ip("10.0.0.0/8")])).toMatch(/listed IP addresses only/);
+    expect(describeConstraintLogic([ip("10.0.0.0/8"), exact("a")])).toMatch(/IP addresses AND any path or method rule/);
   });
 });
