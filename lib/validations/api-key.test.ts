@@ -293,8 +293,8 @@ describe("constraintSchema", () => {
     [{ type: "ip", value: "010.0.0.1" }, { value: expect.stringContaining("is not an IP address") }],
     [{ type: "ip", value: "10.0.0.0/8", methods: ["GET"] }, { methods: expect.stringContaining("An IP rule applies to every method") }],
     [{ type: "ip", value: `${"1".repeat(600)}` }, { value: "Address must be at most 512 characters" }],
-    [{ type: "regex", value: "/a\ud800" }, { value: "Pattern must not contain unpaired surrogate characters (broken Unicode)" }],
-    [{ type: "regex", value: "/a\udc00" }, { value: "Pattern must not contain unpaired surrogate characters (broken Unicode)" }],
+    [{ type: "regex", value: "/a\ud800" }, { value: "Pattern contains an invalid character (a broken emoji or symbol). Retype it and try again." }],
+    [{ type: "regex", value: "/a\udc00" }, { value: "Pattern contains an invalid character (a broken emoji or symbol). Retype it and try again." }],
   ])("%j is refused", (input, expected) => {
     expect(issuesByPath(constraintSchema.safeParse(input))).toEqual(expected);
   });
@@ -460,9 +460,9 @@ describe("revokeApiKeySchema and rollApiKeySchema", () => {
 
 describe("key text with unpaired surrogates", () => {
   it("is a field error for names and descriptions, never stored mangled", () => {
-    expect(messages(keyNameSchema.safeParse("bot \ud800"))).toEqual(["Name must not contain unpaired surrogate characters (broken Unicode)"]);
+    expect(messages(keyNameSchema.safeParse("bot \ud800"))).toEqual(["Name contains an invalid character (a broken emoji or symbol). Retype it and try again."]);
     expect(messages(keyDescriptionSchema.safeParse("note \udfff"))).toEqual([
-      "Description must not contain unpaired surrogate characters (broken Unicode)",
+      "Description contains an invalid character (a broken emoji or symbol). Retype it and try again.",
     ]);
     expect(keyNameSchema.parse("bot 🔑")).toBe("bot 🔑");
   });

@@ -13,14 +13,13 @@ import { parseIpRange } from "@/lib/keys/ip";
 import { isPublicId } from "@/lib/keys/public-id";
 import {
   CONTROL_CHARS,
-  UNPAIRED_SURROGATE_MESSAGE,
   enabledSchema,
   externalIdSchema,
   externalIdUpdateSchema,
   metadataSchema,
   metadataUpdateSchema,
-  wellFormed,
 } from "@/lib/validations/key-fields";
+import { isWellFormedText, malformedTextMessage, wellFormed } from "@/lib/validations/text";
 
 /**
  * Schemas shared by the key forms, server actions and the REST API. Every schema accepts both
@@ -45,7 +44,7 @@ export const keyNameSchema = z
   .min(1, "Name is required")
   .max(KEY_NAME_MAX_LENGTH, `Name must be at most ${KEY_NAME_MAX_LENGTH} characters`)
   .refine((name) => !CONTROL_CHARS.test(name), "Name must not contain control characters")
-  .refine(wellFormed, `Name ${UNPAIRED_SURROGATE_MESSAGE}`);
+  .refine(...wellFormed("Name"));
 
 /** Description text without the "missing means empty" default; update needs the distinction. */
 const descriptionTextSchema = z
@@ -58,7 +57,7 @@ const descriptionTextSchema = z
     (text) => !CONTROL_CHARS_EXCEPT_NEWLINE_TAB.test(text),
     "Description must not contain control characters other than line breaks and tabs",
   )
-  .refine(wellFormed, `Description ${UNPAIRED_SURROGATE_MESSAGE}`);
+  .refine(...wellFormed("Description"));
 
 export const keyDescriptionSchema = descriptionTextSchema.nullish().transform((text) => text ?? "");
 
@@ -226,8 +225,8 @@ function valueProblem(type: "exact" | "prefix" | "regex" | "ip", value: string):
     message = type === "ip" ? "Enter an IP address or a CIDR range, e.g. 10.0.0.0/8" : `${noun} is required`;
   } else if (value.length > MAX_CONSTRAINT_VALUE_LENGTH) {
     message = `${noun} must be at most ${MAX_CONSTRAINT_VALUE_LENGTH} characters`;
-  } else if (!wellFormed(value)) {
-    message = `${noun} ${UNPAIRED_SURROGATE_MESSAGE}`;
+  } else if (!isWellFormedText(value)) {
+    message = malformedTextMessage(noun);
   } else if (type === "ip") {
     const range = parseIpRange(value);
     if (!range.ok) message = range.message;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isWellFormedText, malformedTextMessage, wellFormed } from "@/lib/validations/text";
 
 /**
  * A key's owner (`externalId`), its `metadata` and its `enabled` flag: schemas shared by the key
@@ -8,13 +9,6 @@ import { z } from "zod";
 
 // C1 controls (U+0080–U+009F) are refused too: they are invisible and never meant in a name.
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-
-/**
- * Text with an unpaired UTF-16 surrogate (JSON can carry one as "\ud800") cannot be stored as
- * UTF-8: PostgreSQL would refuse it in JSON and the driver would silently replace it in text.
- */
-export const wellFormed = (text: string): boolean => text.isWellFormed();
-export const UNPAIRED_SURROGATE_MESSAGE = "must not contain unpaired surrogate characters (broken Unicode)";
 
 export const EXTERNAL_ID_MAX_LENGTH = 255;
 export const METADATA_MAX_BYTES = 4096;
@@ -26,7 +20,7 @@ const externalIdTextSchema = z
   .trim()
   .max(EXTERNAL_ID_MAX_LENGTH, `Owner must be at most ${EXTERNAL_ID_MAX_LENGTH} characters`)
   .refine((text) => !CONTROL_CHARS.test(text), "Owner must not contain control characters")
-  .refine(wellFormed, `Owner ${UNPAIRED_SURROGATE_MESSAGE}`);
+  .refine(...wellFormed("Owner"));
 
 /** Create: absent, null or blank = no owner (null). */
 export const externalIdSchema = externalIdTextSchema.nullish().transform((text) => (text ? text : null));
@@ -47,7 +41,8 @@ function isPlainObject(value: unknown): value is KeyMetadata {
 function valueProblem(value: unknown): string | null {
   if (typeof value === "string") {
     if (value.includes("\u0000")) return "Metadata must not contain NUL characters (\\u0000)";
-    return wellFormed(value) ? null : `Metadata ${UNPAIRED_SURROGATE_MESSAGE}`;
+    // jsonb refuses a lone UTF-16 surrogate ("\ud800" in JSON), which would be a 500.
+    return isWellFormedText(value) ? null : malformedTextMessage("Metadata");
   }
   if (typeof value === "number") return Number.isFinite(value) ? null : "Metadata numbers must be finite";
   if (Array.isArray(value)) {
