@@ -5,8 +5,9 @@ import { percentile } from "@/bench/load";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function verify(baseUrl: string, body: Record<string, unknown>): Promise<{ status: number; code: string }> {
-  const res = await fetch(`${baseUrl}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify(body) });
+/** One verification as `project`'s API asks (the project is always named, as the endpoint requires). */
+export async function verify(baseUrl: string, project: string, body: Record<string, unknown>): Promise<{ status: number; code: string }> {
+  const res = await fetch(`${baseUrl}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ project, ...body }) });
   const json = (await res.json()) as { code?: string; error?: { code: string } };
   return { status: res.status, code: json.code ?? json.error?.code ?? "?" };
 }

@@ -205,15 +205,17 @@ async function main(): Promise<BenchResults | null> {
   const last = plainKey.secret.slice(-1);
   const malformedKey = plainKey.secret.slice(0, -1) + (last === "A" ? "B" : "A");
 
-  const plainBody = JSON.stringify({ key: plainKey.secret, method: "GET", path: "/v1/orders" });
-  const regexBody = JSON.stringify({ key: regexKey.secret, method: "GET", path: HOSTILE_PATH });
-  const malformedBody = JSON.stringify({ key: malformedKey, method: "GET", path: "/v1/orders" });
-  const distinctBodies = keys.map((key) => JSON.stringify({ key: key.secret, method: "GET", path: "/v1/orders" }));
+  // Every key here is in the default project, and every request names it.
+  const project = "default";
+  const plainBody = JSON.stringify({ key: plainKey.secret, project, method: "GET", path: "/v1/orders" });
+  const regexBody = JSON.stringify({ key: regexKey.secret, project, method: "GET", path: HOSTILE_PATH });
+  const malformedBody = JSON.stringify({ key: malformedKey, project, method: "GET", path: "/v1/orders" });
+  const distinctBodies = keys.map((key) => JSON.stringify({ key: key.secret, project, method: "GET", path: "/v1/orders" }));
   const randomDistinct = () => distinctBodies[Math.floor(Math.random() * distinctBodies.length)] as string;
 
   // ---- sanity: every scenario answers what it is meant to ---------------------------------
   const expectCode = async (body: Record<string, unknown>, code: string, what: string) => {
-    const answer = await verify(a.baseUrl, body);
+    const answer = await verify(a.baseUrl, project, body);
     if (answer.code !== code) throw new Error(`${what}: expected ${code}, got HTTP ${answer.status} ${answer.code}`);
   };
   await expectCode({ key: plainKey.secret }, "VALID", "plain key");
@@ -495,7 +497,7 @@ async function measureRevocation(
     const key = candidates[Math.floor(((t + 0.5) / REVOCATIONS) * candidates.length)] as SeededKey;
     // Cached in B: the first answer loads it, the second must be a cache hit.
     for (let i = 0; i < 2; i++) {
-      const answer = await verify(b.baseUrl, { key: key.secret });
+      const answer = await verify(b.baseUrl, "default", { key: key.secret });
       if (answer.code !== "VALID") throw new Error(`revocation trial ${t}: expected VALID from B, got ${answer.code}`);
     }
     const t0 = performance.now();
@@ -513,7 +515,7 @@ async function measureRevocation(
     );
     let seenAt = Number.NaN;
     while (performance.now() - t0 < 10_000 && revokeError === null) {
-      const answer = await verify(b.baseUrl, { key: key.secret });
+      const answer = await verify(b.baseUrl, "default", { key: key.secret });
       if (answer.code === "REVOKED") {
         seenAt = performance.now();
         break;

@@ -179,8 +179,9 @@ async function timed<T>(kind: Kind, request: () => Promise<T>): Promise<T | unde
 }
 
 /** Right after an acknowledged write, the same instance must already answer accordingly. */
-async function probe(baseUrl: string, state: WriteState, secret: string, body: Record<string, unknown>, expected: string, what: string) {
-  const answer = await timed("verify (after a write)", () => verify(baseUrl, { key: secret, ...body }));
+async function probe(baseUrl: string, state: WriteState, project: string, secret: string, body: Record<string, unknown>, expected: string, what: string) {
+  // Every key the soak writes is in the writes project, and seeded ones in default.
+  const answer = await timed("verify (after a write)", () => verify(baseUrl, project, { key: secret, ...body }));
   if (!answer) return;
   record("verify (after a write)", answer.status, answer.status === 200, answer.code);
   if (answer.code !== expected) state.probeMismatches.push(`${what}: expected ${expected}, got HTTP ${answer.status} ${answer.code}`);
@@ -214,7 +215,12 @@ async function createOne(baseUrl: string, state: WriteState, worker: number): Pr
   if (res.status !== 201) return;
   const json = JSON.parse(text) as { key: { id: string; name: string }; secret: string };
   state.created.push({ id: json.key.id, name, secret: json.secret, constrained, revoked: false });
-  await probe(baseUrl, state, json.secret, constrained ? { method: "GET", path: "/orders/7" } : {}, "VALID", `created ${json.key.id}`);
+  await probe(baseUrl, state, WRITES_PROJECT.slug, json.secret, constrained ? { method: "GET", path: "/orders/7" } : {}, "VALID", `created ${json.key.id}`);
+}
+
+/** Seeded keys live in the default project, the soak's own in the writes project. */
+function projectOf(target: Revoked): string {
+  return target.source === "seeded" ? "default" : WRITES_PROJECT.slug;
 }
 
 async function revokeOne(baseUrl: string, state: WriteState, target: Revoked, created?: Created): Promise<void> {
@@ -232,7 +238,7 @@ async function revokeOne(baseUrl: string, state: WriteState, target: Revoked, cr
   if (res.status !== 200) return;
   state.revoked.push(target);
   if (created) created.revoked = true;
-  await probe(baseUrl, state, target.secret, {}, "REVOKED", `revoked ${target.source} ${target.id}`);
+  await probe(baseUrl, state, projectOf(target), target.secret, {}, "REVOKED", `revoked ${target.source} ${target.id}`);
 }
 
 /**
@@ -340,7 +346,8 @@ async function main(): Promise<SoakResults> {
   // ---- what each kind of traffic sends ----
   const active = keys.filter((k) => k.state === "active");
   const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
-  const body = (key: string, extra: Record<string, unknown> = {}) => JSON.stringify({ key, ...extra });
+  // The seeded keys are in the default project; every request names it.
+  const body = (key: string, extra: Record<string, unknown> = {}) => JSON.stringify({ key, project: "default", ...extra });
   const badChecksum = (secret: string) => secret.slice(0, -1) + (secret.endsWith("A") ? "B" : "A");
   const verifyCases: VerifyCase[] = [
     ...active.slice(0, 400).map((k, i) => ({ name: "valid", body: body(k.secret, i % 2 ? { method: "GET", path: `/v1/orders/${i}` } : {}), weight: 1 })),
@@ -353,13 +360,15 @@ async function main(): Promise<SoakResults> {
     { name: "constrained, regex", body: body(constrained.secret, { method: "POST", path: "/reports/2026" }), weight: 20 },
     { name: "constrained, forbidden", body: body(constrained.secret, { method: "DELETE", path: "/orders/12" }), weight: 40 },
     { name: "constrained, dot segments", body: body(constrained.secret, { method: "GET", path: "/orders/../admin" }), weight: 10 },
-    { name: "no key (422)", body: JSON.stringify({ method: "GET" }), weight: 5 },
+    { name: "no key (422)", body: JSON.stringify({ project: "default", method: "GET" }), weight: 5 },
+    { name: "no project (422)", body: JSON.stringify({ key: pick(active).secret }), weight: 2 },
+    { name: "another project's key", body: JSON.stringify({ key: pick(active).secret, project: WRITES_PROJECT.slug }), weight: 5 },
     { name: "not JSON (400)", body: "{not json", weight: 5 },
   ];
 
   // Sanity: each kind answers what it is meant to before the clock starts.
   const expectCode = async (payload: Record<string, unknown>, code: string, what: string) => {
-    const answer = await verify(server.baseUrl, payload);
+    const answer = await verify(server.baseUrl, "default", payload);
     if (answer.code !== code) throw new Error(`${what}: expected ${code}, got HTTP ${answer.status} ${answer.code}`);
   };
   await expectCode({ key: pick(active).secret }, "VALID", "seeded active key");
@@ -369,6 +378,8 @@ async function main(): Promise<SoakResults> {
   await expectCode({ key: badChecksum(constrained.secret) }, "MALFORMED", "bad checksum");
   await expectCode({ key: constrained.secret, method: "GET", path: "/orders/1" }, "VALID", "constrained key, allowed");
   await expectCode({ key: constrained.secret, method: "DELETE", path: "/orders/1" }, "FORBIDDEN", "constrained key, forbidden");
+  const foreign = await verify(server.baseUrl, WRITES_PROJECT.slug, { key: pick(active).secret });
+  if (foreign.code !== "NOT_FOUND") throw new Error(`another project's key: expected NOT_FOUND, got HTTP ${foreign.status} ${foreign.code}`);
 
   const cookie = await signIn(server.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
   const state: WriteState = {
@@ -476,11 +487,11 @@ async function main(): Promise<SoakResults> {
   const revokedSet = new Set(revokedIds);
   const stillValid = state.created.filter((c) => !revokedSet.has(c.id));
   for (const target of state.revoked) {
-    const answer = await verify(server.baseUrl, { key: target.secret });
+    const answer = await verify(server.baseUrl, projectOf(target), { key: target.secret });
     if (answer.code !== "REVOKED") verdicts.push(`revoked ${target.source} ${target.id}: HTTP ${answer.status} ${answer.code}`);
   }
   for (const target of stillValid) {
-    const answer = await verify(server.baseUrl, { key: target.secret, ...(target.constrained ? { method: "GET", path: "/orders/1" } : {}) });
+    const answer = await verify(server.baseUrl, WRITES_PROJECT.slug, { key: target.secret, ...(target.constrained ? { method: "GET", path: "/orders/1" } : {}) });
     if (answer.code !== "VALID") verdicts.push(`created ${target.id}: HTTP ${answer.status} ${answer.code}`);
   }
   const serverLog = fs.readFileSync(server.logFile, "utf8");

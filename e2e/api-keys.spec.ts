@@ -39,7 +39,7 @@ test.describe("API keys as an administrator", () => {
     expect(secret).toMatch(/^kd_[0-9A-Za-z]{49}$/);
     await expect(page.getByText(/will not be shown again/i)).toBeVisible();
 
-    await page.getByRole("button", { name: "Copy" }).click();
+    await page.getByRole("button", { name: "Copy", exact: true }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await page.getByRole("button", { name: "Done" }).click();
     await expect(page.getByRole("textbox", { name: "New API key" })).toHaveCount(0);
@@ -53,13 +53,13 @@ test.describe("API keys as an administrator", () => {
     await expect(page.getByText(`${secret.slice(0, 9)}…${secret.slice(-4)}`)).toBeVisible();
 
     // The secret verifies from outside, within its constraint only.
-    const verify = (body: object) => request.post("/api/v1/keys/verify", { data: body }).then((r) => r.json());
+    const verify = (body: object) => request.post("/api/v1/keys/verify", { data: { project: "default", ...body } }).then((r) => r.json());
     expect(await verify({ key: secret, method: "POST", path: "/invoices/42" })).toMatchObject({ valid: true, code: "VALID", key: { name: "Stripe sync" } });
     expect(await verify({ key: secret, method: "GET", path: "/invoices/42" })).toMatchObject({ valid: false, code: "FORBIDDEN" });
 
     // Search by name and by prefix; Clear resets.
     await createKey(page, "Partner feed");
-    await page.getByRole("button", { name: "Copy" }).click();
+    await page.getByRole("button", { name: "Copy", exact: true }).click();
     await page.getByRole("button", { name: "Done" }).click();
     await expect(page.getByRole("dialog")).toHaveCount(0);
     const search = page.getByLabel("Search keys");

@@ -9,7 +9,7 @@ test.describe.configure({ mode: "serial", timeout: 180_000 });
 let own: OwnKeydesk;
 
 async function verify(key: string) {
-  const response = await fetch(`${own.base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key }) });
+  const response = await fetch(`${own.base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key, project: "default" }) });
   return { status: response.status, body: (await response.json()) as { valid: boolean; code: string } };
 }
 

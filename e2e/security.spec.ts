@@ -34,7 +34,7 @@ test("pages carry a nonce-based CSP and the security headers, and run without CS
 });
 
 test("the verification endpoint answers with no-store and nosniff", async ({ request }) => {
-  const response = await request.post("/api/v1/keys/verify", { data: { key: "kd_not-a-real-key" } });
+  const response = await request.post("/api/v1/keys/verify", { data: { key: "kd_not-a-real-key", project: "default" } });
   expect(response.status()).toBe(200);
   expect(await response.json()).toMatchObject({ valid: false, code: "MALFORMED" });
   expect(response.headers()["cache-control"]).toBe("no-store");

@@ -75,6 +75,6 @@ test("every acknowledged create and revoke survives a SIGTERM under load", async
   // After a restart the acknowledged state is what verification sees.
   await own.startServer();
   const verify = async (key: string) =>
-    ((await (await fetch(`${own.base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key }) })).json()) as { code: string }).code;
+    ((await (await fetch(`${own.base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key, project: "default" }) })).json()) as { code: string }).code;
   for (const c of created.slice(0, 5)) expect(await verify(c.secret!)).toBe("VALID");
 });

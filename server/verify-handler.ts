@@ -2,9 +2,11 @@
 // the hot path every protected service calls, so it skips the framework's routing, middleware
 // and rendering machinery. Loaded by tsx, so nothing here may import "server-only" or next/*.
 //
-// Responses: 200 with the verification result for every well-formed request; 400 invalid_json,
-// 413 payload_too_large (> 8 KiB), 422 invalid_request, 405 for other methods; 503 UNAVAILABLE
-// when the database cannot be asked. The request body (which holds the secret) is never logged.
+// Request: `{ "key", "project", "method"?, "path"?, "ip"? }` (lib/keys/verify-request.ts; other
+// fields are ignored). Responses: 200 with the verification result for every well-formed request;
+// 400 invalid_json, 413 payload_too_large (> 8 KiB), 422 invalid_request or unknown_project, 405
+// for other methods; 503 UNAVAILABLE when the database cannot be asked. The request body (which
+// holds the secret) is never logged.
 import type http from "node:http";
 import { verifyKeyNowOrLater, type VerifyResult } from "@/lib/keys/verify";
 
@@ -91,7 +93,7 @@ function respond(state: HandlerState, req: http.IncomingMessage, res: http.Serve
     sendError(res, 422, "invalid_request", "Request body must be a JSON object");
     return;
   }
-  const result = verifyKeyNowOrLater({ key: parsed.key, method: parsed.method, path: parsed.path });
+  const result = verifyKeyNowOrLater(parsed);
   if (result instanceof Promise) {
     result.then(
       (settled) => answer(state, res, settled),

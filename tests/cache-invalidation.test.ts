@@ -1,13 +1,15 @@
 // Cross-process cache invalidation: instance B (a separate process with its own cache and
 // LISTEN connection, tests/support/verify-instance.ts) must stop accepting a key within one
-// second of this process (instance A) revoking, rolling or editing it, also after B's listener
-// connection was cut and re-established.
+// second of this process (instance A) revoking, rolling, editing, disabling or enabling it (and
+// bulk-revoking several), and must follow project changes (a new project, an archive) as fast;
+// also after B's listener connection was cut and re-established.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, revokeApiKey, rollApiKey, updateApiKey } from "@/lib/services/api-keys";
+import { createApiKey, revokeApiKey, revokeApiKeys, rollApiKey, setApiKeyEnabled, updateApiKey } from "@/lib/services/api-keys";
+import { archiveProject, createProject } from "@/lib/services/projects";
 import { context, seedBase, userActor } from "./support/fixtures";
 
 const PROPAGATION_LIMIT_MS = 1_000;
@@ -60,15 +62,20 @@ afterAll(async () => {
   }
 });
 
-async function createKey() {
+async function createKey(inProject = projectId) {
   counter += 1;
-  return createApiKey(actor, { projectId, name: `Invalidation ${counter}`, expiry: "30d", constraints: [] }, context);
+  return createApiKey(actor, { projectId: inProject, name: `Invalidation ${counter}`, expiry: "30d", constraints: [] }, context);
 }
 
-async function verifyOnB(secret: string): Promise<{ valid: boolean; code: string; key?: { name: string } }> {
-  const response = await fetch(`${base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key: secret }) });
+type Answer = { valid: boolean; code: string; key?: { name: string } };
+
+async function verifyOnB(secret: string, project = "default"): Promise<Answer> {
+  const response = await fetch(`${base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key: secret, project }) });
+  const body = (await response.json()) as Answer & { error?: { code: string } };
+  // An unknown project is a 422; as an answer it reads as its error code.
+  if (response.status === 422 && body.error) return { valid: false, code: body.error.code };
   expect(response.status).toBe(200);
-  return (await response.json()) as { valid: boolean; code: string; key?: { name: string } };
+  return body;
 }
 
 async function statsOfB(): Promise<InstanceStats> {
@@ -76,9 +83,9 @@ async function statsOfB(): Promise<InstanceStats> {
 }
 
 /** Polls B until `done` holds for its answer; returns the milliseconds that took. */
-async function msUntil(secret: string, done: (body: Awaited<ReturnType<typeof verifyOnB>>) => boolean, since: number): Promise<number> {
+async function msUntil(secret: string, done: (body: Answer) => boolean, since: number, project = "default"): Promise<number> {
   for (;;) {
-    const body = await verifyOnB(secret);
+    const body = await verifyOnB(secret, project);
     const elapsed = performance.now() - since;
     if (done(body)) return elapsed;
     if (elapsed > 5 * PROPAGATION_LIMIT_MS) throw new Error(`B still answers ${JSON.stringify(body)}`);
@@ -87,10 +94,10 @@ async function msUntil(secret: string, done: (body: Awaited<ReturnType<typeof ve
 }
 
 /** Verifies on B twice and checks that the second answer came from B's cache. */
-async function cacheOnB(secret: string) {
-  expect((await verifyOnB(secret)).code).toBe("VALID");
+async function cacheOnB(secret: string, project = "default") {
+  expect((await verifyOnB(secret, project)).code).toBe("VALID");
   const before = await statsOfB();
-  expect((await verifyOnB(secret)).code).toBe("VALID");
+  expect((await verifyOnB(secret, project)).code).toBe("VALID");
   const after = await statsOfB();
   expect(after.hits).toBe(before.hits + 1);
   expect(after.lookups).toBe(before.lookups);
@@ -118,6 +125,39 @@ describe("cross-process invalidation", () => {
     await rollApiKey(actor, { keyId: key.publicId, grace: "now" }, context);
     const rolled = performance.now();
     expect(await msUntil(key.secret, (body) => body.code === "EXPIRED", rolled)).toBeLessThan(PROPAGATION_LIMIT_MS);
+  });
+
+  it("disabling and enabling reach instance B within a second each", async () => {
+    const key = await createKey();
+    await cacheOnB(key.secret);
+    await setApiKeyEnabled(actor, { keyId: key.publicId, enabled: false }, context);
+    const disabled = performance.now();
+    expect(await msUntil(key.secret, (body) => body.code === "DISABLED", disabled)).toBeLessThan(PROPAGATION_LIMIT_MS);
+
+    await setApiKeyEnabled(actor, { keyId: key.publicId, enabled: true }, context);
+    const enabled = performance.now();
+    expect(await msUntil(key.secret, (body) => body.code === "VALID", enabled)).toBeLessThan(PROPAGATION_LIMIT_MS);
+  });
+
+  it("a bulk revoke reaches instance B for every key within a second", async () => {
+    const keys = [await createKey(), await createKey(), await createKey()];
+    for (const key of keys) await cacheOnB(key.secret);
+    await revokeApiKeys(actor, { keyIds: keys.map((key) => key.publicId) }, context);
+    const committed = performance.now();
+    for (const key of keys) expect(await msUntil(key.secret, (body) => body.code === "REVOKED", committed)).toBeLessThan(PROPAGATION_LIMIT_MS);
+  });
+
+  it("instance B knows a project created here at once, and forgets it within a second of its archive", async () => {
+    const project = await createProject(
+      actor,
+      { name: `Cross ${Date.now()}`, keyPrefix: `cx${Date.now() % 100000}`, activeKeyLimit: 20, maxLifetimeDays: null, allowNoExpiry: true },
+      context,
+    );
+    const key = await createKey(project.id);
+    await cacheOnB(key.secret, project.slug);
+    await archiveProject(actor, { projectId: project.id }, context);
+    const archived = performance.now();
+    expect(await msUntil(key.secret, (body) => body.code === "NOT_FOUND", archived, project.slug)).toBeLessThan(PROPAGATION_LIMIT_MS);
   });
 
   it("instance B reconnects after losing its LISTEN connection, clears its cache and keeps invalidating", async () => {

@@ -308,7 +308,7 @@ describe("archive", () => {
     ];
     await revokeApiKey(userActor(admin), { keyId: keys[2]!.publicId }, context);
     // Cached as valid in this process before the archive.
-    expect((await verifyKey({ key: keys[0]!.secret })).body).toMatchObject({ valid: true, code: "VALID" });
+    expect((await verifyKey({ key: keys[0]!.secret, project: project.slug })).body).toMatchObject({ valid: true, code: "VALID" });
 
     // Other processes learn about it by NOTIFY; listen like they do.
     const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -326,8 +326,9 @@ describe("archive", () => {
       await listener.end();
     }
 
-    // This process's cache was cleared after commit: no stale VALID.
-    for (const key of keys) expect((await verifyKey({ key: key.secret })).body).toMatchObject({ valid: false, code: "REVOKED" });
+    // This process's cache was cleared after commit: no stale VALID. An archived project's keys
+    // answer like unknown ones, without details.
+    for (const key of keys) expect((await verifyKey({ key: key.secret, project: project.slug })).body).toEqual({ valid: false, code: "NOT_FOUND" });
 
     const created = await failure(createApiKey(userActor(admin), keyInput(project.id), context));
     expect(created.fieldErrors?.projectId?.[0]).toMatch(/archived/);

@@ -150,10 +150,11 @@ describe("REST API route handlers", () => {
 
 describe("verification", () => {
   it("answers 200 or 422 for any body, never throws, never touches state", async () => {
+    const project = fc.oneof(fc.constantFrom("default", "keydesk-api"), hostileValue);
     await fc.assert(
-      fc.asyncProperty(hostileValue, hostileValue, hostileValue, async (key, method, path) => {
+      fc.asyncProperty(hostileValue, project, hostileValue, hostileValue, hostileValue, async (key, projectRef, method, path, ip) => {
         const before = await snapshot();
-        const result = await verifyKey({ key, method, path });
+        const result = await verifyKey({ key, project: projectRef, method, path, ip });
         expect([200, 422]).toContain(result.status);
         expect(await snapshot()).toEqual(before);
       }),

@@ -7,7 +7,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { generateSecret } from "@/lib/keys/secret";
 import { flushUsage, recordUsage, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { verifyKey } from "@/lib/keys/verify";
-import { createApiKey, revokeApiKey } from "@/lib/services/api-keys";
+import { createApiKey, revokeApiKey, updateApiKey } from "@/lib/services/api-keys";
 import { context, seedBase, userActor } from "./support/fixtures";
 
 let actor: ReturnType<typeof userActor>;
@@ -28,16 +28,18 @@ async function createKey(overrides: Record<string, unknown> = {}) {
 
 async function usageRows(keyId: string) {
   const rows = await db.keyUsageDaily.findMany({ where: { keyId }, orderBy: { day: "asc" } });
-  return rows.map((row) => ({ day: row.day.toISOString().slice(0, 10), valid: row.valid, revoked: row.revoked, expired: row.expired, forbidden: row.forbidden }));
+  return rows.map((row) => ({ day: row.day.toISOString().slice(0, 10), valid: row.valid, revoked: row.revoked, expired: row.expired, disabled: row.disabled, forbidden: row.forbidden }));
 }
 
 describe("usage counting", () => {
-  it("writes 500 verifications in one flush of one transaction, with exact counts and lastUsedAt", async () => {
+  it("writes 510 verifications in one flush of one transaction, with exact counts and lastUsedAt", async () => {
     const open = await createKey();
     const scoped = await createKey({ constraints: [{ type: "verb", methods: ["GET"] }] });
     const revoked = await createKey();
     await revokeApiKey(actor, { keyId: revoked.publicId }, context);
     const expiring = await createKey();
+    const disabled = await createKey();
+    await updateApiKey(actor, disabled.publicId, { enabled: false }, context);
     const updatedBefore = await db.apiKey.findMany({ where: { id: { in: [open.id, scoped.id] } }, select: { id: true, updatedAt: true } });
 
     // Verification times within the keys' lifetime (they expire in 30 days): today, 00:01 UTC.
@@ -47,33 +49,35 @@ describe("usage counting", () => {
     const afterExpiry = new Date(expiring.expiresAt!.getTime() + 1000);
     const before = usageStats();
 
-    // 300 + 100 + 50 + 30 + 20 = 500 verifications of known keys, plus uncounted misses.
+    // 300 + 100 + 50 + 30 + 20 + 10 = 510 verifications of known keys, plus uncounted misses.
     const calls: Promise<unknown>[] = [];
-    for (let i = 0; i < 300; i += 1) calls.push(verifyKey({ key: open.secret }, at(i)));
-    for (let i = 0; i < 100; i += 1) calls.push(verifyKey({ key: scoped.secret, method: "GET" }, at(1000 + i)));
-    for (let i = 0; i < 50; i += 1) calls.push(verifyKey({ key: scoped.secret, method: "POST" }, at(5000 + i)));
-    for (let i = 0; i < 30; i += 1) calls.push(verifyKey({ key: revoked.secret }, at(i)));
-    for (let i = 0; i < 20; i += 1) calls.push(verifyKey({ key: expiring.secret }, afterExpiry));
-    calls.push(verifyKey({ key: "kd_not-a-key" }), verifyKey({ key: generateSecret("kd").secret }));
+    for (let i = 0; i < 300; i += 1) calls.push(verifyKey({ project: "default", key: open.secret }, at(i)));
+    for (let i = 0; i < 100; i += 1) calls.push(verifyKey({ project: "default", key: scoped.secret, method: "GET" }, at(1000 + i)));
+    for (let i = 0; i < 50; i += 1) calls.push(verifyKey({ project: "default", key: scoped.secret, method: "POST" }, at(5000 + i)));
+    for (let i = 0; i < 30; i += 1) calls.push(verifyKey({ project: "default", key: revoked.secret }, at(i)));
+    for (let i = 0; i < 20; i += 1) calls.push(verifyKey({ project: "default", key: expiring.secret }, afterExpiry));
+    for (let i = 0; i < 10; i += 1) calls.push(verifyKey({ project: "default", key: disabled.secret }, at(i)));
+    calls.push(verifyKey({ project: "default", key: "kd_not-a-key" }), verifyKey({ project: "default", key: generateSecret("kd").secret }));
     await Promise.all(calls);
 
     // Nothing written yet: verification itself never writes.
     expect(await db.keyUsageDaily.count()).toBe(0);
     expect(usageStats().statements).toBe(before.statements);
-    expect(usageStats().pending).toBe(4);
+    expect(usageStats().pending).toBe(5);
 
-    expect(await flushUsage()).toBe(4);
+    expect(await flushUsage()).toBe(5);
     const after = usageStats();
     expect(after.flushes - before.flushes).toBe(1);
     // One INSERT … ON CONFLICT for the counts, one UPDATE for lastUsedAt, in one transaction.
     expect(after.statements - before.statements).toBe(2);
     expect(after.pending).toBe(0);
 
-    expect(await usageRows(open.id)).toEqual([{ day: today, valid: 300, revoked: 0, expired: 0, forbidden: 0 }]);
-    expect(await usageRows(scoped.id)).toEqual([{ day: today, valid: 100, revoked: 0, expired: 0, forbidden: 50 }]);
-    expect(await usageRows(revoked.id)).toEqual([{ day: today, valid: 0, revoked: 30, expired: 0, forbidden: 0 }]);
+    expect(await usageRows(open.id)).toEqual([{ day: today, valid: 300, revoked: 0, expired: 0, disabled: 0, forbidden: 0 }]);
+    expect(await usageRows(scoped.id)).toEqual([{ day: today, valid: 100, revoked: 0, expired: 0, disabled: 0, forbidden: 50 }]);
+    expect(await usageRows(revoked.id)).toEqual([{ day: today, valid: 0, revoked: 30, expired: 0, disabled: 0, forbidden: 0 }]);
+    expect(await usageRows(disabled.id)).toEqual([{ day: today, valid: 0, revoked: 0, expired: 0, disabled: 10, forbidden: 0 }]);
     expect(await usageRows(expiring.id)).toEqual([
-      { day: afterExpiry.toISOString().slice(0, 10), valid: 0, revoked: 0, expired: 20, forbidden: 0 },
+      { day: afterExpiry.toISOString().slice(0, 10), valid: 0, revoked: 0, expired: 20, disabled: 0, forbidden: 0 },
     ]);
 
     const keys = await db.apiKey.findMany({
@@ -106,8 +110,8 @@ describe("usage counting", () => {
     await flushUsage();
 
     expect(await usageRows(key.id)).toEqual([
-      { day: "2030-02-01", valid: 2, revoked: 0, expired: 0, forbidden: 0 },
-      { day: "2030-02-02", valid: 2, revoked: 0, expired: 0, forbidden: 1 },
+      { day: "2030-02-01", valid: 2, revoked: 0, expired: 0, disabled: 0, forbidden: 0 },
+      { day: "2030-02-02", valid: 2, revoked: 0, expired: 0, disabled: 0, forbidden: 1 },
     ]);
     const row = await db.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: { lastUsedAt: true } });
     expect(row.lastUsedAt?.toISOString()).toBe("2030-02-02T09:00:00.000Z");
@@ -143,9 +147,9 @@ describe("usage counting", () => {
     expect(await usageRows(key.id)).toEqual([]);
 
     expect(await flushUsage()).toBe(1);
-    expect(await usageRows(key.id)).toEqual([{ day: "2030-03-03", valid: 8, revoked: 0, expired: 1, forbidden: 0 }]);
+    expect(await usageRows(key.id)).toEqual([{ day: "2030-03-03", valid: 8, revoked: 0, expired: 1, disabled: 0, forbidden: 0 }]);
     expect(await flushUsage()).toBe(0);
-    expect(await usageRows(key.id)).toEqual([{ day: "2030-03-03", valid: 8, revoked: 0, expired: 1, forbidden: 0 }]);
+    expect(await usageRows(key.id)).toEqual([{ day: "2030-03-03", valid: 8, revoked: 0, expired: 1, disabled: 0, forbidden: 0 }]);
   });
 
   it("counts verifications made during a flush in the next one", async () => {
@@ -156,7 +160,7 @@ describe("usage counting", () => {
     for (let i = 0; i < 3; i += 1) recordUsage(key.id, "VALID", day);
     const second = flushUsage();
     await Promise.all([first, second]);
-    expect(await usageRows(key.id)).toEqual([{ day: "2030-04-04", valid: 8, revoked: 0, expired: 0, forbidden: 0 }]);
+    expect(await usageRows(key.id)).toEqual([{ day: "2030-04-04", valid: 8, revoked: 0, expired: 0, disabled: 0, forbidden: 0 }]);
   });
 
   it("flushes on its own at the configured interval", async () => {
@@ -171,7 +175,7 @@ describe("usage counting", () => {
     } finally {
       stopUsageFlusher();
     }
-    expect(await usageRows(key.id)).toEqual([{ day: "2030-05-05", valid: 1, revoked: 0, expired: 0, forbidden: 0 }]);
+    expect(await usageRows(key.id)).toEqual([{ day: "2030-05-05", valid: 1, revoked: 0, expired: 0, disabled: 0, forbidden: 0 }]);
   });
 });
 

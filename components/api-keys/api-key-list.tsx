@@ -1,9 +1,10 @@
 "use client";
 
 import { KeyRound, SearchX } from "lucide-react";
-import { useMemo, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 
-import { COLUMN_CLASSES, getApiKeyColumns } from "@/components/api-keys/columns";
+import { BulkRevokeButton } from "@/components/api-keys/bulk-revoke-button";
+import { COLUMN_CLASSES, getApiKeyColumns, isSelectable, type KeySelection } from "@/components/api-keys/columns";
 import { Button } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -27,15 +28,17 @@ export type ApiKeyListProps = {
   totalIsLowerBound: boolean;
   pageSize: number;
   params: ApiKeyListParams;
-  /** Adds the revoke (trash) column; only for users with `keys.revoke`. */
+  /** Adds the selection column, bulk revoke and the trash icon; only for users with `keys.revoke`. */
   canRevoke: boolean;
+  /** Adds the disable/enable action; only for users with `keys.update`. */
+  canUpdate: boolean;
   /** The server's render time (ISO) for hydration-safe relative times. */
   serverNow: string;
   /** The create button for the "no keys yet" state, or null when the user cannot create keys. */
   createAction: ReactNode;
 };
 
-const STATUS_LABELS = { all: "All", active: "Active", expired: "Expired", revoked: "Revoked" } as const;
+const STATUS_LABELS = { all: "All", active: "Active", disabled: "Disabled", expired: "Expired", revoked: "Revoked" } as const;
 
 /** Toolbar, table, pager and empty states of Settings → API Keys; every filter lives in the URL. */
 export function ApiKeyList({
@@ -47,12 +50,18 @@ export function ApiKeyList({
   pageSize,
   params,
   canRevoke,
+  canUpdate,
   serverNow,
   createAction,
 }: ApiKeyListProps) {
   const navigation = useListNavigation();
   const { navigate } = navigation;
-  const columns = useMemo(() => getApiKeyColumns({ canRevoke, serverNow }), [canRevoke, serverNow]);
+  const selection = usePageSelection(rows);
+  const columns = useMemo(
+    () => getApiKeyColumns({ canRevoke, canUpdate, serverNow, selection }),
+    [canRevoke, canUpdate, serverNow, selection],
+  );
+  const selectedRows = rows.filter((row) => selection.selected.has(row.publicId));
   const filtered = params.q !== "" || params.status !== "all";
   const projectIsEmpty = total === 0 && !filtered;
 
@@ -101,55 +110,72 @@ export function ApiKeyList({
     <DataTable
       navigation={navigation}
       toolbar={
-        <ListToolbar
-          navigation={navigation}
-          loadingLabel="Loading keys"
-          leading={
-            projects.length > 1 ? (
+        <>
+          <ListToolbar
+            navigation={navigation}
+            loadingLabel="Loading keys"
+            leading={
+              projects.length > 1 ? (
+                <ToolbarSelect
+                  id="key-project"
+                  label="Project"
+                  value={project.slug}
+                  onChange={(slug) => navigate({ project: slug, page: null })}
+                  className="sm:w-72"
+                >
+                  {projects.map((choice) => (
+                    <option key={choice.slug} value={choice.slug}>
+                      {choice.label}
+                    </option>
+                  ))}
+                </ToolbarSelect>
+              ) : null
+            }
+            search={
+              projectIsEmpty
+                ? null
+                : {
+                    id: "key-search",
+                    label: "Search keys",
+                    placeholder: "Name, owner, description, prefix or Sid",
+                    query: params.q,
+                    className: "w-full sm:max-w-xl sm:min-w-80 sm:flex-1",
+                  }
+            }
+          >
+            {projectIsEmpty ? null : (
               <ToolbarSelect
-                id="key-project"
-                label="Project"
-                value={project.slug}
-                onChange={(slug) => navigate({ project: slug, page: null })}
-                className="sm:w-72"
+                id="key-status"
+                label="Status"
+                value={params.status}
+                onChange={(status) => navigate({ status: status === "all" ? null : status, page: null })}
+                className="sm:w-36"
               >
-                {projects.map((choice) => (
-                  <option key={choice.slug} value={choice.slug}>
-                    {choice.label}
+                <option value="all">{STATUS_LABELS.all}</option>
+                {KEY_STATUSES.map((status) => (
+                  <option key={status} value={status}>
+                    {STATUS_LABELS[status]}
                   </option>
                 ))}
               </ToolbarSelect>
-            ) : null
-          }
-          search={
-            projectIsEmpty
-              ? null
-              : {
-                  id: "key-search",
-                  label: "Search keys",
-                  placeholder: "Name, description, prefix or Sid",
-                  query: params.q,
-                  className: "w-full sm:max-w-xl sm:min-w-80 sm:flex-1",
-                }
-          }
-        >
-          {projectIsEmpty ? null : (
-            <ToolbarSelect
-              id="key-status"
-              label="Status"
-              value={params.status}
-              onChange={(status) => navigate({ status: status === "all" ? null : status, page: null })}
-              className="sm:w-36"
+            )}
+          </ListToolbar>
+          {canRevoke && selectedRows.length > 0 ? (
+            <div
+              role="region"
+              aria-label="Selected keys"
+              className="flex flex-wrap items-center gap-3 rounded-md border border-border bg-muted/50 px-3 py-2 text-sm"
             >
-              <option value="all">{STATUS_LABELS.all}</option>
-              {KEY_STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {STATUS_LABELS[status]}
-                </option>
-              ))}
-            </ToolbarSelect>
-          )}
-        </ListToolbar>
+              <span className="font-medium" aria-live="polite">
+                {selectedRows.length} selected
+              </span>
+              <BulkRevokeButton keys={selectedRows} onRevoked={selection.clear} />
+              <Button variant="ghost" size="sm" onClick={selection.clear}>
+                Clear selection
+              </Button>
+            </div>
+          ) : null}
+        </>
       }
       columns={columns}
       rows={rows}
@@ -172,4 +198,35 @@ export function ApiKeyList({
       rowClassName="data-[status=revoked]:text-muted-foreground data-[status=revoked]:[&_a]:text-muted-foreground"
     />
   );
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * Which rows of this page are checked. The selection belongs to the page it was made on: another
+ * page, filter or sort (a different set of rows) starts empty, and rows that stop being
+ * selectable (revoked meanwhile) drop out.
+ */
+function usePageSelection(rows: ApiKeyRow[]): KeySelection & { clear: () => void } {
+  const page = rows.map((row) => row.publicId).join(",");
+  const [state, setState] = useState<{ page: string; ids: ReadonlySet<string> }>({ page, ids: NONE });
+  return useMemo(() => {
+    const selectable = rows.filter(isSelectable).map((row) => row.publicId);
+    const current = state.page === page ? state.ids : NONE;
+    const selected = new Set(selectable.filter((id) => current.has(id)));
+    const all = selected.size === 0 ? "none" : selected.size === selectable.length ? "all" : "some";
+    return {
+      selected,
+      all,
+      selectable: selectable.length,
+      toggle: (id: string) => {
+        const next = new Set(selected);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        setState({ page, ids: next });
+      },
+      toggleAll: () => setState({ page, ids: all === "all" ? NONE : new Set(selectable) }),
+      clear: () => setState({ page, ids: NONE }),
+    };
+  }, [rows, page, state]);
 }

@@ -1,20 +1,39 @@
 import type { ColumnDef } from "@tanstack/react-table";
-import { Lock } from "lucide-react";
+import { Lock, UserRound } from "lucide-react";
 import Link from "next/link";
 
 import { ExpiryText } from "@/components/api-keys/expiry-text";
+import { KeyEnabledButton } from "@/components/api-keys/key-enabled-button";
 import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
+import { Checkbox } from "@/components/ui/checkbox";
 import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { Badge } from "@/components/ui/badge";
 import type { ApiKeyRow } from "@/lib/queries/api-keys";
 
+/** The list's checkbox selection (for bulk revoke): ids of selected rows of this page. */
+export type KeySelection = {
+  selected: ReadonlySet<string>;
+  /** Whether the header checkbox is checked, mixed or clear. */
+  all: "none" | "some" | "all";
+  /** Rows of this page that can be selected (not revoked). */
+  selectable: number;
+  toggle: (publicId: string) => void;
+  toggleAll: () => void;
+};
+
 export type ApiKeyColumnsOptions = {
-  /** Adds the revoke column; only for callers with `keys.revoke`. */
+  /** Adds the selection and revoke columns; only for callers with `keys.revoke`. */
   canRevoke: boolean;
+  /** Adds the disable/enable action; only for callers with `keys.update`. */
+  canUpdate: boolean;
   /** The server's render time (ISO), so relative times hydrate without mismatches. */
   serverNow: string;
+  selection: KeySelection;
 };
+
+/** Revoked keys have nothing left to revoke or disable; they cannot be selected either. */
+export const isSelectable = (row: ApiKeyRow) => row.status !== "revoked";
 
 /**
  * Per-column classes for the header and body cells. They respond to the width of the list's
@@ -28,7 +47,8 @@ export const COLUMN_CLASSES: Partial<Record<string, string>> = {
   lastUsedAt: "hidden @min-[48rem]:table-cell",
   createdAt: "hidden @min-[40rem]:table-cell",
   expiresAt: "hidden @min-[32rem]:table-cell",
-  actions: "w-12 text-right last:pr-2",
+  select: "w-10 pr-0",
+  actions: "w-20 text-right last:pr-2",
 };
 
 function NoValue({ label }: { label: string }) {
@@ -43,7 +63,7 @@ function NoValue({ label }: { label: string }) {
 }
 
 /** Sortable column ids are the `?sort=` values the query understands (KEY_SORTS). */
-export function getApiKeyColumns({ canRevoke, serverNow }: ApiKeyColumnsOptions): ColumnDef<ApiKeyRow>[] {
+export function getApiKeyColumns({ canRevoke, canUpdate, serverNow, selection }: ApiKeyColumnsOptions): ColumnDef<ApiKeyRow>[] {
   const columns: ColumnDef<ApiKeyRow>[] = [
     {
       id: "name",
@@ -63,10 +83,17 @@ export function getApiKeyColumns({ canRevoke, serverNow }: ApiKeyColumnsOptions)
             </Link>
             <div className="flex flex-wrap items-center gap-1.5">
               <code className="font-mono text-xs text-muted-foreground">{key.maskedKey}</code>
+              {key.externalId ? (
+                <span className="inline-flex max-w-[10rem] items-center gap-1 text-xs text-muted-foreground" title={`Owner: ${key.externalId}`}>
+                  <UserRound aria-hidden="true" className="size-3 shrink-0" />
+                  <span className="sr-only">Owner </span>
+                  <span className="truncate">{key.externalId}</span>
+                </span>
+              ) : null}
               {key.constraintCount > 0 ? (
                 <Badge
                   variant="info"
-                  title={`${key.constraintCount} constraint${key.constraintCount === 1 ? "" : "s"} limit the paths and methods this key can call`}
+                  title={`${key.constraintCount} constraint${key.constraintCount === 1 ? "" : "s"} limit what this key can call, and from where`}
                 >
                   <Lock aria-hidden="true" />
                   Restricted
@@ -147,15 +174,48 @@ export function getApiKeyColumns({ canRevoke, serverNow }: ApiKeyColumnsOptions)
   ];
 
   if (canRevoke) {
+    columns.unshift({
+      id: "select",
+      header: () => (
+        <Checkbox
+          aria-label="Select all keys on this page"
+          checked={selection.all === "all"}
+          // A mixed state is a DOM property only; React has no attribute for it.
+          ref={(element) => {
+            if (element) element.indeterminate = selection.all === "some";
+          }}
+          onChange={selection.toggleAll}
+          disabled={selection.selectable === 0}
+          className="align-middle"
+        />
+      ),
+      enableSorting: false,
+      cell: ({ row }) =>
+        isSelectable(row.original) ? (
+          <Checkbox
+            aria-label={`Select ${row.original.name}`}
+            checked={selection.selected.has(row.original.publicId)}
+            onChange={() => selection.toggle(row.original.publicId)}
+            className="align-middle"
+          />
+        ) : null,
+    });
+  }
+  if (canRevoke || canUpdate) {
     columns.push({
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
       enableSorting: false,
       cell: ({ row }) =>
-        // A revoked key has nothing left to revoke; expired ones can still be revoked for the record.
-        row.original.status === "revoked" ? null : (
-          <RevokeKeyButton keyId={row.original.publicId} name={row.original.name} />
-        ),
+        // A revoked key has nothing left to change; expired ones can still be revoked for the record.
+        isSelectable(row.original) ? (
+          <span className="inline-flex items-center justify-end gap-0.5">
+            {canUpdate ? (
+              <KeyEnabledButton keyId={row.original.publicId} name={row.original.name} enabled={row.original.enabled} />
+            ) : null}
+            {canRevoke ? <RevokeKeyButton keyId={row.original.publicId} name={row.original.name} /> : null}
+          </span>
+        ) : null,
     });
   }
   return columns;

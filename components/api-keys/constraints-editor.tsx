@@ -9,10 +9,11 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { cn } from "@/lib/utils";
+import { describeConstraint, describeConstraintLogic } from "@/lib/keys/constraint-text";
+import { parseIpRange } from "@/lib/keys/ip";
 import {
   CONSTRAINT_TYPES,
   HTTP_METHODS,
-  describeConstraint,
   normalizeConstraintPath,
   regexError,
   type ConstraintType,
@@ -34,6 +35,7 @@ const TYPE_LABELS: Record<ConstraintType, string> = {
   prefix: "Path prefix",
   regex: "Regular expression",
   verb: "HTTP methods only",
+  ip: "Client IP address",
 };
 
 const TYPE_HINTS: Record<ConstraintType, string> = {
@@ -41,18 +43,32 @@ const TYPE_HINTS: Record<ConstraintType, string> = {
   prefix: "This path and everything below it, e.g. /v1/invoices/42.",
   regex: "An RE2 pattern that must match the whole path.",
   verb: "Any path, but only with the methods checked below.",
+  ip: "Only clients at this address or in this CIDR range (IPv4 or IPv6), e.g. 10.0.0.0/8.",
 };
 
 const PLACEHOLDERS: Record<Exclude<ConstraintType, "verb">, string> = {
   exact: "/v1/invoices",
   prefix: "/v1/invoices",
   regex: "/v1/invoices/[0-9]+",
+  ip: "10.0.0.0/8",
+};
+
+const VALUE_LABELS: Record<Exclude<ConstraintType, "verb">, string> = {
+  exact: "Path",
+  prefix: "Path",
+  regex: "Pattern",
+  ip: "Address or range",
 };
 
 /** Mirrors the server's rules (lib/validations/api-key.ts) closely enough to catch typos live. */
 export function constraintDraftError(draft: ConstraintDraft, maxValueLength: number): string | null {
   if (draft.type === "verb") return draft.methods.length > 0 ? null : "Choose at least one HTTP method.";
   const value = draft.value.trim();
+  if (draft.type === "ip") {
+    if (value.length > maxValueLength) return `Address must be at most ${maxValueLength} characters.`;
+    const range = parseIpRange(value);
+    return range.ok ? null : `${range.message}.`;
+  }
   const noun = draft.type === "regex" ? "Pattern" : "Path";
   if (value === "") return `${noun} is required.`;
   if (value.length > maxValueLength) return `${noun} must be at most ${maxValueLength} characters.`;
@@ -68,7 +84,12 @@ export function constraintDraftError(draft: ConstraintDraft, maxValueLength: num
 }
 
 function draftToConstraint(draft: ConstraintDraft): KeyConstraint {
-  return { type: draft.type, value: draft.type === "verb" ? "" : draft.value.trim(), methods: draft.methods };
+  return {
+    type: draft.type,
+    value: draft.type === "verb" ? "" : draft.value.trim(),
+    // Address rules take no methods; checkboxes left from another type must not travel along.
+    methods: draft.type === "ip" ? [] : draft.methods,
+  };
 }
 
 let nextDraftId = 1;
@@ -91,9 +112,9 @@ export type ConstraintsEditorProps = {
 };
 
 /**
- * Inline editor for a key's constraints. Rules are OR'd: a request is allowed when any rule
- * matches, and no rules means unrestricted. The rows travel to the server action as one
- * JSON-encoded hidden field, which the shared zod schema parses.
+ * Inline editor for a key's constraints. Path and method rules are OR'd among themselves, IP rules
+ * too, and the two groups are AND'd; no rules means unrestricted. The rows travel to the server
+ * action as one JSON-encoded hidden field, which the shared zod schema parses.
  */
 export function ConstraintsEditor({
   drafts,
@@ -186,7 +207,7 @@ export function ConstraintsEditor({
               </div>
               {draft.type === "verb" ? null : (
                 <div className="grid content-start gap-2">
-                  <Label htmlFor={`${base}-value`}>{draft.type === "regex" ? "Pattern" : "Path"}</Label>
+                  <Label htmlFor={`${base}-value`}>{VALUE_LABELS[draft.type]}</Label>
                   <Input
                     id={`${base}-value`}
                     value={draft.value}
@@ -204,37 +225,39 @@ export function ConstraintsEditor({
               )}
             </div>
 
-            <fieldset aria-describedby={problem && draft.type === "verb" ? errorId : undefined}>
-              <legend className="mb-2 text-sm font-medium">
-                Methods{" "}
-                <span className="font-normal text-muted-foreground">
-                  {draft.type === "verb" ? "(at least one)" : "(none checked = any method)"}
-                </span>
-              </legend>
-              <div className="flex flex-wrap gap-x-4 gap-y-2">
-                {HTTP_METHODS.map((method) => {
-                  const id = `${base}-method-${method}`;
-                  const checked = draft.methods.includes(method);
-                  return (
-                    <div key={method} className="flex items-center gap-1.5">
-                      <Checkbox
-                        id={id}
-                        checked={checked}
-                        onChange={() =>
-                          update(draft.id, {
-                            touched: true,
-                            methods: HTTP_METHODS.filter((m) => (m === method ? !checked : draft.methods.includes(m))),
-                          })
-                        }
-                      />
-                      <Label htmlFor={id} className="font-mono text-xs font-normal">
-                        {method}
-                      </Label>
-                    </div>
-                  );
-                })}
-              </div>
-            </fieldset>
+            {draft.type === "ip" ? null : (
+              <fieldset aria-describedby={problem && draft.type === "verb" ? errorId : undefined}>
+                <legend className="mb-2 text-sm font-medium">
+                  Methods{" "}
+                  <span className="font-normal text-muted-foreground">
+                    {draft.type === "verb" ? "(at least one)" : "(none checked = any method)"}
+                  </span>
+                </legend>
+                <div className="flex flex-wrap gap-x-4 gap-y-2">
+                  {HTTP_METHODS.map((method) => {
+                    const id = `${base}-method-${method}`;
+                    const checked = draft.methods.includes(method);
+                    return (
+                      <div key={method} className="flex items-center gap-1.5">
+                        <Checkbox
+                          id={id}
+                          checked={checked}
+                          onChange={() =>
+                            update(draft.id, {
+                              touched: true,
+                              methods: HTTP_METHODS.filter((m) => (m === method ? !checked : draft.methods.includes(m))),
+                            })
+                          }
+                        />
+                        <Label htmlFor={id} className="font-mono text-xs font-normal">
+                          {method}
+                        </Label>
+                      </div>
+                    );
+                  })}
+                </div>
+              </fieldset>
+            )}
 
             {problem ? (
               <p id={errorId} aria-live="polite" className="text-[13px] font-medium text-destructive">
@@ -262,20 +285,7 @@ export function ConstraintsEditor({
       </div>
 
       <div id="constraints-summary" className="text-[13px] text-muted-foreground">
-        {drafts.length === 0 ? (
-          <p>No constraints: this key can call every path with every method.</p>
-        ) : (
-          <>
-            <p>Requests are allowed when any rule matches.</p>
-            {valid.length > 0 ? (
-              <ul className="mt-1 list-disc space-y-0.5 pl-5 font-mono text-xs text-foreground">
-                {valid.map((draft) => (
-                  <li key={draft.id}>{describeConstraint(draftToConstraint(draft))}</li>
-                ))}
-              </ul>
-            ) : null}
-          </>
-        )}
+        <ConstraintsSummary drafts={drafts} valid={valid} />
       </div>
 
       {serverMessages.length > 0 ? (
@@ -284,5 +294,22 @@ export function ConstraintsEditor({
         </p>
       ) : null}
     </fieldset>
+  );
+}
+
+/** In words, what the rules allow together: OR within paths/methods and within IPs, AND across. */
+function ConstraintsSummary({ drafts, valid }: { drafts: ConstraintDraft[]; valid: ConstraintDraft[] }) {
+  if (drafts.length === 0) return <p>No constraints: this key can call every path with every method, from any address.</p>;
+  return (
+    <>
+      <p>{describeConstraintLogic(drafts)}</p>
+      {valid.length > 0 ? (
+        <ul className="mt-1 list-disc space-y-0.5 pl-5 font-mono text-xs text-foreground">
+          {valid.map((draft) => (
+            <li key={draft.id}>{describeConstraint(draftToConstraint(draft))}</li>
+          ))}
+        </ul>
+      ) : null}
+    </>
   );
 }

@@ -7,15 +7,20 @@ import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toaster";
 
 export type CopyButtonProps = {
-  /** Text to copy. Never a secret: the failure path shows it in a toast. */
+  /** Text to copy. */
   value: string;
   /** Accessible name, e.g. "Copy Sid". */
   label: string;
+  /**
+   * The value holds a secret (the reveal's "how to verify" command): if copying fails, the toast
+   * asks the user to select it by hand instead of repeating it.
+   */
+  secret?: boolean;
   className?: string;
 };
 
-/** Icon button that copies a non-secret value (a Sid, a prefix) and confirms with a check mark. */
-export function CopyButton({ value, label, className }: CopyButtonProps) {
+/** Icon button that copies a value (a Sid, a prefix, a command) and confirms with a check mark. */
+export function CopyButton({ value, label, secret = false, className }: CopyButtonProps) {
   const [copied, setCopied] = useState(false);
 
   async function copy() {
@@ -25,7 +30,7 @@ export function CopyButton({ value, label, className }: CopyButtonProps) {
       setCopied(true);
       setTimeout(() => setCopied(false), 2000);
     } catch {
-      toast.error(`Could not copy. Select ${value} and press Ctrl+C (⌘C on a Mac).`);
+      toast.error(secret ? "Could not copy. Select the text and press Ctrl+C (⌘C on a Mac)." : `Could not copy. Select ${value} and press Ctrl+C (⌘C on a Mac).`);
     }
   }
 

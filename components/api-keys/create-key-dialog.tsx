@@ -19,6 +19,7 @@ import {
 } from "@/components/api-keys/constraints-editor";
 import type { CreateKeyConfig } from "@/components/api-keys/create-key-config";
 import { ExpiryField } from "@/components/api-keys/expiry-field";
+import { KeyOwnerFields } from "@/components/api-keys/key-owner-fields";
 import { KeyRevealDialog } from "@/components/api-keys/key-reveal-dialog";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
@@ -30,6 +31,7 @@ import { toast } from "@/components/ui/toaster";
 import { FormAlert } from "@/components/ui/form-alert";
 import { createApiKeyAction, type CreateKeyState, type RevealedKey } from "@/lib/actions/api-keys";
 import type { ExpiryPreset } from "@/lib/validations/api-key";
+import { checkMetadata } from "@/lib/validations/key-fields";
 
 export type CreateKeyDialogProps = {
   /** Built on the server by `createKeyConfig(project, now)`. */
@@ -113,6 +115,8 @@ type CreateKeyFormProps = {
 function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
+  const [externalId, setExternalId] = useState("");
+  const [metadata, setMetadata] = useState("");
   const [expiry, setExpiry] = useState<ExpiryPreset>(config.defaultExpiry);
   const [customDate, setCustomDate] = useState("");
   const [drafts, setDrafts] = useState<ConstraintDraft[]>([]);
@@ -135,6 +139,11 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
   function submit(event: FormEvent<HTMLFormElement>) {
     // Submitting by hand (not via `action`) keeps React from resetting the fields on failure.
     event.preventDefault();
+    if (!checkMetadata(metadata).ok) {
+      setShowAllErrors(true);
+      document.getElementById("metadata")?.focus();
+      return;
+    }
     const firstInvalid = drafts.find((draft) => constraintDraftError(draft, config.limits.constraintValue) !== null);
     if (firstInvalid) {
       setShowAllErrors(true);
@@ -197,6 +206,15 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
             />
           )}
         </FormField>
+
+        <KeyOwnerFields
+          externalId={externalId}
+          onExternalIdChange={setExternalId}
+          metadata={metadata}
+          onMetadataChange={setMetadata}
+          showAllErrors={showAllErrors}
+          errors={{ externalId: errors.externalId, metadata: errors.metadata }}
+        />
 
         <ExpiryField
           config={config}

@@ -17,6 +17,8 @@ export type KeyActivityEvent = {
 const ACTION_LABELS: Partial<Record<string, string>> = {
   "key.created": "Created",
   "key.updated": "Edited",
+  "key.disabled": "Disabled",
+  "key.enabled": "Enabled",
   "key.revoked": "Revoked",
   "key.rolled": "Rolled",
 };
@@ -29,7 +31,7 @@ export function KeyActivity({ events }: { events: KeyActivityEvent[] }) {
         icon={History}
         headingLevel="h3"
         title="No activity yet"
-        description="Changes to this key, such as edits, rolls and revocation, will appear here."
+        description="Changes to this key, such as edits, disabling, rolls and revocation, will appear here."
         className="py-8"
       />
     );

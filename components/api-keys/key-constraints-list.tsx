@@ -1,6 +1,7 @@
 import { ShieldCheck } from "lucide-react";
 
-import { describeConstraint, type KeyConstraint } from "@/lib/keys/constraints";
+import { describeConstraint, describeConstraintLogic } from "@/lib/keys/constraint-text";
+import type { KeyConstraint } from "@/lib/keys/constraints";
 
 export type KeyConstraintsListProps = {
   constraints: KeyConstraint[];
@@ -13,7 +14,7 @@ export function KeyConstraintsList({ constraints, showAdvice = false }: KeyConst
   if (constraints.length === 0) {
     return (
       <div className="grid gap-1 text-sm">
-        <p className="font-medium">Unrestricted — any path, any method</p>
+        <p className="font-medium">Unrestricted — any path, any method, any address</p>
         {showAdvice ? (
           <p className="text-muted-foreground">
             Constraints are fixed when a key is created. To narrow access, create a restricted key and revoke this one.
@@ -24,7 +25,7 @@ export function KeyConstraintsList({ constraints, showAdvice = false }: KeyConst
   }
   return (
     <div className="grid gap-3 text-sm">
-      <p className="text-muted-foreground">Requests are allowed when any rule matches.</p>
+      <p className="text-muted-foreground">{describeConstraintLogic(constraints)}</p>
       <ol className="grid gap-2">
         {constraints.map((constraint, index) => (
           <li key={index} className="flex gap-2 rounded-md border border-border bg-muted/40 px-3 py-2">

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 
+import { VerifySnippet } from "@/components/api-keys/verify-snippet";
 import { SecretRevealDialog, type SecretRevealDialogProps } from "@/components/ui/secret-reveal-dialog";
 import type { RevealedKey } from "@/lib/actions/api-keys";
 
@@ -31,10 +32,14 @@ export function KeyRevealDialog({ revealed, revealDescription, ...props }: KeyRe
               fieldId: "revealed-secret",
               multiline: true,
               details: (
-                <p className="text-[13px] text-muted-foreground">
-                  Sid <code className="font-mono">{revealed.publicId}</code> · shown in lists as{" "}
-                  <code className="font-mono">{revealed.maskedKey}</code>
-                </p>
+                <>
+                  <p className="text-[13px] text-muted-foreground">
+                    Sid <code className="font-mono">{revealed.publicId}</code> · shown in lists as{" "}
+                    <code className="font-mono">{revealed.maskedKey}</code>
+                  </p>
+                  {/* The real secret, like the field above: this dialog is the one place it is shown. */}
+                  <VerifySnippet projectSlug={revealed.projectSlug} secret={revealed.secret} collapsed />
+                </>
               ),
             }
           : null

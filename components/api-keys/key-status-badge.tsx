@@ -3,6 +3,7 @@ import type { KeyStatus } from "@/lib/validations/api-key-list";
 
 const STATUS: Record<KeyStatus, { label: string; variant: BadgeVariant }> = {
   active: { label: "Active", variant: "success" },
+  disabled: { label: "Disabled", variant: "neutral" },
   expired: { label: "Expired", variant: "warning" },
   revoked: { label: "Revoked", variant: "destructive" },
 };

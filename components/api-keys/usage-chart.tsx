@@ -28,7 +28,7 @@ export function UsageChart({ days }: UsageChartProps) {
           <span aria-hidden className="size-2.5 rounded-sm bg-primary" /> Valid
         </span>
         <span className="flex items-center gap-1.5">
-          <span aria-hidden className="size-2.5 rounded-sm bg-destructive" /> Denied (revoked, expired, forbidden)
+          <span aria-hidden className="size-2.5 rounded-sm bg-destructive" /> Denied (revoked, expired, disabled, forbidden)
         </span>
       </figcaption>
       <div aria-hidden className="flex h-32 items-end gap-[3px] border-b border-border">

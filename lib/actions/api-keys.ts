@@ -5,7 +5,7 @@ import { revalidatePath } from "next/cache";
 import type { FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
-import { createApiKey, revokeApiKey, rollApiKey, updateApiKey } from "@/lib/services/api-keys";
+import { createApiKey, revokeApiKey, revokeApiKeys, rollApiKey, setApiKeyEnabled, updateApiKey } from "@/lib/services/api-keys";
 
 const LIST_PATH = "/settings/api-keys";
 
@@ -13,6 +13,8 @@ export interface RevealedKey {
   publicId: string;
   name: string;
   maskedKey: string;
+  /** What the calling API sends as `project` (the reveal's "how to verify" snippet). */
+  projectSlug: string;
   secret: string;
 }
 
@@ -35,7 +37,7 @@ export async function createApiKeyAction(_prev: CreateKeyState, form: FormData):
     return {
       ok: true,
       message: `Created "${created.name}".`,
-      created: { publicId: created.publicId, name: created.name, maskedKey: created.maskedKey, secret: created.secret },
+      created: { publicId: created.publicId, name: created.name, maskedKey: created.maskedKey, projectSlug: created.projectSlug, secret: created.secret },
     };
   }, values);
 }
@@ -47,7 +49,7 @@ export async function updateApiKeyAction(_prev: FormState, form: FormData): Prom
     const updated = await updateApiKey(
       { type: "user", user },
       values.keyId ?? "",
-      { name: values.name, description: values.description },
+      { name: values.name, description: values.description, externalId: values.externalId, metadata: values.metadata },
       await currentRequestContext(),
     );
     revalidatePath(LIST_PATH);
@@ -67,6 +69,33 @@ export async function revokeApiKeyAction(_prev: FormState, form: FormData): Prom
   }, values);
 }
 
+/** Disable (`enabled=false`) or enable (`enabled=true`) one key. */
+export async function setApiKeyEnabledAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const values = formValues(form);
+  return runAction(async () => {
+    const user = await authorize("keys.update");
+    const key = await setApiKeyEnabled({ type: "user", user }, { keyId: values.keyId, enabled: values.enabled }, await currentRequestContext());
+    revalidatePath(LIST_PATH);
+    revalidatePath(`${LIST_PATH}/${key.publicId}`);
+    return {
+      ok: true,
+      message: key.enabled ? `Enabled "${key.name}". It verifies again.` : `Disabled "${key.name}". It answers DISABLED until you enable it.`,
+    };
+  }, values);
+}
+
+/** Revokes the selected keys (`keyIds`, comma-separated Sids) in one transaction. */
+export async function revokeApiKeysAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const values = formValues(form);
+  return runAction(async () => {
+    const user = await authorize("keys.revoke");
+    const revoked = await revokeApiKeys({ type: "user", user }, { keyIds: values.keyIds }, await currentRequestContext());
+    revalidatePath(LIST_PATH);
+    for (const key of revoked) revalidatePath(`${LIST_PATH}/${key.publicId}`);
+    return { ok: true, message: `Revoked ${revoked.length === 1 ? `"${revoked[0]?.name}"` : `${revoked.length} keys`}. Apps using ${revoked.length === 1 ? "it" : "them"} have lost access.` };
+  }, values);
+}
+
 export async function rollApiKeyAction(_prev: CreateKeyState, form: FormData): Promise<CreateKeyState> {
   const values = formValues(form);
   return runAction(async () => {
@@ -77,7 +106,7 @@ export async function rollApiKeyAction(_prev: CreateKeyState, form: FormData): P
     return {
       ok: true,
       message: `Rolled "${key.name}". The old key stops working ${values.grace === "now" ? "now" : `in ${values.grace}`}.`,
-      created: { publicId: key.publicId, name: key.name, maskedKey: key.maskedKey, secret: key.secret },
+      created: { publicId: key.publicId, name: key.name, maskedKey: key.maskedKey, projectSlug: key.projectSlug, secret: key.secret },
     };
   }, values);
 }

@@ -1,8 +1,9 @@
 import "server-only";
 // Authenticates a management request: `Authorization: Bearer <key>` where the key belongs to
 // the built-in "Keydesk API" project. The key acts with its creator's *current* role, and its
-// own constraints apply to every request (method + path relative to /api/v1). Cookies are never
-// consulted, so a browser session cannot be used to drive this API.
+// own constraints apply to every request (method + path relative to /api/v1, and ip rules to the
+// client address the server recorded). A disabled key is refused like a revoked one, until it is
+// enabled again. Cookies are never consulted, so a browser session cannot drive this API.
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
@@ -40,6 +41,7 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
       hash: true,
       expiresAt: true,
       revokedAt: true,
+      enabled: true,
       project: { select: { isSystem: true, archivedAt: true } },
       createdBy: { select: { id: true, email: true, role: true, active: true } },
       constraints: { orderBy: { position: "asc" }, select: { type: true, value: true, methods: true } },
@@ -49,6 +51,7 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
   if (!key.project.isSystem) throw unauthorized("This key is not a management key. Create one in the “Keydesk API” project.");
   if (key.revokedAt || key.project.archivedAt) throw unauthorized("The API key has been revoked.");
   if (key.expiresAt && key.expiresAt <= new Date()) throw unauthorized("The API key has expired.");
+  if (!key.enabled) throw unauthorized("The API key is disabled.");
   if (!key.createdBy) throw unauthorized("The API key has no owner.");
 
   const constraints: KeyConstraint[] = key.constraints;
@@ -59,9 +62,9 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
     user: key.createdBy,
     key: { id: key.id, name: key.name, publicId: key.publicId, constraints },
   };
-  if (!evaluateConstraints(constraints, { method: request.method, path: relativePath }).allowed) {
+  if (!evaluateConstraints(constraints, { method: request.method, path: relativePath, ip: context.ip ?? undefined }).allowed) {
     await recordDenied(actor, context, `${request.method} ${relativePath}`, "constraints");
-    throw new ApiError(403, "forbidden", "This key's constraints do not allow this method and path.");
+    throw new ApiError(403, "forbidden", "This key's constraints do not allow this request (method and path, or client address).");
   }
   return { actor, context };
 }

@@ -2,16 +2,24 @@
 // handlers validate with, so the document cannot drift from what the server accepts.
 import { z } from "zod";
 import { CONSTRAINT_TYPES, HTTP_METHODS } from "@/lib/keys/constraints";
-import { EXPIRY_PRESETS, GRACE_PERIODS, createApiKeySchema, updateApiKeySchema } from "@/lib/validations/api-key";
+import { EXPIRY_PRESETS, GRACE_PERIODS, createApiKeySchema } from "@/lib/validations/api-key";
 import { KEY_STATUSES } from "@/lib/validations/api-key-list";
+import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES } from "@/lib/validations/key-fields";
 
 const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
 
 const constraint = z.object({
-  type: z.enum(CONSTRAINT_TYPES).describe("exact: the path equals the value; prefix: the path is the value or below it; regex: the whole path matches (RE2, implicitly anchored); verb: any path, only these methods"),
-  value: z.string().describe("A path such as `jobs` or `/jobs` (ignored for verb)"),
-  methods: z.array(z.enum(HTTP_METHODS)).describe("Allowed methods; empty = any (verb needs at least one)"),
+  type: z
+    .enum(CONSTRAINT_TYPES)
+    .describe(
+      "exact: the path equals the value; prefix: the path is the value or below it; regex: the whole path matches (RE2, implicitly anchored); verb: any path, only these methods; ip: the client address (the verify request's `ip`) is the value or inside its CIDR range, IPv4 or IPv6 (IPv4-mapped IPv6 addresses count as IPv4). Path and verb rules are OR'd among themselves, ip rules too, and the two groups are AND'd: with both, a request needs a matching ip rule and a matching path/verb rule.",
+    ),
+  value: z.string().describe("A path such as `jobs` or `/jobs`, a pattern, or for ip an address or CIDR range such as `10.0.0.0/8` (ignored for verb)"),
+  methods: z.array(z.enum(HTTP_METHODS)).describe("Allowed methods; empty = any (verb needs at least one; ip takes none)"),
 });
+
+const externalId = z.string().max(EXTERNAL_ID_MAX_LENGTH).nullable().describe(`The owner: whom or what the key was issued to (a customer, a device), free text of at most ${EXTERNAL_ID_MAX_LENGTH} characters; null when unset`);
+const metadata = z.record(z.string(), z.unknown()).describe(`A JSON object of at most ${METADATA_MAX_BYTES} bytes serialized; {} when unset`);
 
 const key = z.object({
   id: z.string().describe("The key's Sid, e.g. key_4fT9…"),
@@ -20,7 +28,10 @@ const key = z.object({
   description: z.string(),
   prefix: z.string().describe("Project prefix and the first characters of the secret"),
   maskedKey: z.string().describe("prefix…last4, safe to display"),
-  status: z.enum(KEY_STATUSES),
+  status: z.enum(KEY_STATUSES).describe("revoked, else expired, else disabled, else active"),
+  enabled: z.boolean().describe("false while the key is disabled (reversible); see PATCH"),
+  externalId,
+  metadata,
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
@@ -47,15 +58,28 @@ const error = z.object({
 
 const verifyRequest = z.object({
   key: z.string().describe("The secret presented to your API"),
+  project: z
+    .string()
+    .describe(
+      "Required. The slug (e.g. `default`, shown in Admin → Projects) or id of the project your API belongs to. Only keys of this project verify; the built-in Keydesk API project's management keys verify only with `keydesk-api` (or its id).",
+    ),
   method: z.enum(HTTP_METHODS).optional().describe("The method of the request being authorised"),
   path: z.string().optional().describe("The path of the request being authorised"),
+  ip: z.string().optional().describe("The client's address, IPv4 or IPv6 without a port, e.g. `203.0.113.7`; needed by keys with ip constraints"),
 });
 
 const verifyResponse = z.object({
   valid: z.boolean(),
-  code: z.enum(["VALID", "MALFORMED", "NOT_FOUND", "REVOKED", "EXPIRED", "FORBIDDEN", "UNAVAILABLE"]),
-  key: z.object({ id: z.string(), name: z.string(), projectId: z.string(), expiresAt: z.string().nullable() }).optional(),
-  matchedConstraint: constraint.nullable().optional(),
+  code: z
+    .enum(["VALID", "MALFORMED", "NOT_FOUND", "REVOKED", "EXPIRED", "DISABLED", "FORBIDDEN", "UNAVAILABLE"])
+    .describe(
+      "For a key of the asking project, precedence REVOKED > EXPIRED > DISABLED > FORBIDDEN. NOT_FOUND also for a key of another project and for an archived project, always without `key`.",
+    ),
+  key: z
+    .object({ id: z.string(), name: z.string(), projectId: z.string(), externalId, metadata, expiresAt: z.string().nullable() })
+    .optional()
+    .describe("Present for keys of the asking project (VALID and the denials REVOKED, EXPIRED, DISABLED, FORBIDDEN)"),
+  matchedConstraint: constraint.nullable().optional().describe("On VALID: the path/verb rule that allowed the request, null when the key has none"),
 });
 
 const createBody = z.object({
@@ -64,6 +88,16 @@ const createBody = z.object({
   expiry: z.enum(EXPIRY_PRESETS).optional().describe("Defaults to 30d"),
   customDate: createApiKeySchema.shape.customDate.describe("With expiry `custom`: YYYY-MM-DD or an ISO date-time with zone"),
   constraints: z.array(constraint).optional(),
+  externalId: externalId.optional(),
+  metadata: metadata.optional(),
+});
+
+const patchBody = z.object({
+  name: createApiKeySchema.shape.name.optional(),
+  description: z.string().nullable().optional().describe("null clears it"),
+  enabled: z.boolean().optional().describe("false disables the key (verification answers DISABLED), true enables it again; audited as key.disabled / key.enabled"),
+  externalId: externalId.optional().describe("null or an empty string clears it"),
+  metadata: metadata.nullable().optional().describe("Replaces the whole object; null clears it to {}"),
 });
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema: toSchema(schema) } } });
@@ -93,14 +127,15 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/keys/verify": {
         post: {
           summary: "Verify a presented key",
-          description: "Always 200 for a well-formed request; `code` says why a key is not valid. No authentication needed.",
+          description:
+            "Always 200 for a well-formed request naming a known project; `code` says why a key is not valid. No authentication needed. Verification is scoped to `project`: a key of another project answers exactly like an unknown key (`NOT_FOUND`, no `key`), and so does every key when the project is archived. Fields other than those listed are ignored.",
           security: [],
           requestBody: { required: true, content: { "application/json": { schema: toSchema(verifyRequest) } } },
           responses: {
             "200": json(verifyResponse, "The verdict"),
             "400": json(error, "Body is not JSON"),
             "413": json(error, "Body larger than 8 KiB"),
-            "422": json(error, "`key` missing"),
+            "422": json(error, "`invalid_request`: `key` or `project` missing or not a string (or `method`, `path`, `ip` not a string); `unknown_project`: no project has that slug or id"),
             "503": json(verifyResponse, "Database unavailable and the key is not cached (fails closed)"),
           },
         },
@@ -113,11 +148,11 @@ export function openApiDocument(serverUrl: string) {
         get: {
           summary: "List and search a project's keys",
           parameters: [
-            { name: "q", in: "query", schema: { type: "string" }, description: "Substring of name, description, prefix or Sid" },
+            { name: "q", in: "query", schema: { type: "string" }, description: "Substring of name, description, prefix, Sid or owner (externalId)" },
             { name: "status", in: "query", schema: { type: "string", enum: ["all", ...KEY_STATUSES] } },
             { name: "page", in: "query", schema: { type: "integer", minimum: 1 } },
           ],
-          responses: { "200": json(z.object({ keys: z.array(key.omit({ constraints: true, prefix: true })), total: z.number(), page: z.number(), pageSize: z.number() }), "A page of keys"), ...errors },
+          responses: { "200": json(z.object({ keys: z.array(key.omit({ constraints: true, prefix: true, metadata: true }).extend({ constraintCount: z.number().int() })), total: z.number(), page: z.number(), pageSize: z.number() }), "A page of keys"), ...errors },
         },
         post: {
           summary: "Create a key (the secret is returned once)",
@@ -130,8 +165,9 @@ export function openApiDocument(serverUrl: string) {
         parameters: [idParam("keyId", "The key's Sid")],
         get: { summary: "Get a key", responses: { "200": json(z.object({ key }), "The key"), ...errors } },
         patch: {
-          summary: "Rename or redescribe a key",
-          requestBody: { required: true, content: { "application/json": { schema: toSchema(updateApiKeySchema) } } },
+          summary: "Edit a key: name, description, owner, metadata; disable or enable it",
+          description: "Omitted fields stay unchanged. A 422 changes nothing.",
+          requestBody: { required: true, content: { "application/json": { schema: toSchema(patchBody) } } },
           responses: { "200": json(z.object({ key }), "Updated"), "409": json(error, "Revoked, or name taken"), ...errors },
         },
         delete: { summary: "Revoke a key (irreversible, immediate)", responses: { "200": json(z.object({ key }), "Revoked"), "409": json(error, "Already revoked"), ...errors } },

@@ -1,4 +1,4 @@
-// The JSON representation of keys and projects in the REST API. Never includes a hash or secret.
+// The JSON representation of keys in the REST API. Never includes a hash or secret.
 import { keyStatus } from "@/lib/keys/status";
 import { maskedKey } from "@/lib/keys/secret";
 
@@ -13,6 +13,10 @@ export interface KeyRecord {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  enabled: boolean;
+  externalId: string | null;
+  /** A JSON object ({} when none was set); the column's CHECK guarantees the shape. */
+  metadata: unknown;
   constraints: { type: string; value: string; methods: string[] }[];
 }
 
@@ -25,6 +29,9 @@ export function serializeKey(key: KeyRecord, now = new Date()) {
     prefix: key.displayPrefix,
     maskedKey: maskedKey(key.displayPrefix, key.last4),
     status: keyStatus(key, now),
+    enabled: key.enabled,
+    externalId: key.externalId,
+    metadata: key.metadata as Record<string, unknown>,
     createdAt: key.createdAt.toISOString(),
     expiresAt: key.expiresAt?.toISOString() ?? null,
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
@@ -44,5 +51,8 @@ export const keyRecordSelect = {
   expiresAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  enabled: true,
+  externalId: true,
+  metadata: true,
   constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
 };

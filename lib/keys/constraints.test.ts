@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   MAX_PATH_LENGTH,
   canonicalConstraint,
-  describeConstraint,
   evaluateConstraints,
   normalizeConstraintPath,
   normalizeMethods,
@@ -12,6 +11,7 @@ import {
   sameConstraintSet,
   type KeyConstraint,
 } from "./constraints";
+import { describeConstraint, describeConstraintLogic } from "./constraint-text";
 
 const exact = (value: string, methods: string[] = []): KeyConstraint => ({ type: "exact", value, methods });
 const prefix = (value: string, methods: string[] = []): KeyConstraint => ({ type: "prefix", value, methods });
@@ -260,5 +260,59 @@ describe("sameConstraintSet", () => {
     expect(sameConstraintSet([exact("jobs")], [exact("jobs"), exact("runs")])).toBe(false);
     expect(sameConstraintSet([verb("GET")], [verb("GET", "HEAD")])).toBe(false);
     expect(sameConstraintSet([regex("/a")], [regex("/A")])).toBe(false);
+  });
+});
+
+const ip = (value: string): KeyConstraint => ({ type: "ip", value, methods: [] });
+
+describe("ip constraints", () => {
+  it("allow only clients inside one of the ranges when a key has ip rules alone, any path and method", () => {
+    const rules = [ip("10.0.0.0/8"), ip("2001:db8::/32")];
+    expect(evaluateConstraints(rules, { ip: "10.9.8.7" })).toEqual({ allowed: true, matched: null });
+    expect(evaluateConstraints(rules, { ip: "2001:db8::42", method: "DELETE", path: "/anything" })).toEqual({ allowed: true, matched: null });
+    expect(evaluateConstraints(rules, { ip: "::ffff:10.9.8.7" }).allowed).toBe(true);
+    expect(evaluateConstraints(rules, { ip: "11.0.0.1" }).allowed).toBe(false);
+    // No address, an empty one, or one that does not parse: refused.
+    expect(evaluateConstraints(rules, {}).allowed).toBe(false);
+    expect(evaluateConstraints(rules, { ip: "" }).allowed).toBe(false);
+    for (const garbage of ["10.1", "010.0.0.1", "10.0.0.1:443", "[2001:db8::1]", "fe80::1%eth0", "x".repeat(9000)]) {
+      expect(evaluateConstraints(rules, { ip: garbage }).allowed, garbage).toBe(false);
+    }
+  });
+
+  it("are ANDed with the path rules, which stay ORed among themselves; matched is the path rule", () => {
+    const jobs = prefix("jobs", ["GET"]);
+    const health = exact("health");
+    const rules = [ip("10.0.0.0/8"), jobs, health];
+    expect(evaluateConstraints(rules, { ip: "10.1.2.3", method: "GET", path: "/jobs/1" })).toEqual({ allowed: true, matched: jobs });
+    expect(evaluateConstraints(rules, { ip: "10.1.2.3", method: "POST", path: "/health" })).toEqual({ allowed: true, matched: health });
+    expect(evaluateConstraints(rules, { ip: "11.1.2.3", method: "GET", path: "/jobs/1" }).allowed).toBe(false);
+    expect(evaluateConstraints(rules, { method: "GET", path: "/jobs/1" }).allowed).toBe(false);
+    expect(evaluateConstraints(rules, { ip: "10.1.2.3", method: "GET", path: "/admin" }).allowed).toBe(false);
+    expect(evaluateConstraints(rules, { ip: "10.1.2.3", method: "GET", path: "/jobs/../admin" }).allowed).toBe(false);
+  });
+
+  it("are never path rules: an ip rule does not admit a path and a path rule does not admit an address", () => {
+    expect(evaluateConstraints([ip("0.0.0.0/0"), verb("GET")], { ip: "1.2.3.4", method: "POST" }).allowed).toBe(false);
+    expect(evaluateConstraints([verb("GET")], { ip: "1.2.3.4", method: "GET" }).allowed).toBe(true);
+    // A stored value that does not parse matches nothing (a surprise can only deny).
+    expect(evaluateConstraints([ip("not-an-ip")], { ip: "1.2.3.4" }).allowed).toBe(false);
+  });
+
+  it("are described, canonicalised and compared as sets", () => {
+    expect(describeConstraint(ip("10.0.0.0/8"))).toBe("Client IP in 10.0.0.0/8");
+    expect(describeConstraint(ip("203.0.113.7/32"))).toBe("Client IP 203.0.113.7");
+    expect(canonicalConstraint({ type: "ip", value: " ::ffff:10.0.0.0/104 ", methods: ["get"] })).toEqual(ip("10.0.0.0/8"));
+    expect(sameConstraintSet([ip("10.0.0.0/8"), verb("GET")], [verb("get"), ip("::ffff:10.0.0.0/104")])).toBe(true);
+    expect(sameConstraintSet([ip("10.0.0.0/8"), verb("GET")], [verb("GET")])).toBe(false);
+    expect(sameConstraintSet([ip("10.0.0.0/8")], [ip("10.0.0.0/9")])).toBe(false);
+  });
+});
+
+describe("describeConstraintLogic", () => {
+  it("says how the rule groups combine", () => {
+    expect(describeConstraintLogic([exact("a"), verb("GET")])).toBe("Requests are allowed when any rule matches.");
+    expect(describeConstraintLogic([ip("10.0.0.0/8")])).toMatch(/listed IP addresses only/);
+    expect(describeConstraintLogic([ip("10.0.0.0/8"), exact("a")])).toMatch(/IP addresses AND any path or method rule/);
   });
 });

@@ -1,10 +1,15 @@
 import { RE2JS } from "re2js";
+import { canonicalIpRange, compiledIpRange, ipInRange, parseIpAddress } from "@/lib/keys/ip";
 
 /**
  * Constraint semantics, shared by the verification endpoint, the management API and the UI.
  *
- * - A key with no constraints is unrestricted. Otherwise a request is allowed when ANY
- *   constraint matches (OR).
+ * - A key with no constraints is unrestricted. Rules come in two groups: path rules (`exact`,
+ *   `prefix`, `regex`, `verb`) and address rules (`ip`). Within a group ANY rule may match (OR);
+ *   a key with rules in both groups needs a match in each (AND): `ip 10.0.0.0/8` with
+ *   `prefix /jobs` allows /jobs only from 10.x. A group without rules does not restrict.
+ * - `ip`: the request's client address (the `ip` the calling API sends) is the value or inside
+ *   its CIDR range (lib/keys/ip.ts). No address, or one that does not parse, matches no ip rule.
  * - `exact`: normalized path equals the value. `prefix`: equals the value or continues it at a
  *   segment boundary (`/` allows everything). `regex`: RE2 full match of the normalized path.
  *   These three may also carry a method set; both must then match (empty set = any method).
@@ -16,7 +21,7 @@ import { RE2JS } from "re2js";
  * - Methods compare after upper-casing and nothing implies anything else (HEAD is not GET).
  */
 
-export const CONSTRAINT_TYPES = ["exact", "prefix", "regex", "verb"] as const;
+export const CONSTRAINT_TYPES = ["exact", "prefix", "regex", "verb", "ip"] as const;
 export type ConstraintType = (typeof CONSTRAINT_TYPES)[number];
 
 /** Canonical order, used wherever methods are listed. */
@@ -32,6 +37,8 @@ export interface KeyConstraint {
 export interface ConstraintRequest {
   method?: string;
   path?: string;
+  /** The client's address, for ip rules. */
+  ip?: string;
 }
 
 export type ConstraintDecision = { allowed: true; matched: KeyConstraint | null } | { allowed: false };
@@ -168,6 +175,8 @@ function pathMatches(constraint: KeyConstraint, path: string): boolean {
     }
     case "verb":
       return true;
+    case "ip":
+      return false;
   }
 }
 
@@ -181,19 +190,44 @@ export function constraintMatches(
     // An empty set would otherwise mean "any method", and a verb rule exists only to restrict.
     return constraint.methods.length > 0 && methodAllowed(constraint, method);
   }
+  // Address rules are not path rules; evaluateConstraints checks them on their own.
+  if (constraint.type === "ip") return false;
   if (normalizedPath === undefined) return false;
   return methodAllowed(constraint, method) && pathMatches(constraint, normalizedPath);
 }
 
+/** Whether the client address is inside at least one of the key's ip rules. */
+function addressAllowed(constraints: readonly KeyConstraint[], ip: string | undefined): boolean {
+  const address = ip ? parseIpAddress(ip) : null;
+  if (!address) return false;
+  for (const constraint of constraints) {
+    if (constraint.type !== "ip") continue;
+    const range = compiledIpRange(constraint.value);
+    if (range && ipInRange(address, range)) return true;
+  }
+  return false;
+}
+
 /**
- * Decides a request against a key's constraints. An empty string counts as "not given" for
- * both method and path, so a constrained key with neither is refused.
+ * Decides a request against a key's constraints: the ip group (if any) must admit the client
+ * address AND the path group (if any) must admit method and path. `matched` is the path rule
+ * that matched, or null when the key has no path rules. An empty string counts as "not given"
+ * for method, path and ip, so a constrained key with none of them is refused.
  */
 export function evaluateConstraints(
   constraints: readonly KeyConstraint[],
   request: ConstraintRequest,
 ): ConstraintDecision {
   if (constraints.length === 0) return { allowed: true, matched: null };
+
+  let hasIpRules = false;
+  let hasPathRules = false;
+  for (const constraint of constraints) {
+    if (constraint.type === "ip") hasIpRules = true;
+    else hasPathRules = true;
+  }
+  if (hasIpRules && !addressAllowed(constraints, request.ip)) return { allowed: false };
+  if (!hasPathRules) return { allowed: true, matched: null };
 
   const method = request.method ? request.method.toUpperCase() : undefined;
   let path: string | undefined;
@@ -207,33 +241,11 @@ export function evaluateConstraints(
   return matched ? { allowed: true, matched } : { allowed: false };
 }
 
-function describeMethods(methods: readonly string[]): string {
-  return methods.length === 0 ? " (any method)" : ` · ${normalizeMethods(methods).join(", ")}`;
-}
-
-/** One line of readable rule text for the UI and audit summaries. */
-export function describeConstraint(constraint: KeyConstraint): string {
-  switch (constraint.type) {
-    case "exact":
-      return `Exact path ${normalizeConstraintPath(constraint.value) ?? constraint.value}${describeMethods(constraint.methods)}`;
-    case "prefix":
-      return `Paths under ${normalizeConstraintPath(constraint.value) ?? constraint.value}${describeMethods(constraint.methods)}`;
-    case "regex": {
-      // Top-level alternation would read wrongly as `^a|b$`, so show the group the engine uses.
-      const body = constraint.value.includes("|") ? `(?:${constraint.value})` : constraint.value;
-      return `Paths matching ^${body}$${describeMethods(constraint.methods)}`;
-    }
-    case "verb":
-      return constraint.methods.length === 0
-        ? "No methods (matches nothing)"
-        : `Methods ${normalizeMethods(constraint.methods).join(", ")} only`;
-  }
-}
-
 /**
  * The canonical form stored and compared: path values normalized (falling back to the trimmed
  * text when they do not normalize, so invalid values never compare equal to valid ones),
- * regex trimmed, verb value emptied, methods upper-cased/de-duplicated/ordered.
+ * regex trimmed, verb value emptied, ip ranges in canonical text (`::ffff:10.0.0.0/104` →
+ * `10.0.0.0/8`) without methods, methods upper-cased/de-duplicated/ordered.
  */
 export function canonicalConstraint(constraint: KeyConstraint): KeyConstraint {
   const methods = normalizeMethods(constraint.methods);
@@ -249,6 +261,9 @@ export function canonicalConstraint(constraint: KeyConstraint): KeyConstraint {
       return { type: "regex", value: constraint.value.trim(), methods };
     case "verb":
       return { type: "verb", value: "", methods };
+    case "ip":
+      // Address rules take no methods; an invalid value keeps its text, as for paths above.
+      return { type: "ip", value: canonicalIpRange(constraint.value) ?? constraint.value.trim(), methods: [] };
   }
 }
 

@@ -1,23 +1,49 @@
-// Tells every Keydesk process that a key's state changed (revoked, rolled, edited), so their
-// verification caches drop it. pg_notify inside the writing transaction is delivered at
-// commit and only if it commits; the same-process cache is cleared directly after commit.
+// Tells every Keydesk process that a key's state changed (revoked, rolled, edited, disabled) or
+// that a project changed (created, edited, archived), so their verification caches drop it.
+// pg_notify inside the writing transaction is delivered at commit and only if it commits; the
+// same-process caches are cleared directly after commit (emit…).
 import type { Tx } from "@/lib/db";
 
 export const KEY_CHANGED_CHANNEL = "keydesk_key_changed";
+export const PROJECT_CHANGED_CHANNEL = "keydesk_project_changed";
 
-type Listener = (hash: string) => void;
-const globalForListeners = globalThis as unknown as { __keydeskKeyListeners?: Set<Listener> };
-const listeners = (globalForListeners.__keydeskKeyListeners ??= new Set());
+type Listener = (payload: string) => void;
+const globalForListeners = globalThis as unknown as {
+  __keydeskKeyListeners?: Set<Listener>;
+  __keydeskProjectListeners?: Set<Listener>;
+};
+const keyListeners = (globalForListeners.__keydeskKeyListeners ??= new Set());
+const projectListeners = (globalForListeners.__keydeskProjectListeners ??= new Set());
 
 export function onKeyChanged(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  keyListeners.add(listener);
+  return () => keyListeners.delete(listener);
 }
 
 export function emitKeyChanged(hash: string): void {
-  for (const listener of listeners) listener(hash);
+  for (const listener of keyListeners) listener(hash);
 }
 
 export async function notifyKeyChanged(tx: Tx, hash: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${KEY_CHANGED_CHANNEL}, ${hash})`;
+}
+
+/** One notification per hash, in one statement (bulk revoke). */
+export async function notifyKeysChanged(tx: Tx, hashes: readonly string[]): Promise<void> {
+  if (hashes.length === 0) return;
+  await tx.$executeRaw`SELECT pg_notify(${KEY_CHANGED_CHANNEL}, h) FROM unnest(${[...hashes]}::text[]) AS h`;
+}
+
+export function onProjectChanged(listener: Listener): () => void {
+  projectListeners.add(listener);
+  return () => projectListeners.delete(listener);
+}
+
+/** `projectId` is informational: verifiers reload their whole project table (projects are few). */
+export function emitProjectChanged(projectId: string): void {
+  for (const listener of projectListeners) listener(projectId);
+}
+
+export async function notifyProjectChanged(tx: Tx, projectId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${PROJECT_CHANGED_CHANNEL}, ${projectId})`;
 }

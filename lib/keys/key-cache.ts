@@ -5,7 +5,7 @@
 // are two module graphs in one process; both must see the same cache, or an invalidation
 // delivered to one graph would leave the other answering from stale entries.
 //
-// Consistency: revoke/roll/edit call emitKeyChanged() after commit (this process) and NOTIFY
+// Consistency: revoke/roll/edit/disable call emitKeyChanged() after commit (this process) and NOTIFY
 // (other processes, see listener.ts); both end in invalidateKeyHash(). A lookup already running
 // when its hash is invalidated may have read the row before the change committed, so its result
 // is handed to the callers that were waiting for it but never stored.
@@ -29,6 +29,12 @@ export interface CachedKey {
   projectId: string;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** False while an administrator has disabled the key. */
+  enabled: boolean;
+  /** The owner the key was issued to, or null. */
+  externalId: string | null;
+  /** A JSON object, deep-frozen: one instance is handed to every answer for this entry. */
+  metadata: Readonly<Record<string, unknown>>;
   projectArchived: boolean;
   constraints: KeyConstraint[];
 }
@@ -105,6 +111,9 @@ interface KeyRow {
   hash: string;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  enabled: boolean;
+  externalId: string | null;
+  metadata: unknown;
   projectArchived: boolean;
   constraints: unknown;
 }
@@ -130,11 +139,28 @@ function toConstraints(raw: unknown): KeyConstraint[] {
   });
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+const EMPTY_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The column is a JSON object by CHECK; anything else would be a surprise, answered as {}. */
+function toMetadata(raw: unknown): Readonly<Record<string, unknown>> {
+  const value: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? deepFreeze(value as Record<string, unknown>) : EMPTY_METADATA;
+}
+
 // One round trip through the unique index on "hash"; constraints come along as a JSON array.
 // Named, so each connection plans it once (pg prepares it on first use).
 const LOOKUP_STATEMENT = {
   name: "keydesk_key_lookup",
   text: `SELECT k."id", k."publicId", k."name", k."projectId", k."hash", k."expiresAt", k."revokedAt",
+                k."enabled", k."externalId", k."metadata",
                 (p."archivedAt" IS NOT NULL) AS "projectArchived",
                 COALESCE(
                   (SELECT json_agg(json_build_object('type', c."type", 'value', c."value", 'methods', c."methods")
@@ -162,6 +188,9 @@ async function loadFromDatabase(hash: string): Promise<KeyLookup> {
       projectId: row.projectId,
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
       revokedAt: row.revokedAt ? row.revokedAt.getTime() : null,
+      enabled: row.enabled,
+      externalId: row.externalId,
+      metadata: toMetadata(row.metadata),
       projectArchived: row.projectArchived,
       constraints: toConstraints(row.constraints),
     },

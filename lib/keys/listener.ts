@@ -1,16 +1,19 @@
 // Cross-process cache invalidation: one dedicated pg connection per process LISTENs on
 // KEY_CHANGED_CHANNEL, and every notification (a key's hash, sent by notifyKeyChanged inside the
-// writing transaction, delivered at commit) drops that key from this process's cache.
+// writing transaction, delivered at commit) drops that key from this process's cache. The same
+// connection LISTENs on PROJECT_CHANGED_CHANNEL: a project write makes the project table reload.
 //
 // A plain pg Client rather than Prisma: LISTEN needs one long-lived session of its own, and
 // Prisma's pool hands out connections per query.
 //
 // While the connection is down, notifications are lost, so every successful LISTEN (the first
-// one included: entries may have been cached before it) clears the whole cache. Until the
+// one included: entries may have been cached before it) clears the whole key cache and reloads
+// the project table. Until the
 // reconnect succeeds, cached entries are still served; their TTL bounds how stale they can get.
 import pg from "pg";
-import { KEY_CHANGED_CHANNEL } from "@/lib/keys/invalidation";
+import { KEY_CHANGED_CHANNEL, PROJECT_CHANGED_CHANNEL } from "@/lib/keys/invalidation";
 import { ALL_KEYS, clearKeyCache, invalidateKeyHash } from "@/lib/keys/key-cache";
+import { invalidateProjectTable, warmProjectTable } from "@/lib/keys/project-table";
 
 export interface KeyChangeListener {
   /** Resolves when LISTEN is first in effect (never rejects; retries until stop()). */
@@ -107,12 +110,13 @@ export function startKeyChangeListener(
     client.on("end", () => fail("connection closed"));
     client.on("notification", (message) => {
       if (message.channel === KEY_CHANGED_CHANNEL) applyKeyChange(message.payload);
+      else if (message.channel === PROJECT_CHANGED_CHANNEL) invalidateProjectTable();
     });
 
     try {
       await client.connect();
-      // The channel name is our own constant (lower-case letters and underscores), not input.
-      await client.query(`LISTEN "${KEY_CHANGED_CHANNEL}"`);
+      // The channel names are our own constants (lower-case letters and underscores), not input.
+      await client.query(`LISTEN "${KEY_CHANGED_CHANNEL}"; LISTEN "${PROJECT_CHANGED_CHANNEL}"`);
     } catch (error) {
       fail(describe(error));
       return;
@@ -123,6 +127,9 @@ export function startKeyChangeListener(
     }
     // Notifications sent before this LISTEN (or while reconnecting) never reach us.
     clearKeyCache();
+    invalidateProjectTable();
+    // Loaded now rather than by the first verification; if this fails, that one tries again.
+    warmProjectTable().catch(() => undefined);
     listening = true;
     if (failures > 0) log("key change listener reconnected; key cache cleared");
     failures = 0;

@@ -8,7 +8,7 @@
 import { db, type Db } from "@/lib/db";
 
 /** Verification outcomes that concern a known key (MALFORMED and NOT_FOUND have no key to count). */
-export type UsageOutcome = "VALID" | "REVOKED" | "EXPIRED" | "FORBIDDEN";
+export type UsageOutcome = "VALID" | "REVOKED" | "EXPIRED" | "DISABLED" | "FORBIDDEN";
 
 interface PendingUsage {
   keyId: string;
@@ -17,6 +17,7 @@ interface PendingUsage {
   valid: number;
   revoked: number;
   expired: number;
+  disabled: number;
   forbidden: number;
   /** Latest VALID verification (epoch ms): lastUsedAt means the last successful use. */
   lastValidAt: number | null;
@@ -53,13 +54,14 @@ function state(): UsageState {
 }
 
 function emptyUsage(keyId: string, day: string): PendingUsage {
-  return { keyId, day, valid: 0, revoked: 0, expired: 0, forbidden: 0, lastValidAt: null };
+  return { keyId, day, valid: 0, revoked: 0, expired: 0, disabled: 0, forbidden: 0, lastValidAt: null };
 }
 
 function addInto(target: PendingUsage, source: PendingUsage): void {
   target.valid += source.valid;
   target.revoked += source.revoked;
   target.expired += source.expired;
+  target.disabled += source.disabled;
   target.forbidden += source.forbidden;
   if (source.lastValidAt !== null && (target.lastValidAt === null || source.lastValidAt > target.lastValidAt)) {
     target.lastValidAt = source.lastValidAt;
@@ -99,6 +101,9 @@ export function recordUsage(keyId: string, outcome: UsageOutcome, at: Date = new
     case "EXPIRED":
       entry.expired += 1;
       break;
+    case "DISABLED":
+      entry.disabled += 1;
+      break;
     case "FORBIDDEN":
       entry.forbidden += 1;
       break;
@@ -121,17 +126,19 @@ async function writeBatch(client: Db, batch: PendingUsage[]): Promise<void> {
   // key would fail every later flush on the foreign key.
   const statements = [
     client.$executeRaw`
-      INSERT INTO "KeyUsageDaily" ("keyId", "day", "valid", "revoked", "expired", "forbidden")
-      SELECT u."keyId", u."day", u."valid", u."revoked", u."expired", u."forbidden"
+      INSERT INTO "KeyUsageDaily" ("keyId", "day", "valid", "revoked", "expired", "disabled", "forbidden")
+      SELECT u."keyId", u."day", u."valid", u."revoked", u."expired", u."disabled", u."forbidden"
         FROM unnest(${batch.map((e) => e.keyId)}::uuid[], ${batch.map((e) => e.day)}::date[],
                     ${batch.map((e) => e.valid)}::int[], ${batch.map((e) => e.revoked)}::int[],
-                    ${batch.map((e) => e.expired)}::int[], ${batch.map((e) => e.forbidden)}::int[])
-             AS u("keyId", "day", "valid", "revoked", "expired", "forbidden")
+                    ${batch.map((e) => e.expired)}::int[], ${batch.map((e) => e.disabled)}::int[],
+                    ${batch.map((e) => e.forbidden)}::int[])
+             AS u("keyId", "day", "valid", "revoked", "expired", "disabled", "forbidden")
         JOIN "ApiKey" k ON k."id" = u."keyId"
       ON CONFLICT ("keyId", "day") DO UPDATE SET
         "valid" = "KeyUsageDaily"."valid" + EXCLUDED."valid",
         "revoked" = "KeyUsageDaily"."revoked" + EXCLUDED."revoked",
         "expired" = "KeyUsageDaily"."expired" + EXCLUDED."expired",
+        "disabled" = "KeyUsageDaily"."disabled" + EXCLUDED."disabled",
         "forbidden" = "KeyUsageDaily"."forbidden" + EXCLUDED."forbidden"`,
   ];
   if (lastUsed.size > 0) {

@@ -1,29 +1,50 @@
-// Verification of a presented secret: format and checksum first (no database), then the key's
-// state through the cache (lib/keys/key-cache.ts), then expiry against the clock and the key's
-// constraints. Framework-free, so the lean HTTP handler in server/ can use it outside Next.
+// Verification of a presented secret for a project: the request's fields (verify-request.ts), the
+// project from the in-memory project table (project-table.ts), format and checksum (no database),
+// the key's state through the cache (key-cache.ts), then expiry against the clock, the enabled
+// flag and the key's constraints. Framework-free, so the lean HTTP handler in server/ can use it
+// outside Next.
 //
 // Decisions:
-// - A key whose project is archived answers REVOKED: archiving a project withdraws its keys, and
-//   NOT_FOUND would wrongly suggest a typo to whoever debugs the integration.
-// - Precedence when several apply: REVOKED (incl. archived project) > EXPIRED > FORBIDDEN.
+// - Verification is scoped to the project that asks. A key of another project answers exactly
+//   what an unknown key does, `{ valid: false, code: "NOT_FOUND" }` with no key details, after
+//   the same lookup: whether a secret exists elsewhere must not leak across projects. This holds
+//   for the built-in Keydesk API project too: its management keys verify only when `project`
+//   names it.
+// - `project` naming no project is a 422 `unknown_project` (the integration is misconfigured,
+//   every request would fail); an archived project answers NOT_FOUND for every key (its keys are
+//   withdrawn; nothing about them is told).
+// - Order: request shape (422) → project (422 unknown_project, or NOT_FOUND if archived) →
+//   secret format (MALFORMED) → key state. So a misconfigured project shows up at once, even
+//   while testing with made-up keys.
+// - Precedence among known keys of the project: REVOKED > EXPIRED > DISABLED > FORBIDDEN.
 // - lastUsedAt means the last successful use (VALID only); every known-key outcome is counted
-//   per day (lib/keys/usage.ts). MALFORMED and NOT_FOUND are not counted: there is no key.
+//   per day (lib/keys/usage.ts). MALFORMED and NOT_FOUND (also another project's key) are not
+//   counted: for the asking project there is no key.
 // - The secret is not trimmed: surrounding whitespace is MALFORMED, so integrations learn about
 //   it instead of having it silently fixed in one place and failing elsewhere.
-// - Known keys report { id, name, projectId, expiresAt } also when denied: the caller holds the
-//   secret, so this reveals nothing they could not see in the dashboard's key list.
+// - Known keys of the asking project report { id, name, projectId, externalId, metadata,
+//   expiresAt } also when denied: the caller holds the secret, so this reveals nothing they could
+//   not see in the dashboard's key list. `externalId` is null and `metadata` is {} when unset.
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
 import { lookupKey, peekKey, type CachedKey, type KeyLookup } from "@/lib/keys/key-cache";
+import { resolveProjectNowOrLater, type ProjectEntry, type ProjectResolution } from "@/lib/keys/project-table";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
-import { recordUsage } from "@/lib/keys/usage";
+import { recordUsage, type UsageOutcome } from "@/lib/keys/usage";
+import { parseVerifyRequest, type VerifyInput, type VerifyRequest } from "@/lib/keys/verify-request";
 
-export type VerifyCode = "VALID" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "FORBIDDEN";
+export type { VerifyInput, VerifyRequest };
+
+export type VerifyCode = "VALID" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "FORBIDDEN";
 
 export interface VerifiedKey {
   /** The key's public id ("Sid", key_…). */
   id: string;
   name: string;
   projectId: string;
+  /** The owner the key was issued to, or null. */
+  externalId: string | null;
+  /** The key's JSON object, {} when none was set. */
+  metadata: Readonly<Record<string, unknown>>;
   /** ISO 8601, or null for a key that never expires. */
   expiresAt: string | null;
 }
@@ -32,7 +53,7 @@ export interface VerifyResponse {
   valid: boolean;
   code: VerifyCode;
   key?: VerifiedKey;
-  /** On VALID only: the constraint that allowed the request, null for an unrestricted key. */
+  /** On VALID only: the path/verb constraint that allowed the request, null when none applies. */
   matchedConstraint?: KeyConstraint | null;
 }
 
@@ -42,25 +63,36 @@ export interface VerifyErrorBody {
 
 export type VerifyResult =
   | { status: 200; body: VerifyResponse }
-  /** The database could not be asked and the key was not cached: fail closed. */
+  /** The database could not be asked and the key (or the project table) was not cached: fail closed. */
   | { status: 503; body: { valid: false; code: "UNAVAILABLE" } }
   | { status: 422; body: VerifyErrorBody };
-
-export interface VerifyInput {
-  key: unknown;
-  method?: unknown;
-  path?: unknown;
-}
 
 function invalidRequest(message: string): VerifyResult {
   return { status: 422, body: { error: { code: "invalid_request", message } } };
 }
 
-/** Optional text fields: absent or null means "not given"; anything else must be a string. */
-function optionalText(value: unknown): { ok: true; value: string | undefined } | { ok: false } {
-  if (value === undefined || value === null) return { ok: true, value: undefined };
-  return typeof value === "string" ? { ok: true, value } : { ok: false };
+/** Shared answers are frozen: code that wants to add to an answer must copy it, not change all of them. */
+function constant<T extends VerifyResult>(result: T): T {
+  Object.freeze(result.body);
+  return Object.freeze(result);
 }
+
+const UNKNOWN_PROJECT = constant({
+  status: 422,
+  body: {
+    error: Object.freeze({
+      code: "unknown_project",
+      message: 'No project has the slug or id given in "project". Use a slug from Admin → Projects (e.g. "default") or a project id.',
+    }),
+  },
+});
+/** One body for every "no such key here": unknown key, another project's key, archived project. */
+const NOT_FOUND = constant({ status: 200, body: { valid: false, code: "NOT_FOUND" } });
+const MALFORMED = constant({ status: 200, body: { valid: false, code: "MALFORMED" } });
+// Deliberately no details: the caller only needs to know to retry; the cause is the database,
+// which the server's own logs and health checks report.
+const UNAVAILABLE = constant({ status: 503, body: { valid: false, code: "UNAVAILABLE" } });
+const unavailable = (): VerifyResult => UNAVAILABLE;
 
 /** Built once per cached key (entries are immutable; a change replaces the entry). */
 const publicKeys = new WeakMap<CachedKey, VerifiedKey>();
@@ -72,6 +104,8 @@ function publicKey(key: CachedKey): VerifiedKey {
       id: key.publicId,
       name: key.name,
       projectId: key.projectId,
+      externalId: key.externalId,
+      metadata: key.metadata,
       expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
     };
     publicKeys.set(key, view);
@@ -79,54 +113,59 @@ function publicKey(key: CachedKey): VerifiedKey {
   return view;
 }
 
-function deny(code: "REVOKED" | "EXPIRED" | "FORBIDDEN", key: CachedKey, now: Date): VerifyResult {
+function deny(code: Exclude<UsageOutcome, "VALID">, key: CachedKey, now: Date): VerifyResult {
   recordUsage(key.id, code, now);
   return { status: 200, body: { valid: false, code, key: publicKey(key) } };
 }
 
 /**
- * Verifies `input.key` for an optional method and path. `now` is the verification time (expiry
- * is always judged against it, never against the time the key was cached) and the time usage is
- * counted under.
+ * Verifies `input.key` for `input.project` and an optional method, path and client address.
+ * `now` is the verification time (expiry is always judged against it, never against the time the
+ * key was cached) and the time usage is counted under.
  */
 export async function verifyKey(input: VerifyInput, now: Date = new Date()): Promise<VerifyResult> {
   return verifyKeyNowOrLater(input, now);
 }
 
 /**
- * verifyKey for the hot path: the answer itself when it needs no database (bad request,
- * malformed secret, cached key), so the HTTP handler can respond in the same tick; a promise only
- * for a cache miss.
+ * verifyKey for the hot path: the answer itself when it needs no database (bad request, project
+ * from the table, malformed secret, cached key), so the HTTP handler can respond in the same
+ * tick; a promise only when the project table or the key must be read.
  */
 export function verifyKeyNowOrLater(input: VerifyInput, now: Date = new Date()): VerifyResult | Promise<VerifyResult> {
-  if (input.key === undefined || input.key === null) return invalidRequest('"key" is required');
-  if (typeof input.key !== "string") return invalidRequest('"key" must be a string');
-  const method = optionalText(input.method);
-  if (!method.ok) return invalidRequest('"method" must be a string');
-  const path = optionalText(input.path);
-  if (!path.ok) return invalidRequest('"path" must be a string');
-
-  const parsed = parseSecret(input.key);
-  if (!parsed.ok) return { status: 200, body: { valid: false, code: "MALFORMED" } };
-
-  const hash = hashSecret(parsed.secret);
-  const cached = peekKey(hash);
-  if (cached) return decide(cached, method.value, path.value, now);
-  return lookupKey(hash).then(
-    (lookup) => decide(lookup, method.value, path.value, now),
-    // Deliberately no details: the caller only needs to know to retry; the cause is the
-    // database, which the server's own logs and health checks report.
-    (): VerifyResult => ({ status: 503, body: { valid: false, code: "UNAVAILABLE" } }),
-  );
+  const parsed = parseVerifyRequest(input);
+  if (!parsed.ok) return invalidRequest(parsed.message);
+  const request = parsed.request;
+  const project = resolveProjectNowOrLater(request.project);
+  if (project instanceof Promise) return project.then((resolved) => forProject(resolved, request, now), unavailable);
+  return forProject(project, request, now);
 }
 
-function decide(lookup: KeyLookup, method: string | undefined, path: string | undefined, now: Date): VerifyResult {
-  if (!lookup.found) return { status: 200, body: { valid: false, code: "NOT_FOUND" } };
+function forProject(resolution: ProjectResolution, request: VerifyRequest, now: Date): VerifyResult | Promise<VerifyResult> {
+  if (!resolution.found) return UNKNOWN_PROJECT;
+  const project = resolution.project;
+  if (project.archived) return NOT_FOUND;
 
+  const secret = parseSecret(request.key);
+  if (!secret.ok) return MALFORMED;
+
+  const hash = hashSecret(secret.secret);
+  const cached = peekKey(hash);
+  if (cached) return decide(cached, project, request, now);
+  return lookupKey(hash).then((lookup) => decide(lookup, project, request, now), unavailable);
+}
+
+function decide(lookup: KeyLookup, project: ProjectEntry, request: VerifyRequest, now: Date): VerifyResult {
+  if (!lookup.found) return NOT_FOUND;
   const key = lookup.key;
-  if (key.revokedAt !== null || key.projectArchived) return deny("REVOKED", key, now);
+  // Another project's key is not a key of this one. The key's own view of its project is checked
+  // too, in case the project table has not heard of an archive yet.
+  if (key.projectId !== project.id || key.projectArchived) return NOT_FOUND;
+
+  if (key.revokedAt !== null) return deny("REVOKED", key, now);
   if (key.expiresAt !== null && key.expiresAt <= now.getTime()) return deny("EXPIRED", key, now);
-  const decision = evaluateConstraints(key.constraints, { method, path });
+  if (!key.enabled) return deny("DISABLED", key, now);
+  const decision = evaluateConstraints(key.constraints, { method: request.method, path: request.path, ip: request.ip });
   if (!decision.allowed) return deny("FORBIDDEN", key, now);
 
   recordUsage(key.id, "VALID", now);

@@ -42,18 +42,22 @@ export interface ApiKeyRow {
   lastUsedAt: string | null;
   revokedAt: string | null;
   status: KeyStatus;
+  enabled: boolean;
+  /** The owner (externalId), or null. */
+  externalId: string | null;
   constraintCount: number;
   /** Sid of the replacement when this key was rolled. */
   replacedBy: string | null;
 }
 
 /**
- * What search looks in: name, description, prefix and Sid joined by a unit separator (U+001F).
- * One trigram GIN index covers this exact expression (migration 20261123000000_key_list_indexes),
- * so a search is one index scan instead of four OR'd ones. Search terms never contain U+001F
- * (control characters are stripped, here and in the URL schema), so no match can span two fields.
+ * What search looks in: name, description, prefix, Sid and owner (externalId) joined by a unit
+ * separator (U+001F). One trigram GIN index covers this exact expression (migration
+ * 20261201000100_key_controls), so a search is one index scan instead of five OR'd ones. Search
+ * terms never contain U+001F (control characters are stripped, here and in the URL schema), so
+ * no match can span two fields.
  */
-const SEARCH_TEXT = Prisma.sql`(k."name" || E'\\x1f' || k."description" || E'\\x1f' || k."displayPrefix" || E'\\x1f' || k."publicId")`;
+const SEARCH_TEXT = Prisma.sql`(k."name" || E'\\x1f' || k."description" || E'\\x1f' || k."displayPrefix" || E'\\x1f' || k."publicId" || E'\\x1f' || COALESCE(k."externalId", ''))`;
 
 /** `ILIKE` pattern for a case-insensitive substring match that takes `%`, `_` and `\` literally. */
 export function substringPattern(q: string): string {
@@ -64,8 +68,12 @@ export function substringPattern(q: string): string {
 function listWhere(projectId: string, params: ApiKeyListParams, now: Date): Prisma.Sql {
   const conditions = [Prisma.sql`k."projectId" = ${projectId}::uuid`];
   switch (params.status) {
+    // The statuses follow keyStatus(): revoked, then expired, then disabled.
     case "active":
-      conditions.push(Prisma.sql`k."revokedAt" IS NULL AND (k."expiresAt" IS NULL OR k."expiresAt" > ${now})`);
+      conditions.push(Prisma.sql`k."revokedAt" IS NULL AND (k."expiresAt" IS NULL OR k."expiresAt" > ${now}) AND k."enabled"`);
+      break;
+    case "disabled":
+      conditions.push(Prisma.sql`k."revokedAt" IS NULL AND (k."expiresAt" IS NULL OR k."expiresAt" > ${now}) AND NOT k."enabled"`);
       break;
     case "expired":
       conditions.push(Prisma.sql`k."revokedAt" IS NULL AND k."expiresAt" <= ${now}`);
@@ -115,6 +123,8 @@ interface ListRow {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  enabled: boolean;
+  externalId: string | null;
   createdByName: string | null;
   createdByKeyName: string | null;
   replacedBy: string | null;
@@ -150,14 +160,15 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, o
   const result = await db.$queryRaw<ListRow[]>`
     WITH page AS (
       SELECT k."id", k."publicId", k."name", k."description", k."displayPrefix", k."last4", k."createdAt",
-             k."expiresAt", k."lastUsedAt", k."revokedAt", k."createdById", k."createdByKeyId", k."replacedById"
+             k."expiresAt", k."lastUsedAt", k."revokedAt", k."enabled", k."externalId",
+             k."createdById", k."createdByKeyId", k."replacedById"
         FROM "ApiKey" k
        WHERE ${where}
        ORDER BY ${listOrder("k", params)}
        LIMIT ${KEY_PAGE_SIZE} OFFSET ${offset}
     )
     SELECT t."total", p."id", p."publicId", p."name", p."description", p."displayPrefix", p."last4", p."createdAt",
-           p."expiresAt", p."lastUsedAt", p."revokedAt", u."name" AS "createdByName", ck."name" AS "createdByKeyName",
+           p."expiresAt", p."lastUsedAt", p."revokedAt", p."enabled", p."externalId", u."name" AS "createdByName", ck."name" AS "createdByKeyName",
            rk."publicId" AS "replacedBy",
            (SELECT count(*)::int FROM "ApiKeyConstraint" c WHERE c."keyId" = p."id") AS "constraintCount"
       FROM (SELECT count(*)::int AS "total"
@@ -189,6 +200,8 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, o
           lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
           revokedAt: key.revokedAt?.toISOString() ?? null,
           status: keyStatus(key, now),
+          enabled: key.enabled,
+          externalId: key.externalId,
           constraintCount: key.constraintCount,
           replacedBy: key.replacedBy,
         }),
@@ -211,6 +224,9 @@ export async function getApiKeyDetail(publicId: string) {
       expiresAt: true,
       lastUsedAt: true,
       revokedAt: true,
+      enabled: true,
+      externalId: true,
+      metadata: true,
       project: { select: { id: true, name: true, slug: true, isSystem: true } },
       createdBy: { select: { name: true, email: true } },
       createdByKey: { select: { name: true, publicId: true } },
@@ -249,13 +265,13 @@ export async function getKeyUsage(keyId: string, now = new Date()): Promise<Usag
   const first = new Date(today - 29 * 86_400_000);
   const rows = await db.keyUsageDaily.findMany({
     where: { keyId, day: { gte: first } },
-    select: { day: true, valid: true, revoked: true, expired: true, forbidden: true },
+    select: { day: true, valid: true, revoked: true, expired: true, disabled: true, forbidden: true },
   });
   const byDay = new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), r]));
   return Array.from({ length: 30 }, (_, i) => {
     const day = new Date(first.getTime() + i * 86_400_000).toISOString().slice(0, 10);
     const row = byDay.get(day);
-    return { day, valid: row?.valid ?? 0, denied: row ? row.revoked + row.expired + row.forbidden : 0 };
+    return { day, valid: row?.valid ?? 0, denied: row ? row.revoked + row.expired + row.disabled + row.forbidden : 0 };
   });
 }
 

@@ -11,7 +11,8 @@ export interface DashboardSummary {
 const DAY = 24 * 60 * 60 * 1000;
 
 export async function getDashboardSummary(now = new Date()): Promise<DashboardSummary> {
-  const active = { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }], project: { archivedAt: null } };
+  // "Active" as the keys list means it: not revoked, not expired, not disabled.
+  const active = { revokedAt: null, enabled: true, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }], project: { archivedAt: null } };
   const [activeKeys, expiringSoon, revokedLast30Days, projects] = await db.$transaction([
     db.apiKey.count({ where: active }),
     db.apiKey.count({ where: { revokedAt: null, expiresAt: { gt: now, lte: new Date(now.getTime() + 7 * DAY) } } }),

@@ -1,98 +1,44 @@
-// Writes on API keys: create, edit, revoke, roll. Shared by the dashboard's server actions and
-// the REST API, so both get the same validation, permission checks, limits and audit events.
-// Every write and its audit event share one transaction.
-import { recordAudit, type RequestContext } from "@/lib/audit";
-import { db, type Tx } from "@/lib/db";
-import { sameConstraintSet, type KeyConstraint } from "@/lib/keys/constraints";
+// Writes on API keys: create, edit (incl. disable/enable, owner, metadata), revoke (one or many),
+// roll. Shared by the dashboard's server actions and the REST API, so both get the same
+// validation, permission checks, limits and audit events. Every write and its audit events share
+// one transaction; every change to what verification answers notifies the verifiers (NOTIFY in
+// the transaction for other processes, emitKeyChanged after commit for this one).
+import { canonicalJson, recordAudit, type RequestContext } from "@/lib/audit";
+import { DAY_MS } from "@/lib/dates";
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { sameConstraintSet } from "@/lib/keys/constraints";
 import { emitKeyChanged, notifyKeyChanged } from "@/lib/keys/invalidation";
-import { generatePublicId, generateSecret, maskedKey } from "@/lib/keys/secret";
-import { actorColumns, assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
+import { maskedKey } from "@/lib/keys/secret";
+import { activeWhere, assertNameFree, insertKey, lockKey, lockProject } from "@/lib/services/api-key-rows";
+import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
+import type { KeyMetadata } from "@/lib/validations/key-fields";
 import {
   createApiKeySchema,
   graceToMs,
-  keyIdSchema,
-  keyIdWhere,
   resolveExpiry,
-  revokeApiKeySchema,
   rollApiKeySchema,
+  setApiKeyEnabledSchema,
   updateApiKeySchema,
 } from "@/lib/validations/api-key";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export { revokeApiKey, revokeApiKeys } from "@/lib/services/api-key-revoke";
 
 export interface CreatedKey {
   id: string;
   publicId: string;
   name: string;
   projectId: string;
+  /** The project's slug: what the calling API sends as `project` when it verifies this key. */
+  projectSlug: string;
   maskedKey: string;
   expiresAt: Date | null;
   /** The plaintext secret: returned once, to be shown once, never stored. */
   secret: string;
 }
 
-interface LockedProject {
-  id: string;
-  name: string;
-  keyPrefix: string;
-  activeKeyLimit: number;
-  maxLifetimeDays: number | null;
-  allowNoExpiry: boolean;
-  archivedAt: Date | null;
-}
-
-/** Locks the project row: creates in one project queue here, which makes the limit race-free. */
-async function lockProject(tx: Tx, projectId: string): Promise<LockedProject> {
-  const rows = await tx.$queryRaw<LockedProject[]>`
-    SELECT "id", "name", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry", "archivedAt"
-    FROM "Project" WHERE "id" = ${projectId}::uuid FOR UPDATE`;
-  const project = rows[0];
-  if (!project || project.archivedAt) throw fieldError("projectId", "That project does not exist or is archived.", "not_found");
-  return project;
-}
-
-/** Keys that count against the limit and for name uniqueness: not revoked, not expired, not being replaced. */
-function activeWhere(projectId: string, now: Date) {
-  return { projectId, revokedAt: null, replacedById: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
-}
-
-async function assertNameFree(tx: Tx, projectId: string, name: string, now: Date, exceptId?: string) {
-  const clash = await tx.apiKey.findFirst({
-    where: { ...activeWhere(projectId, now), name: { equals: name, mode: "insensitive" }, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
-    select: { id: true },
-  });
-  if (clash) throw fieldError("name", "An active key in this project already has that name. Names say which app uses a key, so make it unique.", "conflict");
-}
-
-async function insertKey(
-  tx: Tx,
-  actor: Actor,
-  project: LockedProject,
-  fields: { name: string; description: string; expiresAt: Date | null; constraints: KeyConstraint[] },
-) {
-  const generated = generateSecret(project.keyPrefix);
-  const who = actorColumns(actor);
-  const key = await tx.apiKey.create({
-    data: {
-      publicId: generatePublicId(),
-      projectId: project.id,
-      name: fields.name,
-      description: fields.description,
-      displayPrefix: generated.displayPrefix,
-      last4: generated.last4,
-      hash: generated.hash,
-      createdById: who.userId,
-      createdByKeyId: who.keyId,
-      expiresAt: fields.expiresAt,
-      constraints: {
-        create: fields.constraints.map((c, position) => ({ position, type: c.type, value: c.value, methods: c.methods })),
-      },
-    },
-    select: { id: true, publicId: true, name: true, projectId: true, displayPrefix: true, last4: true, expiresAt: true },
-  });
-  return { key, secret: generated.secret };
-}
+const via = (actor: Actor) => (actor.type === "key" ? "api" : "dashboard");
 
 export async function createApiKey(actor: Actor, raw: unknown, context: RequestContext | null): Promise<CreatedKey> {
   assertActorCan(actor, "keys.create");
@@ -126,6 +72,8 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
       description: input.description,
       expiresAt: expiry.expiresAt,
       constraints: input.constraints,
+      externalId: input.externalId,
+      metadata: input.metadata,
     });
     await recordAudit(tx, {
       actor: auditActorOf(actor),
@@ -138,11 +86,13 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
       metadata: {
         expiresAt: key.expiresAt?.toISOString() ?? null,
         constraints: input.constraints.length,
-        via: actor.type === "key" ? "api" : "dashboard",
+        externalId: input.externalId,
+        metadata: input.metadata,
+        via: via(actor),
       },
       context,
     });
-    return { key, secret };
+    return { key, secret, projectSlug: project.slug };
   });
 
   return {
@@ -150,26 +100,32 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
     publicId: created.key.publicId,
     name: created.key.name,
     projectId: created.key.projectId,
+    projectSlug: created.projectSlug,
     maskedKey: maskedKey(created.key.displayPrefix, created.key.last4),
     expiresAt: created.key.expiresAt,
     secret: created.secret,
   };
 }
 
-/** Finds a key by Sid or id and locks its row for the rest of the transaction. */
-async function lockKey(tx: Tx, keyId: string) {
-  const id = keyIdSchema.safeParse(keyId);
-  if (!id.success) throw new ServiceError("not_found", "That key does not exist.");
-  const key = await tx.apiKey.findUnique({ where: keyIdWhere(id.data), select: { id: true } });
-  if (!key) throw new ServiceError("not_found", "That key does not exist.");
-  await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${key.id}::uuid FOR UPDATE`;
-  return tx.apiKey.findUniqueOrThrow({
-    where: { id: key.id },
-    include: { project: { select: { id: true, name: true, keyPrefix: true, activeKeyLimit: true, maxLifetimeDays: true, allowNoExpiry: true, archivedAt: true } }, constraints: { orderBy: { position: "asc" } } },
-  });
+/** What an edit returns: the key's editable state after the write. */
+export interface UpdatedKey {
+  id: string;
+  publicId: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  externalId: string | null;
+  metadata: KeyMetadata;
 }
 
-export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, context: RequestContext | null) {
+const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+
+/**
+ * Edits a key: name, description, owner (externalId), metadata and the enabled flag, each only
+ * when given. One `key.updated` event lists the edited fields; disabling or enabling is its own
+ * event (`key.disabled` / `key.enabled`). Nothing changes for a revoked key.
+ */
+export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, context: RequestContext | null): Promise<UpdatedKey> {
   assertActorCan(actor, "keys.update");
   const parsed = updateApiKeySchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
@@ -177,69 +133,64 @@ export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, co
 
   const updated = await db.$transaction(async (tx) => {
     const key = await lockKey(tx, keyId);
-    if (key.revokedAt) throw new ServiceError("conflict", "A revoked key cannot be edited.");
-    const now = new Date();
-    if (input.name !== undefined && input.name !== key.name) await assertNameFree(tx, key.projectId, input.name, now, key.id);
-    const changes: Record<string, { from: string; to: string }> = {};
-    if (input.name !== undefined && input.name !== key.name) changes.name = { from: key.name, to: input.name };
-    if (input.description !== undefined && input.description !== key.description) {
-      changes.description = { from: key.description, to: input.description };
+    if (key.revokedAt) {
+      throw new ServiceError("conflict", input.enabled !== undefined ? "A revoked key cannot be enabled or disabled: revoking is permanent." : "A revoked key cannot be edited.");
     }
+    const now = new Date();
+    const before = { name: key.name, description: key.description, externalId: key.externalId, metadata: key.metadata };
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const field of ["name", "description", "externalId", "metadata"] as const) {
+      const to = input[field];
+      if (to !== undefined && !sameJson(before[field], to)) changes[field] = { from: before[field], to };
+    }
+    const enabledChanged = input.enabled !== undefined && input.enabled !== key.enabled;
+    if (changes.name) await assertNameFree(tx, key.projectId, input.name ?? key.name, now, key.id);
+
     const result = await tx.apiKey.update({
       where: { id: key.id },
-      data: { name: input.name, description: input.description },
-      select: { id: true, publicId: true, name: true, description: true, hash: true },
+      data: {
+        name: input.name,
+        description: input.description,
+        externalId: input.externalId,
+        metadata: input.metadata as Prisma.InputJsonObject | undefined,
+        enabled: input.enabled,
+      },
+      select: { id: true, publicId: true, name: true, description: true, enabled: true, externalId: true, metadata: true, hash: true },
     });
+    const target = { targetType: "key", targetId: result.publicId, projectId: key.projectId, keyId: key.id, context } as const;
     if (Object.keys(changes).length > 0) {
       await recordAudit(tx, {
         actor: auditActorOf(actor),
         action: "key.updated",
         summary: `Edited key "${result.name}" (${result.publicId}): ${Object.keys(changes).join(", ")}`,
-        targetType: "key",
-        targetId: result.publicId,
-        projectId: key.projectId,
-        keyId: key.id,
-        metadata: { changes },
-        context,
+        metadata: { changes, via: via(actor) },
+        ...target,
       });
-      await notifyKeyChanged(tx, result.hash);
     }
-    return result;
+    if (enabledChanged) {
+      await recordAudit(tx, {
+        actor: auditActorOf(actor),
+        action: result.enabled ? "key.enabled" : "key.disabled",
+        summary: `${result.enabled ? "Enabled" : "Disabled"} key "${result.name}" (${result.publicId})`,
+        metadata: { via: via(actor) },
+        ...target,
+      });
+    }
+    const changed = enabledChanged || Object.keys(changes).length > 0;
+    if (changed) await notifyKeyChanged(tx, result.hash);
+    return { result, changed };
   });
-  emitKeyChanged(updated.hash);
-  return { id: updated.id, publicId: updated.publicId, name: updated.name, description: updated.description };
+  if (updated.changed) emitKeyChanged(updated.result.hash);
+  const { hash: _hash, metadata, ...rest } = updated.result;
+  return { ...rest, metadata: metadata as KeyMetadata };
 }
 
-export async function revokeApiKey(actor: Actor, raw: unknown, context: RequestContext | null) {
-  assertActorCan(actor, "keys.revoke");
-  const parsed = revokeApiKeySchema.safeParse(raw);
+/** Disables (`enabled: false`) or enables a key: the dashboard's row action and key page. */
+export async function setApiKeyEnabled(actor: Actor, raw: unknown, context: RequestContext | null): Promise<UpdatedKey> {
+  assertActorCan(actor, "keys.update");
+  const parsed = setApiKeyEnabledSchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
-
-  const revoked = await db.$transaction(async (tx) => {
-    const key = await lockKey(tx, parsed.data.keyId);
-    if (key.revokedAt) throw new ServiceError("conflict", `"${key.name}" is already revoked.`);
-    const who = actorColumns(actor);
-    const result = await tx.apiKey.update({
-      where: { id: key.id },
-      data: { revokedAt: new Date(), revokedById: who.userId, revokedByKeyId: who.keyId },
-      select: { id: true, publicId: true, name: true, hash: true, revokedAt: true },
-    });
-    await recordAudit(tx, {
-      actor: auditActorOf(actor),
-      action: "key.revoked",
-      summary: `Revoked key "${result.name}" (${result.publicId})`,
-      targetType: "key",
-      targetId: result.publicId,
-      projectId: key.projectId,
-      keyId: key.id,
-      metadata: { via: actor.type === "key" ? "api" : "dashboard" },
-      context,
-    });
-    await notifyKeyChanged(tx, result.hash);
-    return result;
-  });
-  emitKeyChanged(revoked.hash);
-  return { id: revoked.id, publicId: revoked.publicId, name: revoked.name, revokedAt: revoked.revokedAt };
+  return updateApiKey(actor, parsed.data.keyId, { enabled: parsed.data.enabled }, context);
 }
 
 export async function rollApiKey(actor: Actor, raw: unknown, context: RequestContext | null) {
@@ -268,11 +219,14 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
     const graceEnd = new Date(now.getTime() + graceToMs(parsed.data.grace));
     const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
     // The old key stops counting once replaced, so rolling works even at the active-key limit.
+    // The replacement keeps owner and metadata, and starts enabled: it is a fresh secret.
     const { key, secret } = await insertKey(tx, actor, project, {
       name: old.name,
       description: old.description,
       expiresAt,
       constraints,
+      externalId: old.externalId,
+      metadata: old.metadata as KeyMetadata,
     });
     await tx.apiKey.update({ where: { id: old.id }, data: { replacedById: key.id, expiresAt: oldExpiresAt } });
     await recordAudit(tx, {
@@ -298,7 +252,7 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
       context,
     });
     await notifyKeyChanged(tx, old.hash);
-    return { key, secret, oldHash: old.hash, old: { publicId: old.publicId, expiresAt: oldExpiresAt } };
+    return { key, secret, projectSlug: project.slug, oldHash: old.hash, old: { publicId: old.publicId, expiresAt: oldExpiresAt } };
   });
   emitKeyChanged(rolled.oldHash);
   return {
@@ -307,6 +261,7 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
       publicId: rolled.key.publicId,
       name: rolled.key.name,
       projectId: rolled.key.projectId,
+      projectSlug: rolled.projectSlug,
       maskedKey: maskedKey(rolled.key.displayPrefix, rolled.key.last4),
       expiresAt: rolled.key.expiresAt,
       secret: rolled.secret,

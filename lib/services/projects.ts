@@ -1,9 +1,11 @@
 // Writes on projects: create, edit, archive. Administrators only (projects.manage). Every write
 // and its audit event share one transaction; archiving also tells every verifier to forget the
-// project's keys, because an archived project's keys must stop verifying at once.
+// project's keys, because an archived project's keys must stop verifying at once. Every write
+// also tells the verifiers' project tables (lib/keys/project-table.ts) to reload, so a new slug
+// verifies at once everywhere and an archived project stops at once.
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { db, type Tx } from "@/lib/db";
-import { KEY_CHANGED_CHANNEL, emitKeyChanged } from "@/lib/keys/invalidation";
+import { KEY_CHANGED_CHANNEL, emitKeyChanged, emitProjectChanged, notifyProjectChanged } from "@/lib/keys/invalidation";
 import { projectSelect } from "@/lib/queries/projects";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
@@ -92,7 +94,7 @@ export async function createProject(actor: Actor, raw: unknown, context: Request
   if (!parsed.success) throw invalid(parsed.error);
   const input = parsed.data;
 
-  return db.$transaction(async (tx) => {
+  const created = await db.$transaction(async (tx) => {
     await takeWriteLock(tx);
     const slug = input.slug ?? (await deriveSlug(tx, input.name));
     await assertSlugFree(tx, slug);
@@ -124,8 +126,11 @@ export async function createProject(actor: Actor, raw: unknown, context: Request
       },
       context,
     });
+    await notifyProjectChanged(tx, project.id);
     return project;
   });
+  emitProjectChanged(created.id);
+  return created;
 }
 
 async function lockProjectRow(tx: Tx, projectId: string): Promise<ProjectRecord> {
@@ -147,7 +152,7 @@ export async function updateProject(
   if (!parsed.success) throw invalid(parsed.error);
   const input = parsed.data;
 
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     await takeWriteLock(tx);
     const current = await lockProjectRow(tx, projectId);
     if (current.archivedAt) throw new ServiceError("conflict", `"${current.name}" is archived; archived projects cannot be edited.`);
@@ -195,8 +200,11 @@ export async function updateProject(
       metadata: { changes },
       context,
     });
+    await notifyProjectChanged(tx, project.id);
     return { project, changed };
   });
+  if (result.changed.length > 0) emitProjectChanged(result.project.id);
+  return result;
 }
 
 export async function archiveProject(
@@ -240,9 +248,11 @@ export async function archiveProject(
     await tx.$executeRaw`
       SELECT pg_notify(${KEY_CHANGED_CHANNEL}, "hash")
       FROM "ApiKey" WHERE "projectId" = ${current.id}::uuid AND "revokedAt" IS NULL`;
+    await notifyProjectChanged(tx, project.id);
     return { project, stoppedKeys, hashes: keys.map((key) => key.hash) };
   });
 
+  emitProjectChanged(result.project.id);
   for (const hash of result.hashes) emitKeyChanged(hash);
   return { project: result.project, stoppedKeys: result.stoppedKeys };
 }

@@ -2,7 +2,7 @@
 // defaults (.catch) so a hand-edited or stale link never breaks the page.
 import { z } from "zod";
 
-export const KEY_STATUSES = ["active", "expired", "revoked"] as const;
+export const KEY_STATUSES = ["active", "disabled", "expired", "revoked"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
 export const KEY_SORTS = ["name", "createdAt", "expiresAt", "lastUsedAt"] as const;
 export type KeySort = (typeof KEY_SORTS)[number];

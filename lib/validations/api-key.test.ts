@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
+  bulkRevokeApiKeysSchema,
   constraintSchema,
   constraintsSchema,
   createApiKeySchema,
@@ -240,6 +241,12 @@ describe("constraintSchema", () => {
     expect(constraintSchema.parse({ type: "prefix", value: "/" })).toMatchObject({ value: "/" });
   });
 
+  it("keeps ip rules in canonical form without methods", () => {
+    expect(constraintSchema.parse({ type: "ip", value: " 10.0.0.0/8 " })).toEqual({ type: "ip", value: "10.0.0.0/8", methods: [] });
+    expect(constraintSchema.parse({ type: "ip", value: "::ffff:192.0.2.0/120", methods: [] })).toEqual({ type: "ip", value: "192.0.2.0/24", methods: [] });
+    expect(constraintSchema.parse({ type: "ip", value: "2001:DB8::1/128" })).toEqual({ type: "ip", value: "2001:db8::1", methods: [] });
+  });
+
   it("keeps regex text and empties verb values", () => {
     expect(constraintSchema.parse({ type: "regex", value: "/jobs/[0-9]+", methods: [] })).toEqual({
       type: "regex",
@@ -278,8 +285,16 @@ describe("constraintSchema", () => {
     [{ type: "verb", methods: [] }, { methods: "Choose at least one HTTP method" }],
     [{ type: "verb", methods: ["FETCH"] }, { "methods.0": expect.stringContaining('Unknown HTTP method "FETCH"') }],
     [{ type: "exact", value: "/a", methods: "GET" }, { methods: "Methods must be a list" }],
-    [{ type: "glob", value: "/a" }, { type: "Constraint type must be exact, prefix, regex or verb" }],
+    [{ type: "glob", value: "/a" }, { type: "Constraint type must be exact, prefix, regex, verb or ip" }],
     ["exact:/a", { "": "Each constraint must be an object" }],
+    [{ type: "ip", value: "" }, { value: expect.stringContaining("Enter an IP address or a CIDR range") }],
+    [{ type: "ip", value: "10.1.2.3/8" }, { value: expect.stringContaining("write the network, 10.0.0.0/8") }],
+    [{ type: "ip", value: "10.0.0.0/33" }, { value: expect.stringContaining("from 0 to 32") }],
+    [{ type: "ip", value: "010.0.0.1" }, { value: expect.stringContaining("is not an IP address") }],
+    [{ type: "ip", value: "10.0.0.0/8", methods: ["GET"] }, { methods: expect.stringContaining("An IP rule applies to every method") }],
+    [{ type: "ip", value: `${"1".repeat(600)}` }, { value: "Address must be at most 512 characters" }],
+    [{ type: "regex", value: "/a\ud800" }, { value: "Pattern contains an invalid character (a broken emoji or symbol). Retype it and try again." }],
+    [{ type: "regex", value: "/a\udc00" }, { value: "Pattern contains an invalid character (a broken emoji or symbol). Retype it and try again." }],
   ])("%j is refused", (input, expected) => {
     expect(issuesByPath(constraintSchema.safeParse(input))).toEqual(expected);
   });
@@ -343,6 +358,8 @@ describe("createApiKeySchema", () => {
       expiry: "custom",
       customDate: "2031-05-01",
       constraints: [{ type: "prefix", value: "/jobs", methods: [] }],
+      externalId: null,
+      metadata: {},
     });
   });
 
@@ -352,6 +369,8 @@ describe("createApiKeySchema", () => {
       description: "",
       customDate: undefined,
       constraints: [],
+      externalId: null,
+      metadata: {},
     });
     expect(
       createApiKeySchema.parse({ ...base, constraints: [{ type: "verb", methods: ["GET"] }] }).constraints,
@@ -399,7 +418,9 @@ describe("updateApiKeySchema", () => {
   });
 
   it("refuses empty updates and invalid fields", () => {
-    expect(messages(updateApiKeySchema.safeParse({}))).toEqual(["Nothing to update"]);
+    expect(messages(updateApiKeySchema.safeParse({}))).toEqual([
+      "Nothing to update: send name, description, enabled, externalId or metadata",
+    ]);
     expect(messages(updateApiKeySchema.safeParse({ name: "" }))).toEqual(["Name is required"]);
     expect(messages(updateApiKeySchema.safeParse({ name: "a\u0007" }))).toEqual([
       "Name must not contain control characters",
@@ -434,5 +455,49 @@ describe("revokeApiKeySchema and rollApiKeySchema", () => {
     expect(graceToMs("1h")).toBe(3_600_000);
     expect(graceToMs("24h")).toBe(86_400_000);
     expect(graceToMs("7d")).toBe(604_800_000);
+  });
+});
+
+describe("key text with unpaired surrogates", () => {
+  it("is a field error for names and descriptions, never stored mangled", () => {
+    expect(messages(keyNameSchema.safeParse("bot \ud800"))).toEqual(["Name contains an invalid character (a broken emoji or symbol). Retype it and try again."]);
+    expect(messages(keyDescriptionSchema.safeParse("note \udfff"))).toEqual([
+      "Description contains an invalid character (a broken emoji or symbol). Retype it and try again.",
+    ]);
+    expect(keyNameSchema.parse("bot 🔑")).toBe("bot 🔑");
+  });
+});
+
+describe("updateApiKeySchema: enabled, owner and metadata", () => {
+  it("accepts each alone, with null clearing owner and metadata", () => {
+    expect(updateApiKeySchema.parse({ enabled: false })).toMatchObject({ enabled: false });
+    expect(updateApiKeySchema.parse({ externalId: " acme " })).toMatchObject({ externalId: "acme" });
+    expect(updateApiKeySchema.parse({ externalId: null })).toMatchObject({ externalId: null });
+    expect(updateApiKeySchema.parse({ metadata: { plan: "pro" } })).toMatchObject({ metadata: { plan: "pro" } });
+    expect(updateApiKeySchema.parse({ metadata: null })).toMatchObject({ metadata: {} });
+    expect(updateApiKeySchema.parse({ name: "a" })).not.toHaveProperty("enabled", expect.anything());
+  });
+
+  it("reports bad values at their field", () => {
+    expect(issuesByPath(updateApiKeySchema.safeParse({ enabled: "no" }))).toEqual({ enabled: '"enabled" must be true or false' });
+    expect(issuesByPath(updateApiKeySchema.safeParse({ metadata: [1] }))).toEqual({ metadata: expect.stringContaining("must be a JSON object") });
+    expect(issuesByPath(updateApiKeySchema.safeParse({ metadata: "{" }))).toEqual({ metadata: expect.stringContaining("not valid JSON") });
+    expect(issuesByPath(updateApiKeySchema.safeParse({ externalId: "x".repeat(256) }))).toEqual({
+      externalId: "Owner must be at most 255 characters",
+    });
+  });
+});
+
+describe("bulkRevokeApiKeysSchema", () => {
+  it("takes a list or a form's comma-separated Sids, one to 100 of them", () => {
+    expect(bulkRevokeApiKeysSchema.parse({ keyIds: [PUBLIC_ID] })).toEqual({ keyIds: [PUBLIC_ID] });
+    expect(bulkRevokeApiKeysSchema.parse({ keyIds: `${PUBLIC_ID},${PROJECT_ID}` })).toEqual({ keyIds: [PUBLIC_ID, PROJECT_ID] });
+    expect(messages(bulkRevokeApiKeysSchema.safeParse({ keyIds: [] }))).toEqual(["Choose at least one key to revoke"]);
+    expect(messages(bulkRevokeApiKeysSchema.safeParse({ keyIds: "" }))).toEqual(["Choose at least one key to revoke"]);
+    expect(messages(bulkRevokeApiKeysSchema.safeParse({ keyIds: Array.from({ length: 101 }, () => PUBLIC_ID) }))).toEqual([
+      "Revoke at most 100 keys at once",
+    ]);
+    expect(messages(bulkRevokeApiKeysSchema.safeParse({ keyIds: [PUBLIC_ID, "nope"] }))).toEqual(["Invalid key id"]);
+    expect(messages(bulkRevokeApiKeysSchema.safeParse({}))).toEqual(["Choose the keys to revoke"]);
   });
 });

@@ -9,7 +9,17 @@ import {
   regexError,
   type KeyConstraint,
 } from "@/lib/keys/constraints";
+import { parseIpRange } from "@/lib/keys/ip";
 import { isPublicId } from "@/lib/keys/public-id";
+import {
+  CONTROL_CHARS,
+  enabledSchema,
+  externalIdSchema,
+  externalIdUpdateSchema,
+  metadataSchema,
+  metadataUpdateSchema,
+} from "@/lib/validations/key-fields";
+import { isWellFormedText, malformedTextMessage, wellFormed } from "@/lib/validations/text";
 
 /**
  * Schemas shared by the key forms, server actions and the REST API. Every schema accepts both
@@ -17,8 +27,6 @@ import { isPublicId } from "@/lib/keys/public-id";
  * arrive as one JSON-encoded field).
  */
 
-// C1 controls (U+0080–U+009F) are refused too: they are invisible and never meant in a name.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_CHARS_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 export const KEY_NAME_MAX_LENGTH = 64;
@@ -35,7 +43,8 @@ export const keyNameSchema = z
   .trim()
   .min(1, "Name is required")
   .max(KEY_NAME_MAX_LENGTH, `Name must be at most ${KEY_NAME_MAX_LENGTH} characters`)
-  .refine((name) => !CONTROL_CHARS.test(name), "Name must not contain control characters");
+  .refine((name) => !CONTROL_CHARS.test(name), "Name must not contain control characters")
+  .refine(...wellFormed("Name"));
 
 /** Description text without the "missing means empty" default; update needs the distinction. */
 const descriptionTextSchema = z
@@ -47,7 +56,8 @@ const descriptionTextSchema = z
   .refine(
     (text) => !CONTROL_CHARS_EXCEPT_NEWLINE_TAB.test(text),
     "Description must not contain control characters other than line breaks and tabs",
-  );
+  )
+  .refine(...wellFormed("Description"));
 
 export const keyDescriptionSchema = descriptionTextSchema.nullish().transform((text) => text ?? "");
 
@@ -208,13 +218,18 @@ const methodSchema = z
     error: (issue) => `Unknown HTTP method "${String(issue.input)}"; use ${HTTP_METHODS.join(", ")}`,
   });
 
-function valueProblem(type: "exact" | "prefix" | "regex", value: string): { path: "value"; message: string } | null {
-  const noun = type === "regex" ? "Pattern" : "Path";
+function valueProblem(type: "exact" | "prefix" | "regex" | "ip", value: string): { path: "value"; message: string } | null {
+  const noun = type === "regex" ? "Pattern" : type === "ip" ? "Address" : "Path";
   let message: string | null = null;
   if (value === "") {
-    message = `${noun} is required`;
+    message = type === "ip" ? "Enter an IP address or a CIDR range, e.g. 10.0.0.0/8" : `${noun} is required`;
   } else if (value.length > MAX_CONSTRAINT_VALUE_LENGTH) {
     message = `${noun} must be at most ${MAX_CONSTRAINT_VALUE_LENGTH} characters`;
+  } else if (!isWellFormedText(value)) {
+    message = malformedTextMessage(noun);
+  } else if (type === "ip") {
+    const range = parseIpRange(value);
+    if (!range.ok) message = range.message;
   } else if (type === "regex") {
     const error = regexError(value);
     if (error !== null) message = `Invalid regular expression: ${error}`;
@@ -231,7 +246,7 @@ function valueProblem(type: "exact" | "prefix" | "regex", value: string): { path
 export const constraintSchema = z
   .object(
     {
-      type: z.enum(CONSTRAINT_TYPES, { error: "Constraint type must be exact, prefix, regex or verb" }),
+      type: z.enum(CONSTRAINT_TYPES, { error: "Constraint type must be exact, prefix, regex, verb or ip" }),
       value: z
         .string({ error: "Constraint value must be text" })
         .nullish()
@@ -250,10 +265,13 @@ export const constraintSchema = z
         ? constraint.methods.length === 0
           ? { path: "methods", message: "Choose at least one HTTP method" }
           : null
-        : valueProblem(constraint.type, constraint.value);
+        : constraint.type === "ip" && constraint.methods.length > 0
+          ? { path: "methods", message: "An IP rule applies to every method; leave its methods empty and add a path or verb rule to limit methods" }
+          : valueProblem(constraint.type, constraint.value);
     if (problem) ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
   })
-  // Stored in canonical form (`jobs/` → `/jobs`, verb value emptied) so the UI shows what is enforced.
+  // Stored in canonical form (`jobs/` → `/jobs`, verb value emptied, `::ffff:10.0.0.0/104` →
+  // `10.0.0.0/8`) so the UI shows what is enforced.
   .transform((constraint): KeyConstraint => canonicalConstraint(constraint));
 
 export const constraintsSchema = z
@@ -314,6 +332,8 @@ export const createApiKeySchema = z
     expiry: expiryPresetSchema,
     customDate: optionalDateField,
     constraints: constraintsFieldSchema,
+    externalId: externalIdSchema,
+    metadata: metadataSchema,
   })
   .superRefine((input, ctx) => {
     // Only presence is checked here; resolveExpiry judges the date against the project policy.
@@ -323,7 +343,10 @@ export const createApiKeySchema = z
   });
 export type CreateApiKeyInput = z.output<typeof createApiKeySchema>;
 
-/** Omitted fields stay unchanged (PATCH semantics); a null description clears it. */
+/**
+ * Omitted fields stay unchanged (PATCH semantics); null clears a description, an owner
+ * (externalId) or the metadata; metadata is replaced whole, never merged.
+ */
 export const updateApiKeySchema = z
   .object({
     name: keyNameSchema.optional(),
@@ -331,12 +354,35 @@ export const updateApiKeySchema = z
       .nullable()
       .optional()
       .transform((text) => (text === null ? "" : text)),
+    enabled: enabledSchema.optional(),
+    externalId: externalIdUpdateSchema,
+    metadata: metadataUpdateSchema,
   })
-  .refine((input) => input.name !== undefined || input.description !== undefined, "Nothing to update");
+  .refine(
+    (input) => Object.values(input).some((value) => value !== undefined),
+    "Nothing to update: send name, description, enabled, externalId or metadata",
+  );
 export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
 
 export const revokeApiKeySchema = z.object({ keyId: keyIdSchema });
 export type RevokeApiKeyInput = z.output<typeof revokeApiKeySchema>;
+
+/** A page of the keys list at most; the UI selects within one page. */
+export const MAX_BULK_REVOKE = 100;
+
+/** Accepts a list (JSON) or the comma-separated Sids a form submits. */
+export const bulkRevokeApiKeysSchema = z.object({
+  keyIds: z.preprocess(
+    (raw) => (typeof raw === "string" ? raw.split(",").filter((id) => id.trim() !== "") : raw),
+    z
+      .array(keyIdSchema, { error: "Choose the keys to revoke" })
+      .min(1, "Choose at least one key to revoke")
+      .max(MAX_BULK_REVOKE, `Revoke at most ${MAX_BULK_REVOKE} keys at once`),
+  ),
+});
+export type BulkRevokeApiKeysInput = z.output<typeof bulkRevokeApiKeysSchema>;
+
+export const setApiKeyEnabledSchema = z.object({ keyId: keyIdSchema, enabled: enabledSchema });
 
 export const GRACE_PERIODS = ["now", "1h", "24h", "7d"] as const;
 export type GracePeriod = (typeof GRACE_PERIODS)[number];

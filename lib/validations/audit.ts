@@ -14,6 +14,8 @@ export const KNOWN_AUDIT_ACTIONS = [
   "auth.signed_in",
   "auth.signed_out",
   "key.created",
+  "key.disabled",
+  "key.enabled",
   "key.revoked",
   "key.rolled",
   "key.updated",

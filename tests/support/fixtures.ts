@@ -1,6 +1,7 @@
 // Seed helpers for integration tests: real rows through the real services.
 import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { emitProjectChanged } from "@/lib/keys/invalidation";
 import type { Actor } from "@/lib/services/actor";
 import { authorizeCredentials, type SignedIn } from "@/lib/auth/sign-in";
 import { loadSessionUser, type SessionClaims } from "@/lib/queries/users";
@@ -33,7 +34,7 @@ export function userActor(user: { id: string; email: string; role: Role; active:
 
 export async function createProject(overrides: { activeKeyLimit?: number; maxLifetimeDays?: number | null; allowNoExpiry?: boolean } = {}) {
   counter += 1;
-  return db.project.create({
+  const project = await db.project.create({
     data: {
       name: `Project ${counter}`,
       slug: `project-${counter}-${Date.now()}`,
@@ -41,6 +42,9 @@ export async function createProject(overrides: { activeKeyLimit?: number; maxLif
       ...overrides,
     },
   });
+  // What the projects service does after its commit, so verification knows the project at once.
+  emitProjectChanged(project.id);
+  return project;
 }
 
 export const context = { ip: "198.51.100.23", userAgent: "vitest" };

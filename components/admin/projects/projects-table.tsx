@@ -1,5 +1,6 @@
 import { ArchiveProjectButton } from "@/components/admin/projects/archive-project-button";
 import { ProjectFormDialog } from "@/components/admin/projects/project-form-dialog";
+import { CopyButton } from "@/components/api-keys/copy-button";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { ProjectRow } from "@/lib/queries/projects";
@@ -35,6 +36,19 @@ function Actions({ project, compact = false }: { project: ProjectRow; compact?: 
       {project.isSystem ? null : (
         <ArchiveProjectButton projectId={project.id} name={project.name} workingKeys={project.workingKeys} compact={compact} />
       )}
+    </span>
+  );
+}
+
+/** The slug is what an API sends as `project` when it verifies keys, so it is easy to copy. */
+function Slug({ project, className }: { project: ProjectRow; className?: string }) {
+  return (
+    <span className={cn("flex items-center gap-1 font-mono break-all text-muted-foreground", className)}>
+      <span>
+        <span className="sr-only">Slug </span>
+        {project.slug}
+      </span>
+      {project.archivedAt ? null : <CopyButton value={project.slug} label={`Copy slug of ${project.name}`} className="size-6" />}
     </span>
   );
 }
@@ -81,7 +95,7 @@ export function ProjectsTable({ projects }: ProjectsTableProps) {
             >
               <TableCell className="py-2.5 whitespace-normal">
                 <Name project={project} />
-                <span className="block font-mono text-xs break-all text-muted-foreground">{project.slug}</span>
+                <Slug project={project} className="text-xs" />
               </TableCell>
               <TableCell className="font-mono text-[13px]">{project.keyPrefix}_</TableCell>
               <TableCell className="text-right">
@@ -113,7 +127,7 @@ export function ProjectsTable({ projects }: ProjectsTableProps) {
             <div className="flex items-start justify-between gap-3">
               <div className="min-w-0 space-y-1">
                 <Name project={project} />
-                <p className="font-mono text-[13px] break-all text-muted-foreground">{project.slug}</p>
+                <Slug project={project} className="text-[13px]" />
               </div>
               <Status project={project} />
             </div>

@@ -47,22 +47,43 @@ export default async function ApiDocsPage() {
         <CardHeader>
           <CardTitle>Verify a key</CardTitle>
           <CardDescription>
-            Call this from your API for every request that presents a key. It needs no authentication and always answers 200
-            for a well-formed request; <code className="font-mono">code</code> says why a key is not valid.
+            Call this from your API for every request that presents a key, naming your project by its slug (Admin → Projects) or
+            id. It needs no authentication and always answers 200 for a well-formed request; <code className="font-mono">code</code>{" "}
+            says why a key is not valid.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid grid-cols-1 gap-3">
           <Code>{`curl -s ${origin}/api/v1/keys/verify \\
   -H 'content-type: application/json' \\
-  -d '{"key": "kd_…", "method": "GET", "path": "/jobs/12/runs"}'
+  -d '{"key": "kd_…", "project": "default", "method": "GET", "path": "/jobs/12/runs", "ip": "203.0.113.7"}'
 
-{"valid": true, "code": "VALID", "key": {"id": "key_…", "name": "Stripe sync", "projectId": "…", "expiresAt": "…"}}`}</Code>
-          <p className="text-sm text-muted-foreground">
-            Codes: <code className="font-mono">VALID</code>, <code className="font-mono">MALFORMED</code> (bad format or checksum,
-            answered without a database lookup), <code className="font-mono">NOT_FOUND</code>,{" "}
-            <code className="font-mono">REVOKED</code>, <code className="font-mono">EXPIRED</code>,{" "}
-            <code className="font-mono">FORBIDDEN</code> (no constraint allows this method and path).
-          </p>
+{"valid": true, "code": "VALID", "key": {"id": "key_…", "name": "Stripe sync", "projectId": "…",
+ "externalId": "customer_4711", "metadata": {"plan": "pro"}, "expiresAt": "…"}, "matchedConstraint": null}`}</Code>
+          <ul className="grid list-disc gap-1.5 pl-5 text-sm text-muted-foreground">
+            <li>
+              <code className="font-mono">project</code> is required. Only keys of that project verify: a key of another project
+              answers exactly like an unknown one, <code className="font-mono">{`{"valid": false, "code": "NOT_FOUND"}`}</code>, and
+              so does every key of an archived project. Management keys verify only with{" "}
+              <code className="font-mono">&quot;project&quot;: &quot;keydesk-api&quot;</code>. An unknown project is a 422{" "}
+              <code className="font-mono">unknown_project</code>; a missing one a 422 <code className="font-mono">invalid_request</code>.
+            </li>
+            <li>
+              Codes: <code className="font-mono">VALID</code>, <code className="font-mono">MALFORMED</code> (bad format or checksum,
+              answered without a key lookup), <code className="font-mono">NOT_FOUND</code>, and for keys of your project in this order
+              of precedence <code className="font-mono">REVOKED</code>, <code className="font-mono">EXPIRED</code>,{" "}
+              <code className="font-mono">DISABLED</code> (switched off by an administrator, reversible),{" "}
+              <code className="font-mono">FORBIDDEN</code> (the key&apos;s constraints do not allow this request).{" "}
+              <code className="font-mono">UNAVAILABLE</code> with 503 when the database is down and the key is not cached.
+            </li>
+            <li>
+              <code className="font-mono">key.externalId</code> (the owner, or null) and <code className="font-mono">key.metadata</code>{" "}
+              (a JSON object, {"{}"} when unset) tell your API whom it serves.
+            </li>
+            <li>
+              Send the client&apos;s address as <code className="font-mono">ip</code> for keys with IP rules: they must match one of
+              them AND, if the key also has path or method rules, one of those.
+            </li>
+          </ul>
         </CardContent>
       </Card>
       <Card>
@@ -105,7 +126,7 @@ export default async function ApiDocsPage() {
           </ul>
           <p className="text-sm text-muted-foreground">
             Errors share one shape: <code className="font-mono">{`{"error": {"code", "message", "issues"?}}`}</code> — 401 for a
-            missing, invalid, revoked or expired key, 403 for a role or constraint, 404, 409 for the active-key limit or a name
+            missing, invalid, revoked, expired or disabled key, 403 for a role or constraint, 404, 409 for the active-key limit or a name
             clash, 422 with the issues per field.
           </p>
         </CardContent>

@@ -65,6 +65,7 @@ export default async function ApiKeysPage({ searchParams }: ApiKeysPageProps) {
           pageSize={pageSize}
           params={params}
           canRevoke={can(user, "keys.revoke")}
+          canUpdate={can(user, "keys.update")}
           serverNow={now.toISOString()}
           createAction={canCreate ? <CreateKeyButton /> : null}
         />

@@ -1,5 +1,6 @@
 import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
@@ -7,11 +8,13 @@ import type { ReactNode } from "react";
 import { CopyButton } from "@/components/api-keys/copy-button";
 import { KeyActivity } from "@/components/api-keys/key-activity";
 import { KeyConstraintsList } from "@/components/api-keys/key-constraints-list";
-import { KeyNameFields } from "@/components/api-keys/key-name-fields";
+import { KeyEditableFields } from "@/components/api-keys/key-editable-fields";
+import { KeyEnabledButton } from "@/components/api-keys/key-enabled-button";
 import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
 import { RollKeyDialog } from "@/components/api-keys/roll-key-dialog";
 import { UsageChart } from "@/components/api-keys/usage-chart";
+import { VerifySnippet } from "@/components/api-keys/verify-snippet";
 import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -97,6 +100,10 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
   const mayRoll = can(user, "keys.roll");
   const rollable = key.status === "active" && !key.replacedBy;
   const mayRevoke = can(user, "keys.revoke");
+  const mayToggle = can(user, "keys.update") && !revoked;
+  // For the "how to verify" command's first render; the browser then shows its own origin.
+  const host = (await headers()).get("host");
+  const serverOrigin = host ? `http://${host}` : "";
 
   return (
     <div className="grid grid-cols-1 gap-6">
@@ -123,8 +130,9 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
           actions={
             // Keyed on permissions only, so the roll dialog stays mounted (with the new key on
             // screen) when the roll's own revalidation makes this key no longer rollable.
-            mayRoll || mayRevoke ? (
+            mayRoll || mayRevoke || mayToggle ? (
               <>
+                {mayToggle ? <KeyEnabledButton keyId={key.publicId} name={key.name} enabled={key.enabled} variant="button" /> : null}
                 {mayRoll ? <RollKeyDialog keyId={key.publicId} name={key.name} available={rollable} /> : null}
                 {mayRevoke && !revoked ? (
                   <RevokeKeyButton keyId={key.publicId} name={key.name} variant="button" />
@@ -148,10 +156,12 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
                   <CopyButton value={key.publicId} label="Copy Sid" className="-my-1" />
                 </span>
               </Row>
-              <KeyNameFields
+              <KeyEditableFields
                 keyId={key.publicId}
                 name={key.name}
                 description={key.description}
+                externalId={key.externalId}
+                metadata={key.metadata as Record<string, unknown>}
                 canEdit={canEdit}
                 limits={{ name: KEY_NAME_MAX_LENGTH, description: KEY_DESCRIPTION_MAX_LENGTH }}
                 rowClassName={ROW}
@@ -163,12 +173,21 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
                 </p>
               </Row>
               <Row label="Project">
-                <Link
-                  href={`/settings/api-keys?project=${encodeURIComponent(key.project.slug)}`}
-                  className="underline-offset-4 hover:underline"
-                >
-                  {key.project.name}
-                </Link>
+                <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                  <Link
+                    href={`/settings/api-keys?project=${encodeURIComponent(key.project.slug)}`}
+                    className="underline-offset-4 hover:underline"
+                  >
+                    {key.project.name}
+                  </Link>
+                  <span className="flex items-center gap-1 text-muted-foreground">
+                    slug <code className="font-mono text-[13px] text-foreground">{key.project.slug}</code>
+                    <CopyButton value={key.project.slug} label="Copy project slug" className="-my-1" />
+                  </span>
+                </span>
+                <p className="mt-1 text-[13px] text-muted-foreground">
+                  Your API sends this slug as <code className="font-mono">project</code> when it verifies the key.
+                </p>
               </Row>
               <Row label="Created">
                 <span className="flex flex-wrap gap-x-1.5">
@@ -198,6 +217,9 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
               <Row label="Status">
                 <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
                   <KeyStatusBadge status={key.status} />
+                  {!key.enabled && !key.revokedAt ? (
+                    <span className="text-muted-foreground">Disabled: verification answers DISABLED until the key is enabled again.</span>
+                  ) : null}
                   {key.revokedAt ? (
                     <span className="text-muted-foreground">
                       Revoked on <DateText value={key.revokedAt} withTime />{" "}
@@ -228,13 +250,25 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
         <Card>
           <CardHeader>
             <CardTitle>Constraints</CardTitle>
-            <CardDescription>Which paths and methods this key may call.</CardDescription>
+            <CardDescription>Which paths and methods this key may call, and from which addresses.</CardDescription>
           </CardHeader>
           <CardContent>
             <KeyConstraintsList constraints={key.constraints} showAdvice={key.status === "active"} />
           </CardContent>
         </Card>
       </div>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Verify from your API</CardTitle>
+          <CardDescription>
+            What your API calls for each request that presents this key. Only keys of {key.project.name} verify with this project.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <VerifySnippet projectSlug={key.project.slug} serverOrigin={serverOrigin} />
+        </CardContent>
+      </Card>
 
       <Card>
         <CardHeader>

@@ -1,4 +1,5 @@
-// GET /api/v1/keys/{id} — one key · PATCH — rename or redescribe · DELETE — revoke (irreversible)
+// GET /api/v1/keys/{id} — one key · PATCH — edit name, description, enabled, externalId, metadata
+// · DELETE — revoke (irreversible)
 import { readJsonBody } from "@/lib/api/errors";
 import { managementRoute, notFound } from "@/lib/api/handler";
 import { serializeKey } from "@/lib/api/serialize";
@@ -24,7 +25,9 @@ export async function PATCH(request: Request, { params }: Params) {
     const { keyId } = await params;
     const body = await readJsonBody(request);
     await load(keyId);
-    await updateApiKey(actor, keyId, { name: body.name, description: body.description }, context);
+    // Only the editable fields; anything else in the body is ignored.
+    const { name, description, enabled, externalId, metadata } = body;
+    await updateApiKey(actor, keyId, { name, description, enabled, externalId, metadata }, context);
     return { body: { key: serializeKey(await load(keyId)) } };
   });
 }

@@ -27,6 +27,8 @@ export async function GET(request: Request, { params }: Params) {
           description: row.description,
           maskedKey: row.maskedKey,
           status: row.status,
+          enabled: row.enabled,
+          externalId: row.externalId,
           createdAt: row.createdAt,
           expiresAt: row.expiresAt,
           lastUsedAt: row.lastUsedAt,

@@ -4,6 +4,7 @@ import { Pencil } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { startTransition, useActionState, useRef, useState, type FormEvent } from "react";
 
+import { KeyOwnerFields } from "@/components/api-keys/key-owner-fields";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
@@ -13,12 +14,20 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { updateApiKeyAction } from "@/lib/actions/api-keys";
 import type { FormState } from "@/lib/actions/form-state";
+import { checkMetadata } from "@/lib/validations/key-fields";
 
-export type KeyNameFieldsProps = {
+export type EditableKey = {
   /** The key's Sid (publicId). */
   keyId: string;
   name: string;
   description: string;
+  /** The owner, or null. */
+  externalId: string | null;
+  /** The key's JSON object ({} when unset). */
+  metadata: Record<string, unknown>;
+};
+
+export type KeyEditableFieldsProps = EditableKey & {
   /** Shows the Edit button; pass `can(user, "keys.update")` and "not revoked". */
   canEdit: boolean;
   limits: { name: number; description: number };
@@ -26,11 +35,13 @@ export type KeyNameFieldsProps = {
   rowClassName: string;
 };
 
+const metadataText = (metadata: Record<string, unknown>) => (Object.keys(metadata).length === 0 ? "" : JSON.stringify(metadata, null, 2));
+
 /**
- * The Name and Description rows of the key's description list, editable in place. Rendered
- * inside the page's `<dl>`, so it returns `<div><dt/><dd/></div>` rows.
+ * The Name, Description, Owner and Metadata rows of the key's description list, editable in
+ * place. Rendered inside the page's `<dl>`, so it returns `<div><dt/><dd/></div>` rows.
  */
-export function KeyNameFields({ keyId, name, description, canEdit, limits, rowClassName }: KeyNameFieldsProps) {
+export function KeyEditableFields({ canEdit, limits, rowClassName, ...key }: KeyEditableFieldsProps) {
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
 
@@ -43,27 +54,28 @@ export function KeyNameFields({ keyId, name, description, canEdit, limits, rowCl
   if (editing) {
     return (
       <div className={rowClassName}>
-        <dt className="sr-only">Name and description</dt>
+        <dt className="sr-only">Name, description, owner and metadata</dt>
         <dd className="sm:col-span-2">
-          <EditKeyForm keyId={keyId} name={name} description={description} limits={limits} onDone={stopEditing} />
+          <EditKeyForm editable={key} limits={limits} onDone={stopEditing} />
         </dd>
       </div>
     );
   }
 
+  const metadata = metadataText(key.metadata);
   return (
     <>
       <div className={rowClassName}>
         <dt className="text-sm text-muted-foreground">Name</dt>
         <dd className="flex min-w-0 items-start justify-between gap-3">
-          <span className="text-sm font-medium break-words">{name}</span>
+          <span className="text-sm font-medium break-words">{key.name}</span>
           {canEdit ? (
             <Button
               ref={editButton}
               variant="outline"
               size="sm"
               onClick={() => setEditing(true)}
-              aria-label="Edit name and description"
+              aria-label="Edit name, description, owner and metadata"
               className="-my-1"
             >
               <Pencil aria-hidden="true" />
@@ -75,7 +87,23 @@ export function KeyNameFields({ keyId, name, description, canEdit, limits, rowCl
       <div className={rowClassName}>
         <dt className="text-sm text-muted-foreground">Description</dt>
         <dd className="text-sm break-words whitespace-pre-line">
-          {description || <span className="text-muted-foreground">No description</span>}
+          {key.description || <span className="text-muted-foreground">No description</span>}
+        </dd>
+      </div>
+      <div className={rowClassName}>
+        <dt className="text-sm text-muted-foreground">Owner</dt>
+        <dd className="text-sm break-words">
+          {key.externalId ? <code className="font-mono text-[13px]">{key.externalId}</code> : <span className="text-muted-foreground">No owner</span>}
+        </dd>
+      </div>
+      <div className={rowClassName}>
+        <dt className="text-sm text-muted-foreground">Metadata</dt>
+        <dd className="min-w-0 text-sm">
+          {metadata ? (
+            <pre className="max-h-48 overflow-auto rounded-md border border-border bg-muted/60 p-2 font-mono text-xs">{metadata}</pre>
+          ) : (
+            <span className="text-muted-foreground">None</span>
+          )}
         </dd>
       </div>
     </>
@@ -83,17 +111,18 @@ export function KeyNameFields({ keyId, name, description, canEdit, limits, rowCl
 }
 
 type EditKeyFormProps = {
-  keyId: string;
-  name: string;
-  description: string;
+  editable: EditableKey;
   limits: { name: number; description: number };
   onDone: () => void;
 };
 
-function EditKeyForm({ keyId, name: initialName, description: initialDescription, limits, onDone }: EditKeyFormProps) {
+function EditKeyForm({ editable, limits, onDone }: EditKeyFormProps) {
   const router = useRouter();
-  const [name, setName] = useState(initialName);
-  const [description, setDescription] = useState(initialDescription);
+  const [name, setName] = useState(editable.name);
+  const [description, setDescription] = useState(editable.description);
+  const [externalId, setExternalId] = useState(editable.externalId ?? "");
+  const [metadata, setMetadata] = useState(metadataText(editable.metadata));
+  const [showAllErrors, setShowAllErrors] = useState(false);
   const [state, formAction, pending] = useActionState(async (previous: FormState, form: FormData) => {
     const result = await updateApiKeyAction(previous, form);
     if (result.ok) {
@@ -107,13 +136,18 @@ function EditKeyForm({ keyId, name: initialName, description: initialDescription
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!checkMetadata(metadata).ok) {
+      setShowAllErrors(true);
+      document.getElementById("metadata")?.focus();
+      return;
+    }
     const data = new FormData(event.currentTarget);
     startTransition(() => formAction(data));
   }
 
   return (
     <form onSubmit={submit} className="grid gap-4">
-      <input type="hidden" name="keyId" value={keyId} />
+      <input type="hidden" name="keyId" value={editable.keyId} />
       <FormField label="Name" name="name" required error={errors.name}>
         {(field) => (
           <Input
@@ -142,9 +176,15 @@ function EditKeyForm({ keyId, name: initialName, description: initialDescription
           />
         )}
       </FormField>
-      {state.error && !pending ? (
-        <FormAlert>{state.error}</FormAlert>
-      ) : null}
+      <KeyOwnerFields
+        externalId={externalId}
+        onExternalIdChange={setExternalId}
+        metadata={metadata}
+        onMetadataChange={setMetadata}
+        showAllErrors={showAllErrors}
+        errors={{ externalId: errors.externalId, metadata: errors.metadata }}
+      />
+      {state.error && !pending ? <FormAlert>{state.error}</FormAlert> : null}
       <div className="flex flex-wrap gap-2">
         <SubmitButton pending={pending} pendingLabel="Saving…">
           Save
