@@ -4,9 +4,8 @@
 // writers, so ids grow in chain order and no two events claim the same predecessor.
 import { createHash } from "node:crypto";
 import type { Tx } from "@/lib/db";
+import { lockForTransaction } from "@/lib/db/locks";
 import type { ActorType } from "@/lib/generated/prisma/enums";
-
-const AUDIT_CHAIN_LOCK = 7_301_001;
 
 export type AuditActor =
   | { type: "user"; id: string; email: string }
@@ -97,7 +96,7 @@ function actorFields(actor: AuditActor) {
 const clip = (value: string | null | undefined, max: number) => (value ? value.slice(0, max) : null);
 
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  await lockForTransaction(tx, "auditChain");
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const fields: ChainFields = {
     createdAt: new Date(),
