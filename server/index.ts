@@ -4,8 +4,11 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import { auditHeadSettled } from "@/lib/audit-head";
 import { ensureAuthSecret } from "@/lib/auth/auth-secret";
-import { dataDir, resolveDatabase } from "@/lib/db/runtime";
+import { dataDir } from "@/lib/data-dir";
+import { reassertAuditPrivileges } from "@/lib/db/app-role";
+import { resolveDatabase } from "@/lib/db/runtime";
 import { migrate } from "@/lib/db/migrator";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
@@ -16,6 +19,7 @@ import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { prepareFirstRun } from "@/server/bootstrap";
 import { log } from "@/server/log";
 import { setUpProcessOutput } from "@/server/log-file";
+import { checkAuditChain, checkDatabaseRole } from "@/server/start-checks";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
 const dev = process.argv.includes("--dev");
@@ -52,14 +56,18 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
 async function main() {
   const started = Date.now();
   const database = await resolveDatabase({ log });
-  const { applied } = await migrate(database.url, { log });
+  // Migrations as the owner of the tables; everything else as the application's role.
+  const { applied } = await migrate(database.ownerUrl, { log });
   if (applied.length) log(`applied ${applied.length} migration(s): ${applied.join(", ")}`);
+  await reassertAuditPrivileges(database.ownerUrl);
+  await checkDatabaseRole(database, log);
   ensureAuthSecret(dataDir(), (message) => log(`warning: ${message}`));
   process.env.AUTH_TRUST_HOST ??= process.env.NEXTAUTH_URL ? undefined : "true";
+  await checkAuditChain(log);
   await prepareFirstRun();
   // Before any request: every process must hear about revocations from the others. It keeps
   // retrying on its own, so start-up does not wait for it.
-  const keyListener = startKeyChangeListener(database.url, { log });
+  const keyListener = startKeyChangeListener(database.appUrl, { log });
   startUsageFlusher({ onError: log });
 
   const app = next({ dev, dir: path.resolve(import.meta.dirname, ".."), hostname, port });
@@ -103,6 +111,7 @@ async function main() {
       log(`usage flush at shutdown failed, counts lost: ${oneLine(error)}`);
     });
     await keyListener.stop();
+    await auditHeadSettled();
     await disconnectDb().catch(() => undefined);
     await database.stop();
     log("stopped");
