@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sealedChainHash, type ChainFields } from "@/lib/audit";
 import { auditKey } from "@/lib/audit-key";
 import { db } from "@/lib/db";
-import { auditCsvStream, verifyAuditChain } from "@/lib/services/audit-log";
+import { auditCsvStream } from "@/lib/services/audit-export";
+import { verifyAuditChain } from "@/lib/services/audit-log";
 import { seedBase } from "./support/fixtures";
 
 const EVENTS = 20_000;

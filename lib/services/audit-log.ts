@@ -1,20 +1,13 @@
-// The audit log's own operations: checking the hash chain and exporting events as CSV. Both read
-// the log in fixed-size batches by id, so memory stays bounded however many events there are.
-import { recordAudit, type RequestContext } from "@/lib/audit";
+// The audit log's integrity check: the hash chain walked in fixed-size batches by id (so memory
+// stays bounded however many events there are), then compared with the heads recorded outside
+// the database. The CSV export is in lib/services/audit-export.ts.
 import { readRecordedHead, type ChainPoint } from "@/lib/audit-head";
 import { auditKey } from "@/lib/audit-key";
-import { assertCan } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { Role } from "@/lib/generated/prisma/enums";
-import { auditRowSelect, auditWhere } from "@/lib/queries/audit";
 import { checkEvent, checkFirst, checkHead, type ChainProblem, type Finding, type WalkState } from "@/lib/services/audit-chain-checks";
-import type { AuditFilters } from "@/lib/validations/audit";
 
 const DEFAULT_BATCH_SIZE = 1000;
-
-// ---------------------------------------------------------------------------------------------
-// Chain verification
 
 export interface ChainVerificationBase {
   /** Events checked and found sound (before the first broken link, if any). */
@@ -149,161 +142,4 @@ export async function verifyAuditChain(options: { batchSize?: number; expectedHe
     head,
     recordedHead,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV export
-
-export const AUDIT_CSV_COLUMNS = [
-  "id",
-  "time_utc",
-  "actor_type",
-  "actor",
-  "actor_user_id",
-  "actor_key",
-  "action",
-  "summary",
-  "target_type",
-  "target_id",
-  "project",
-  "project_id",
-  "key",
-  "ip",
-  "user_agent",
-  "metadata",
-  "hash",
-] as const;
-
-// The list's columns, plus what only the export carries; the key as its Sid alone.
-const exportSelect = {
-  ...auditRowSelect,
-  key: { select: { publicId: true } },
-  metadata: true,
-  hash: true,
-} as const satisfies Prisma.AuditEventSelect;
-type ExportRow = Prisma.AuditEventGetPayload<{ select: typeof exportSelect }>;
-
-/** Cells a spreadsheet would run as a formula (OWASP "CSV injection"), plus tab and CR. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One RFC 4180 field. Text a spreadsheet would evaluate gets a leading single quote, so an
- * attacker-chosen value (a sign-in email, a key name) is shown, never executed.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  let text = String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
-  return `${cells.map(csvCell).join(",")}\r\n`;
-}
-
-/**
- * The filtered events as CSV text, newest first: the header, then one chunk per batch. Paging
- * is by id (keyset), never by offset, so every batch costs the same.
- */
-export async function* auditCsvChunks(filters: AuditFilters, options: { batchSize?: number } = {}): AsyncGenerator<string> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const { where } = await auditWhere(filters);
-  const projectNames = new Map<string, string>();
-  // A byte-order mark, so spreadsheet apps read the file as UTF-8.
-  yield `\uFEFF${csvLine(AUDIT_CSV_COLUMNS)}`;
-
-  let before: bigint | null = null;
-  for (;;) {
-    const batch: ExportRow[] = await db.auditEvent.findMany({
-      where: before === null ? where : { AND: [where, { id: { lt: before } }] },
-      orderBy: { id: "desc" },
-      take: batchSize,
-      select: exportSelect,
-    });
-    if (batch.length === 0) return;
-
-    const unknown = [...new Set(batch.map((e) => e.projectId))].filter((id): id is string => id !== null && !projectNames.has(id));
-    if (unknown.length > 0) {
-      for (const project of await db.project.findMany({ where: { id: { in: unknown } }, select: { id: true, name: true } })) {
-        projectNames.set(project.id, project.name);
-      }
-    }
-
-    let chunk = "";
-    for (const event of batch) {
-      chunk += csvLine([
-        event.id.toString(),
-        event.createdAt.toISOString(),
-        event.actorType,
-        event.actorLabel,
-        event.actorUserId,
-        event.actorKey?.publicId,
-        event.action,
-        event.summary,
-        event.targetType,
-        event.targetId,
-        event.projectId ? (projectNames.get(event.projectId) ?? "") : null,
-        event.projectId,
-        event.key?.publicId,
-        event.ip,
-        event.userAgent,
-        JSON.stringify(event.metadata),
-        event.hash,
-      ]);
-    }
-    yield chunk;
-    if (batch.length < batchSize) return;
-    before = batch[batch.length - 1]!.id;
-  }
-}
-
-/**
- * The export as a byte stream that pulls one batch at a time: the next batch is read only when
- * the client has taken the previous one, so a slow download never piles rows up in memory.
- */
-export function auditCsvStream(filters: AuditFilters, options: { batchSize?: number } = {}): ReadableStream<Uint8Array> {
-  const chunks = auditCsvChunks(filters, options);
-  const encoder = new TextEncoder();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const next = await chunks.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        } catch (error) {
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await chunks.return(undefined);
-      },
-    },
-    { highWaterMark: 1 },
-  );
-}
-
-export function auditCsvFilename(now = new Date()): string {
-  return `keydesk-audit-${now.toISOString().slice(0, 10)}.csv`;
-}
-
-/** Exporting the log hands its contents out of Keydesk, so the export itself is logged. */
-export async function recordAuditExport(
-  user: { id: string; email: string; role: Role; active: boolean },
-  filters: AuditFilters,
-  context: RequestContext | null,
-): Promise<void> {
-  assertCan(user, "audit.read");
-  const applied = Object.entries(filters).filter((entry): entry is [string, string] => typeof entry[1] === "string");
-  const described = applied.map(([name, value]) => `${name}=${value}`).join(", ");
-  await db.$transaction((tx) =>
-    recordAudit(tx, {
-      actor: { type: "user", id: user.id, email: user.email },
-      action: "audit.exported",
-      summary: `${user.email} exported the audit log${described ? ` (${described})` : ""}`,
-      targetType: "audit_log",
-      metadata: { filters: Object.fromEntries(applied) },
-      context,
-    }),
-  );
 }
