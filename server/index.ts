@@ -18,6 +18,7 @@ import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } 
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { prepareFirstRun } from "@/server/bootstrap";
 import { log } from "@/server/log";
+import { rejectOversizedBody } from "@/server/body-limit";
 import { setUpProcessOutput } from "@/server/log-file";
 import { checkAuditChain, checkDatabaseRole } from "@/server/start-checks";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
@@ -85,6 +86,7 @@ async function main() {
       verify(req, res);
       return;
     }
+    if (rejectOversizedBody(req, res)) return;
     req.headers[CLIENT_IP_HEADER] = clientIp(req);
     handle(req, res).catch((error: unknown) => {
       log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
