@@ -7,18 +7,20 @@
 // The guarantee: the file never names an event that is not committed, so it never raises a false
 // alarm; it may lag behind the database (a crash between commit and recording, or a recording
 // that failed), which only narrows what it can prove until the next write. How:
-//   - the head is read and written while holding the audit chain's advisory lock, which every
-//     writer holds until its transaction ends: what we read is committed, nothing commits while
-//     we write, and processes sharing the database record one after the other (never backwards);
+//   - the head is read while holding the audit chain's advisory lock, which every writer holds
+//     until its transaction ends: what we read is committed (and, events never being removed,
+//     stays true after the lock is released, while the file is written);
 //   - recording starts right after a write and waits on that lock, so it runs once the writing
 //     transaction has committed (or rolled back: then the head simply has not moved);
+//   - a head older than the one already in the file is not written (processes sharing the data
+//     directory never move it backwards, bar a narrow race that can only make it lag);
 //   - the file is replaced atomically (write, fsync, rename), so a crash leaves the old or the new;
 //   - a recorded head that the database no longer holds is never overwritten: it is the evidence.
 //     Until an operator has looked into it (and removed the file), the file stays as it was.
 import path from "node:path";
 import { dataDir } from "@/lib/data-dir";
-import { db } from "@/lib/db";
-import { lockForTransaction } from "@/lib/db/locks";
+import { auditHeadPool } from "@/lib/db";
+import { lockForClientTransaction } from "@/lib/db/locks";
 import { readSecretFile, writeSecretFile } from "@/lib/secret-file";
 
 export interface ChainPoint {
@@ -75,45 +77,73 @@ export function readRecordedHead(): RecordedHeadRead {
   }
 }
 
-const point = (row: { id: bigint; hash: string } | null): ChainPoint | null => (row ? { id: row.id.toString(), hash: row.hash } : null);
+interface PointRow {
+  id: string;
+  hash: string;
+}
 
-/** Records the committed head now (see the guarantee above). */
+/** What the database holds, read while holding the chain lock: committed, and no writer in flight. */
+interface Snapshot {
+  newest: ChainPoint | null;
+  first: ChainPoint | null;
+  /** The recorded head's event as the database has it now (null: gone). */
+  recordedHeadHash: string | null;
+  lastUnkeyed: string;
+}
+
+async function snapshot(recorded: RecordedHead | null): Promise<Snapshot> {
+  const client = await auditHeadPool().connect();
+  try {
+    await client.query("BEGIN READ ONLY");
+    // Waits for every audit writer that started before us to commit or roll back.
+    await lockForClientTransaction(client, "auditChain");
+    const one = async (sql: string, params: unknown[] = []) => (await client.query<PointRow>(sql, params)).rows[0] ?? null;
+    const newest = await one(`SELECT "id"::text AS id, "hash" FROM "AuditEvent" ORDER BY "id" DESC LIMIT 1`);
+    const first = await one(`SELECT "id"::text AS id, "hash" FROM "AuditEvent" ORDER BY "id" ASC LIMIT 1`);
+    const held = recorded?.head ? await one(`SELECT "id"::text AS id, "hash" FROM "AuditEvent" WHERE "id" = $1`, [recorded.head.id]) : null;
+    const unkeyed = recorded ? null : await one(`SELECT "id"::text AS id, '' AS hash FROM "AuditEvent" WHERE "chainVersion" = 1 ORDER BY "id" DESC LIMIT 1`);
+    await client.query("COMMIT");
+    return { newest, first, recordedHeadHash: held?.hash ?? null, lastUnkeyed: unkeyed?.id ?? "0" };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Records the committed head now (see the guarantee above). The lock is held only while reading:
+ * what was read stays true (events are never removed), so the file is written after releasing
+ * it, and audit writers never wait for a disk flush.
+ */
 export async function recordAuditHead(): Promise<HeadRecordOutcome> {
-  return db.$transaction(
-    async (tx) => {
-      await lockForTransaction(tx, "auditChain");
-      const read = readRecordedHead();
-      if (!read.ok) return { status: "unreadable", reason: read.reason };
-      const recorded = read.value;
-      const select = { id: true, hash: true } as const;
-      const newest = point(await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select }));
-      const first = point(await tx.auditEvent.findFirst({ orderBy: { id: "asc" }, select }));
+  const read = readRecordedHead();
+  if (!read.ok) return { status: "unreadable", reason: read.reason };
+  const recorded = read.value;
+  const db = await snapshot(recorded);
 
-      if (recorded) {
-        const stillThere = recorded.head
-          ? await tx.auditEvent.findUnique({ where: { id: BigInt(recorded.head.id) }, select: { hash: true } })
-          : null;
-        const headHeld = recorded.head === null || stillThere?.hash === recorded.head.hash;
-        const firstHeld = recorded.first === null || (first?.id === recorded.first.id && first.hash === recorded.first.hash);
-        if (!headHeld || !firstHeld) return { status: "diverged", recorded };
-        if (recorded.head?.id === newest?.id && (recorded.first !== null || first === null)) return { status: "unchanged", head: newest };
-      }
-
-      // Decided once, when the file is first written: everything after the last unkeyed event must be keyed.
-      const lastUnkeyed = await tx.auditEvent.findFirst({ where: { chainVersion: 1 }, orderBy: { id: "desc" }, select: { id: true } });
-      const next: RecordedHead = {
-        format: 1,
-        head: newest,
-        first: recorded?.first ?? first,
-        keyedAfter: recorded?.keyedAfter ?? (lastUnkeyed?.id ?? 0n).toString(),
-        recordedAt: new Date().toISOString(),
-      };
-      writeSecretFile(read.file, `${JSON.stringify(next, null, 2)}\n`);
-      return { status: "recorded", head: newest };
-    },
-    // Waiting for the lock is waiting for the writer's commit; give slow writers room.
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+  if (recorded) {
+    const headHeld = recorded.head === null || db.recordedHeadHash === recorded.head.hash;
+    const firstHeld = recorded.first === null || (db.first?.id === recorded.first.id && db.first.hash === recorded.first.hash);
+    if (!headHeld || !firstHeld) return { status: "diverged", recorded };
+    if (recorded.head?.id === db.newest?.id && (recorded.first !== null || db.first === null)) return { status: "unchanged", head: db.newest };
+  }
+  // Another process sharing this data directory may have recorded a newer head meanwhile: never go back.
+  const latest = readRecordedHead();
+  if (latest.ok && latest.value?.head && db.newest && BigInt(latest.value.head.id) > BigInt(db.newest.id)) {
+    return { status: "unchanged", head: latest.value.head };
+  }
+  const next: RecordedHead = {
+    format: 1,
+    head: db.newest,
+    first: recorded?.first ?? db.first,
+    // Decided once, when the file is first written: everything after the last unkeyed event must be keyed.
+    keyedAfter: recorded?.keyedAfter ?? db.lastUnkeyed,
+    recordedAt: new Date().toISOString(),
+  };
+  writeSecretFile(read.file, `${JSON.stringify(next, null, 2)}\n`);
+  return { status: "recorded", head: db.newest };
 }
 
 const globalForHead = globalThis as unknown as {

@@ -5,7 +5,7 @@
 // exists, and `pg_advisory_*` appears in no other file (tests/advisory-locks.test.ts checks).
 //
 // Adding a lock: a new entry with the next free 7_301_xxx id and a comment saying what it
-// serialises; then call lockForTransaction (or withSessionLock for a plain pg client).
+// serialises; then call lockForTransaction (lockForClientTransaction, withSessionLock for plain pg).
 import type pg from "pg";
 import type { Tx } from "@/lib/db";
 
@@ -27,6 +27,11 @@ export type AdvisoryLock = keyof typeof ADVISORY_LOCKS;
 /** Takes `lock` until the transaction ends (commit or rollback). */
 export async function lockForTransaction(tx: Tx, lock: AdvisoryLock): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS[lock]})`;
+}
+
+/** The same on a plain pg connection inside an open transaction (BEGIN … COMMIT). */
+export async function lockForClientTransaction(client: pg.ClientBase, lock: AdvisoryLock): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCKS[lock]]);
 }
 
 /** Runs `fn` holding a session-level `lock` on `client`, released afterwards (also on failure). */
