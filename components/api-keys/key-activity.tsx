@@ -43,7 +43,13 @@ export function KeyActivity({ events }: { events: KeyActivityEvent[] }) {
   return (
     <Table>
       <TableCaption className={showIp ? "sr-only" : "caption-bottom pt-3 text-left text-[13px] text-muted-foreground"}>
-        {showIp ? "Recent activity on this key" : "Recent activity on this key. IP addresses and emails are shown to administrators only."}
+        {showIp ? (
+          "Recent activity on this key"
+        ) : (
+          <>
+            <span className="sr-only">Recent activity on this key. </span>IP addresses and emails are shown to administrators only.
+          </>
+        )}
       </TableCaption>
       <TableHeader>
         <TableRow className="hover:bg-transparent">

@@ -112,7 +112,7 @@ export function checkHead(label: string, expected: ChainPoint, found: { hash: st
     at: expected.id,
     message: found
       ? `The log was re-chained: event #${expected.id} no longer has the hash of ${label} (${shortHash}).`
-      : `The log was re-chained: event #${expected.id}, ${label}, is missing although later events exist — events were deleted and the chain re-linked.`,
+      : `Events were dropped and the chain re-linked past them: event #${expected.id}, ${label}, is missing although later events exist.`,
   };
 }
 

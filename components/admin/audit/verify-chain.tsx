@@ -11,6 +11,13 @@ import { cn } from "@/lib/utils";
 
 const shortHash = (hash: string) => `${hash.slice(0, 12)}…`;
 
+/** Findings only the evidence outside the database shows: the chain itself still links up. */
+const OUTSIDE_FINDINGS = new Set(["dropped", "rechained", "replaced", "unreadable"]);
+
+function count(n: number, one: string, many: string): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
 /**
  * "Verify integrity": recomputes the keyed hash chain on the server, checks that the log still
  * holds the head recorded outside the database (and, optionally, one from an earlier export),
@@ -51,11 +58,12 @@ export function VerifyChain({ className }: { className?: string }) {
           <summary className="cursor-pointer text-muted-foreground underline-offset-4 hover:underline">
             Also compare with an export&apos;s chain head
           </summary>
-          <div className="grid gap-3 pt-3 sm:grid-cols-[10rem_minmax(0,1fr)]">
-            <FormField label="Event number" name="headId" error={errors.headId} hint="target_id on the file's last line">
+          <p className="pt-2 text-muted-foreground">An export&apos;s last line names the newest event when it was made.</p>
+          <div className="grid gap-3 pt-3 sm:grid-cols-[12rem_minmax(0,1fr)]">
+            <FormField label="Event number" name="headId" error={errors.headId} hint="Its target_id column">
               {(field) => <Input {...field} inputMode="numeric" autoComplete="off" defaultValue={state.values?.headId ?? ""} />}
             </FormField>
-            <FormField label="Hash" name="headHash" error={errors.headHash} hint="hash on the file's last line">
+            <FormField label="Hash" name="headHash" error={errors.headHash} hint="Its hash column">
               {(field) => <Input {...field} autoComplete="off" spellCheck={false} className="font-mono" defaultValue={state.values?.headHash ?? ""} />}
             </FormField>
           </div>
@@ -82,7 +90,9 @@ export function VerifyChain({ className }: { className?: string }) {
               </p>
               {result.intact ? null : (
                 <p className="font-normal text-muted-foreground">
-                  {result.verified === 1 ? "1 earlier event" : `${result.verified.toLocaleString("en-US")} earlier events`} verified.
+                  {OUTSIDE_FINDINGS.has(result.problem)
+                    ? `The ${count(result.verified, "event", "events")} in the log still link up: what is missing shows only against the record kept outside the database.`
+                    : `${count(result.verified, "earlier event", "earlier events")} verified.`}{" "}
                   Investigate with whoever has direct database access; the application itself cannot change the log.
                 </p>
               )}
