@@ -93,6 +93,28 @@ describe("the application role", () => {
   });
 });
 
+describe("an external database's application login (docs/database.md)", () => {
+  it("is refused until it is a member of keydesk_app, and then accepted without warning", async () => {
+    const name = `keydesk_test_login_${process.pid}`;
+    const password = "test-login-password-1";
+    await withClient(ownerUrl, (client) => client.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`));
+    try {
+      const url = new URL(ownerUrl);
+      url.username = name;
+      url.password = password;
+      const before = judgeAppConnection(await inspectAppConnection(url.toString()));
+      expect(before.fatal).toContain(`GRANT keydesk_app TO "${name}"`);
+
+      await withClient(ownerUrl, (client) => client.query(`GRANT keydesk_app TO ${name}`));
+      expect(judgeAppConnection(await inspectAppConnection(url.toString()))).toEqual({ fatal: null, warning: null });
+      const denied = await withClient(url.toString(), (client) => client.query(`DELETE FROM "AuditEvent"`)).catch((error: Error) => error.message);
+      expect(denied).toBe("permission denied for table AuditEvent");
+    } finally {
+      await withClient(ownerUrl, (client) => client.query(`DROP ROLE IF EXISTS ${name}`));
+    }
+  });
+});
+
 describe("tables added by later migrations (docs/database.md)", () => {
   /** Runs `sql` as the owner, as a migration would. */
   const asOwner = (sql: string) => withClient(ownerUrl, (client) => client.query(sql));
