@@ -8,8 +8,7 @@ import { auditHeadSettled } from "@/lib/audit-head";
 import { ensureAuthSecret } from "@/lib/auth/auth-secret";
 import { dataDir } from "@/lib/data-dir";
 import { reassertAuditPrivileges } from "@/lib/db/app-role";
-import { resolveDatabase } from "@/lib/db/runtime";
-import { migrate } from "@/lib/db/migrator";
+import { migrateAsOwner, resolveDatabase } from "@/lib/db/runtime";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
 import { clientIp } from "@/lib/net/client-ip";
@@ -58,7 +57,7 @@ async function main() {
   const started = Date.now();
   const database = await resolveDatabase({ log });
   // Migrations as the owner of the tables; everything else as the application's role.
-  const { applied } = await migrate(database.ownerUrl, { log });
+  const applied = await migrateAsOwner(database, log);
   if (applied.length) log(`applied ${applied.length} migration(s): ${applied.join(", ")}`);
   await reassertAuditPrivileges(database.ownerUrl);
   await checkDatabaseRole(database, log);

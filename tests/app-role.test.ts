@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { inspectAppConnection, judgeAppConnection } from "@/lib/db/app-role";
+import { migrateAsOwner } from "@/lib/db/runtime";
 import { flushUsage, recordUsage } from "@/lib/keys/usage";
 import { verifyKey } from "@/lib/keys/verify";
 import { createApiKey, revokeApiKey, rollApiKey } from "@/lib/services/api-keys";
@@ -15,7 +16,7 @@ import { verifyAuditChain } from "@/lib/services/audit-log";
 import { archiveProject, createProject } from "@/lib/services/projects";
 import { claimSignInAttempt, clearSignInThrottle } from "@/lib/services/sign-in-throttle";
 import { changeUserRole, createUser, deactivateUser } from "@/lib/services/users";
-import { appUrl, withClient } from "./support/db";
+import { appUrl, createFreshDatabase, withClient } from "./support/db";
 import { context, seedBase, userActor } from "./support/fixtures";
 
 const ownerUrl = process.env.DATABASE_URL!;
@@ -111,6 +112,18 @@ describe("an external database's application login (docs/database.md)", () => {
       expect(denied).toBe("permission denied for table AuditEvent");
     } finally {
       await withClient(ownerUrl, (client) => client.query(`DROP ROLE IF EXISTS ${name}`));
+    }
+  });
+
+  it("cannot run migrations, and says which URL to set instead", async () => {
+    const fresh = await createFreshDatabase({ migrated: false });
+    try {
+      const url = appUrl(fresh.name);
+      await expect(migrateAsOwner({ appUrl: url, ownerUrl: url, embedded: false, stop: async () => undefined }, () => undefined)).rejects.toThrow(
+        /permission denied.*set KEYDESK_MIGRATION_DATABASE_URL to the owner's URL/,
+      );
+    } finally {
+      await fresh.drop();
     }
   });
 });

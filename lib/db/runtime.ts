@@ -11,7 +11,7 @@ import path from "node:path";
 import { dataDir } from "@/lib/data-dir";
 import { appRoleUrl, ensureAppLogin } from "@/lib/db/app-role";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { ensureDatabase } from "@/lib/db/migrator";
+import { ensureDatabase, migrate } from "@/lib/db/migrator";
 import { ensureSecretFile, readSecretFile, writeSecretFile } from "@/lib/secret-file";
 
 const DATABASE = "keydesk";
@@ -101,4 +101,24 @@ export async function resolveDatabase(opts: { log?: (s: string) => void } = {}):
     if (process.env.DATABASE_URL === appUrl) delete process.env.DATABASE_URL;
   };
   return { appUrl, ownerUrl, stop, embedded: true };
+}
+
+/**
+ * Applies pending migrations as the owner. A role that may not create or alter tables (the
+ * application's role given as the only URL) gets told what to set instead of a bare
+ * "permission denied".
+ */
+export async function migrateAsOwner(database: ResolvedDatabase, log: (s: string) => void): Promise<string[]> {
+  try {
+    return (await migrate(database.ownerUrl, { log })).applied;
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+    if (code !== "42501" || database.embedded) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `${message}. The migrations need the tables' owner: set KEYDESK_MIGRATION_DATABASE_URL to the owner's URL ` +
+        `(DATABASE_URL stays the application's role); see docs/database.md.`,
+      { cause: error },
+    );
+  }
 }
