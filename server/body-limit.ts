@@ -3,13 +3,19 @@
 // so an anonymous client could make this process hold up to the proxy's limit per request: 30
 // parallel 30 MB posts once raised memory by 330 MB. Nothing Keydesk accepts outside the
 // verification endpoint comes near 1 MiB (forms and REST bodies are a few KiB; server actions
-// stop at 1 MiB too), so a body announced as larger is refused here, before Next reads a byte
-// of it, and the connection is closed instead of reading what follows. Bodies without a length
-// (chunked) are buffered by Next at most up to the same limit (experimental.proxyClientMaxBodySize
-// in next.config.mjs), and each route's own reader stops at its own, smaller limit.
+// stop at 1 MiB too), so a body announced as larger is refused here, before Next sees it.
+//
+// The answer goes out at once. What the client is still sending is then read and thrown away
+// (never kept) for a few seconds at most, then the connection is cut: closing while a client is
+// mid-upload makes its TCP stack discard our answer (a reset), and browsers show "connection
+// reset" instead of the 413 page. Bodies without a length (chunked) are buffered by Next at
+// most up to the same limit (experimental.proxyClientMaxBodySize in next.config.mjs), and each
+// route's own reader stops at its own, smaller limit.
 import type http from "node:http";
 
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+/** How long an oversized upload is read (and discarded) after the answer, so the client can take the answer in. */
+const DISCARD_MS = 5_000;
 
 const MESSAGE = `Request bodies are limited to ${MAX_REQUEST_BODY_BYTES / 1024 / 1024} MiB.`;
 
@@ -36,9 +42,13 @@ export function rejectOversizedBody(req: http.IncomingMessage, res: http.ServerR
     "content-length": String(Buffer.byteLength(body)),
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
-    // HTTP/1.1's way of saying "stop sending": the unread body is never read.
-    connection: "close",
   });
   res.end(body);
+  // Node reads and discards an unread body once the answer is sent; a client that is still
+  // sending when the time is up loses the connection.
+  const cut = setTimeout(() => req.socket.destroy(), DISCARD_MS);
+  cut.unref();
+  req.once("end", () => clearTimeout(cut));
+  req.once("close", () => clearTimeout(cut));
   return true;
 }
