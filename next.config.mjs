@@ -17,6 +17,11 @@ const nextConfig = {
   // `npm test` type-checks the whole repo (tsc --noEmit) as its own step; repeating it inside
   // every build only slows down `npm start` on a fresh clone.
   typescript: { ignoreBuildErrors: true },
+  experimental: {
+    // proxy.ts runs before authentication and Next buffers each body for it: no more than what
+    // any route accepts (server/body-limit.ts refuses larger announced bodies before this).
+    proxyClientMaxBodySize: "1mb",
+  },
   // Headers every response carries; the per-request Content-Security-Policy is set in proxy.ts,
   // and the verification endpoint (answered before Next) sets the same ones itself.
   async headers() {

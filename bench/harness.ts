@@ -3,10 +3,12 @@
 // included, and writing the results JSON and the docs page), the production build, the fresh
 // embedded PostgreSQL each run starts, the server's bench-only stats route and the machine record.
 import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { appRoleUrl, ensureAppLogin } from "@/lib/db/app-role";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { ensureDatabase, migrate } from "@/lib/db/migrator";
 import type { ServerHandle } from "@/bench/server";
@@ -157,7 +159,10 @@ export function makeTmpDir(h: Harness, prefix: string): string {
 
 export interface Database {
   postgres: EmbeddedPostgres;
+  /** The owner's URL (seeding, counters). */
   databaseUrl: string;
+  /** What Keydesk gets, as in production: the application role, and the owner for migrations. */
+  serverDatabaseEnv: { DATABASE_URL: string; KEYDESK_MIGRATION_DATABASE_URL: string };
   /** The run's own connection, for seeding and for reading counters. */
   db: pg.Client;
   pgVersion: string;
@@ -170,13 +175,16 @@ export async function startDatabase(h: Harness, tmp: string): Promise<Database> 
   h.onCleanup("PostgreSQL", () => postgres.stop());
   await ensureDatabase(postgres.url(), "keydesk");
   const databaseUrl = postgres.url("keydesk");
+  const appPassword = crypto.randomBytes(18).toString("base64url");
+  await ensureAppLogin(postgres.url(), appPassword); // before the migrations, which grant it its privileges
   await migrate(databaseUrl);
+  const serverDatabaseEnv = { DATABASE_URL: appRoleUrl(databaseUrl, appPassword), KEYDESK_MIGRATION_DATABASE_URL: databaseUrl };
   const db = new pg.Client({ connectionString: databaseUrl });
   db.on("error", () => undefined);
   await db.connect();
   h.onCleanup("database client", () => db.end());
   const pgVersion = (await db.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version ?? "unknown";
-  return { postgres, databaseUrl, db, pgVersion };
+  return { postgres, databaseUrl, serverDatabaseEnv, db, pgVersion };
 }
 
 export interface ServerStats {

@@ -149,11 +149,11 @@ async function main(): Promise<BenchResults | null> {
   const tmp = makeTmpDir(harness, "keydesk-bench-");
   tmpDir = tmp;
   log(`data directory ${tmp}`);
-  const { postgres, databaseUrl, db, pgVersion } = await startDatabase(harness, tmp);
+  const { postgres, serverDatabaseEnv, db, pgVersion } = await startDatabase(harness, tmp);
   const pgLogFile = `${postgres.dataDir}.log`;
 
   const serverEnv = {
-    DATABASE_URL: databaseUrl,
+    ...serverDatabaseEnv,
     KEYDESK_DATA_DIR: tmp,
     KEYDESK_ADMIN_EMAIL: ADMIN_EMAIL,
     KEYDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,

@@ -292,7 +292,7 @@ async function main(): Promise<SoakResults> {
   build(DIST_DIR);
 
   const tmp = makeTmpDir(harness, "keydesk-soak-");
-  const { databaseUrl, db, pgVersion } = await startDatabase(harness, tmp);
+  const { serverDatabaseEnv, db, pgVersion } = await startDatabase(harness, tmp);
   // Kept after the directory goes (after the server stopped, so with its shutdown lines).
   const keptLog = path.join(os.tmpdir(), `keydesk-soak-server-${process.pid}.log`);
   harness.onCleanup("server log copy", async () => {
@@ -307,7 +307,7 @@ async function main(): Promise<SoakResults> {
     root,
     port: await findFreePort(3400 + Math.floor(Math.random() * 100)),
     env: {
-      DATABASE_URL: databaseUrl,
+      ...serverDatabaseEnv,
       KEYDESK_DATA_DIR: tmp,
       KEYDESK_DIST_DIR: DIST_DIR,
       KEYDESK_ADMIN_EMAIL: ADMIN_EMAIL,

@@ -1,6 +1,7 @@
 // Admin → Projects and Admin → Audit log as an administrator uses them: create a project with
 // its key policy, issue and revoke a key in it, find the revocation in the audit log filtered
 // by that key, verify the log's integrity, export it, and archive the project.
+import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN } from "./support/accounts";
 import { rememberSecret } from "./support/secrets";
@@ -88,18 +89,22 @@ test("an administrator creates a project, and finds a revoked key's events in th
   await expect(events.nth(1)).toContainText(`Revoked key "${KEY_NAME}" (${publicId})`);
   await expect(events.nth(2)).toContainText("key.created");
 
-  // The same view as CSV, for administrators only.
-  const exportLink = page.getByRole("link", { name: "Export CSV" });
-  await expect(exportLink).toHaveAttribute("href", `/api/admin/audit/export?key=${publicId}`);
-  const csv = await page.request.get(`/api/admin/audit/export?key=${publicId}`);
-  expect(csv.status()).toBe(200);
-  expect(csv.headers()["content-disposition"]).toMatch(/^attachment; filename="keydesk-audit-\d{4}-\d{2}-\d{2}\.csv"$/);
-  expect(csv.headers()["cache-control"]).toContain("no-store");
-  const lines = (await csv.text()).trim().split("\r\n");
-  expect(lines).toHaveLength(3);
+  // The same view as CSV, for administrators only: a form POST that downloads the file, which
+  // ends with the chain head (the export's own event).
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^keydesk-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = fs.readFileSync((await download.path())!, "utf8").trim().split("\r\n");
+  expect(lines).toHaveLength(4); // header, two events, the chain head
   expect(lines[1]).toContain("key.revoked");
+  expect(lines[3]).toMatch(/^,[^,]+,system,Keydesk,,,audit\.chain_head,.*,[0-9a-f]{64}$/);
+  await expect(page).toHaveURL(new RegExp(`key=${publicId}`));
+
+  // Never by GET (a link or an image elsewhere), never cross-site, never anonymously; none of it writes.
+  expect((await page.request.get(`/api/admin/audit/export?key=${publicId}`)).status()).toBe(405);
+  const crossSite = await page.request.post("/api/admin/audit/export", { headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" }, form: { key: publicId } });
+  expect(crossSite.status()).toBe(403);
   const anonymous = await browser.newContext();
-  expect((await anonymous.request.get(`/api/admin/audit/export`)).status()).toBe(401);
+  expect((await anonymous.request.post(`/api/admin/audit/export`, { form: {} })).status()).toBe(401);
   await anonymous.close();
 
   // Clear brings back the whole log, project events included; the chain is intact.
@@ -108,7 +113,7 @@ test("an administrator creates a project, and finds a revoked key's events in th
   await expect(page.getByRole("textbox", { name: "Key", exact: true })).toHaveValue("");
   await expect(page.getByRole("table", { name: "Audit events" })).toContainText(`Created project "${PROJECT.name}"`);
   await page.getByRole("button", { name: "Verify integrity" }).click();
-  await expect(page.getByTestId("audit-integrity-result")).toHaveText(/^Intact: [\d,]+ events verified\.$/);
+  await expect(page.getByTestId("audit-integrity-result")).toHaveText(/^Intact: [\d,]+ events verified\. The log still holds event #\d+, the head recorded outside the database\.$/);
 
   // Archive the project: the confirmation says what stops, and the row stays as a record.
   await page.goto("/admin/projects");

@@ -1,5 +1,6 @@
-// The browser's security model: headers on every response, a CSP the app works under, and
-// server actions that refuse cross-origin posts.
+// The browser's security model: headers on every response, a CSP the app works under, server
+// actions that refuse cross-origin posts, and no large bodies buffered for anyone.
+import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { ADMIN } from "./support/accounts";
 import { SIGN_IN_TIMEOUT, signIn } from "./support/session";
@@ -91,4 +92,40 @@ test("a hostile callbackUrl after sign-in cannot take the browser off the site",
     expect(offSite, `callbackUrl ${JSON.stringify(callbackUrl)}`).toEqual([]);
     await context.close();
   }
+});
+
+test("a 30 MB post is refused with 413 before it is read, and the server keeps answering", async ({ baseURL }) => {
+  const size = 30 * 1024 * 1024;
+  /** Announces `size` bytes and streams them until the server answers. */
+  const post = (path: string) =>
+    new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+      let answered = false;
+      const request = http.request(new URL(path, baseURL), { method: "POST", headers: { "content-length": String(size), "content-type": "application/x-www-form-urlencoded" } });
+      request.on("response", (res) => {
+        answered = true;
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, type: res.headers["content-type"], body }));
+      });
+      request.on("error", (error) => (answered ? undefined : reject(error)));
+      const chunk = Buffer.alloc(64 * 1024, "x");
+      let sent = 0;
+      const pump = () => {
+        if (answered || request.destroyed) return;
+        if (sent >= size) return void request.end();
+        sent += chunk.length;
+        if (request.write(chunk)) setImmediate(pump);
+        else request.once("drain", pump);
+      };
+      pump();
+    });
+  const [page, api, action] = await Promise.all([post("/sign-in"), post("/api/v1/projects"), post("/admin/users")]);
+  expect(page.status).toBe(413);
+  expect(page.type).toContain("text/html");
+  expect(api.status).toBe(413);
+  expect(JSON.parse(api.body)).toMatchObject({ error: { code: "payload_too_large" } });
+  expect(action.status).toBe(413);
+  const signIn = await fetch(new URL("/sign-in", baseURL));
+  expect(signIn.status).toBe(200);
 });

@@ -1,12 +1,20 @@
 // Writing audit events. Every event is chained to the one before it: its hash covers the
 // previous event's hash and all of its own fields, so an edited or deleted row breaks the chain
-// (the table is also append-only by trigger). A transaction-scoped advisory lock serialises
-// writers, so ids grow in chain order and no two events claim the same predecessor.
+// (the table is also append-only by trigger, and the application's role may only add to it). A
+// transaction-scoped advisory lock serialises writers, so ids grow in chain order and no two
+// events claim the same predecessor.
+//
+// Chain versions: 1 = SHA-256 of the fields (every event written before keyed chains existed);
+// 2 = HMAC-SHA256 under the audit key, which is not in the database (lib/audit-key.ts), so
+// that database access alone cannot forge or re-chain events. Every new event is version 2;
+// once one exists, a version-1 event after it is a forgery. After each write the chain's head is
+// recorded outside the database too (lib/audit-head.ts), which reveals dropped newest events.
 import { createHash } from "node:crypto";
+import { auditKey, sealWith, type AuditKey } from "@/lib/audit-key";
+import { scheduleAuditHeadRecord } from "@/lib/audit-head";
 import type { Tx } from "@/lib/db";
+import { lockForTransaction } from "@/lib/db/locks";
 import type { ActorType } from "@/lib/generated/prisma/enums";
-
-const AUDIT_CHAIN_LOCK = 7_301_001;
 
 export type AuditActor =
   | { type: "user"; id: string; email: string }
@@ -60,8 +68,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function chainHash(prevHash: string | null, e: ChainFields): string {
-  const text = canonicalJson([
+export const CHAIN_VERSION = 2;
+
+function chainText(prevHash: string | null, e: ChainFields, prefix: unknown[] = []): string {
+  return canonicalJson([
+    ...prefix,
     prevHash,
     e.createdAt.toISOString(),
     e.actorType,
@@ -78,7 +89,16 @@ export function chainHash(prevHash: string | null, e: ChainFields): string {
     e.ip,
     e.userAgent,
   ]);
-  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Version 1: the unkeyed hash of events written before keyed chains (verification only). */
+export function chainHash(prevHash: string | null, e: ChainFields): string {
+  return createHash("sha256").update(chainText(prevHash, e)).digest("hex");
+}
+
+/** Version 2: the keyed hash; the version and the key's fingerprint are sealed in as well. */
+export function sealedChainHash(key: AuditKey, prevHash: string | null, e: ChainFields): string {
+  return sealWith(key, chainText(prevHash, e, [CHAIN_VERSION, key.id]));
 }
 
 function actorFields(actor: AuditActor) {
@@ -96,8 +116,10 @@ function actorFields(actor: AuditActor) {
 
 const clip = (value: string | null | undefined, max: number) => (value ? value.slice(0, max) : null);
 
-export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+/** Appends one event; its id and hash are what the chain's head becomes once the transaction commits. */
+export async function recordAudit(tx: Tx, input: AuditInput): Promise<{ id: bigint; hash: string }> {
+  const key = auditKey(); // before the lock: the first call may create the key file
+  await lockForTransaction(tx, "auditChain");
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const fields: ChainFields = {
     createdAt: new Date(),
@@ -114,7 +136,18 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
     userAgent: clip(input.context?.userAgent, 512),
   };
   const prevHash = last?.hash ?? null;
-  await tx.auditEvent.create({
-    data: { ...fields, metadata: fields.metadata as object, prevHash, hash: chainHash(prevHash, fields) },
+  const created = await tx.auditEvent.create({
+    data: {
+      ...fields,
+      metadata: fields.metadata as object,
+      prevHash,
+      hash: sealedChainHash(key, prevHash, fields),
+      chainVersion: CHAIN_VERSION,
+      hmacKeyId: key.id,
+    },
+    select: { id: true, hash: true },
   });
+  // Runs once this transaction has ended: recording takes the chain lock, which we hold until then.
+  scheduleAuditHeadRecord();
+  return created;
 }

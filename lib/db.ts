@@ -4,13 +4,17 @@
 //
 // Key verification's cache misses use a small pool of their own (lookupPool): one prepared
 // statement through plain `pg` costs a fraction of the CPU of the same query through Prisma, and
-// misses must not queue behind dashboard queries for connections.
+// misses must not queue behind dashboard queries for connections. Recording the audit chain's
+// head (lib/audit-head.ts) waits for writers to commit, so it has one connection of its own too,
+// rather than holding one of the pool's while writers queue for them.
+//
+// All of them connect with DATABASE_URL: the application's role, keydesk_app (docs/database.md).
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 type Db = InstanceType<typeof PrismaClient>;
-const globalForDb = globalThis as unknown as { __keydeskDb?: Db; __keydeskLookupPool?: pg.Pool };
+const globalForDb = globalThis as unknown as { __keydeskDb?: Db; __keydeskLookupPool?: pg.Pool; __keydeskAuditHeadPool?: pg.Pool };
 
 function connectionString(): string {
   const url = process.env.DATABASE_URL;
@@ -60,12 +64,23 @@ export function lookupPool(): pg.Pool {
   return globalForDb.__keydeskLookupPool;
 }
 
+/** The one connection the audit head recorder uses (lib/audit-head.ts); see the note at the top. */
+export function auditHeadPool(): pg.Pool {
+  if (!globalForDb.__keydeskAuditHeadPool) {
+    const pool = new pg.Pool({ connectionString: connectionString(), max: 1, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+    pool.on("error", () => undefined); // as above: a dead idle connection is replaced on next use
+    globalForDb.__keydeskAuditHeadPool = pool;
+  }
+  return globalForDb.__keydeskAuditHeadPool;
+}
+
 export async function disconnectDb(): Promise<void> {
   const client = globalForDb.__keydeskDb;
-  const pool = globalForDb.__keydeskLookupPool;
+  const pools = [globalForDb.__keydeskLookupPool, globalForDb.__keydeskAuditHeadPool];
   globalForDb.__keydeskDb = undefined;
   globalForDb.__keydeskLookupPool = undefined;
-  await Promise.all([client?.$disconnect(), pool?.end()]);
+  globalForDb.__keydeskAuditHeadPool = undefined;
+  await Promise.all([client?.$disconnect(), ...pools.map((pool) => pool?.end())]);
 }
 
 export type { Db };

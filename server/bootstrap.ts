@@ -6,7 +6,8 @@
 // directory can become the first administrator.
 import fs from "node:fs";
 import path from "node:path";
-import { dataDir } from "@/lib/db/runtime";
+import { dataDir } from "@/lib/data-dir";
+import { writeSecretFile } from "@/lib/secret-file";
 import { ServiceError } from "@/lib/services/errors";
 import { createFirstAdmin, hasAnyUser, issueSetupToken } from "@/lib/services/setup";
 import { setupSchema } from "@/lib/validations/user";
@@ -33,12 +34,6 @@ async function bootstrapAdminFromEnv(): Promise<void> {
   }
 }
 
-function writeTokenFile(file: string, token: string): void {
-  // Created 0600 from the start (and re-moded in case an older file is there).
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
-}
-
 export async function prepareFirstRun(): Promise<void> {
   await bootstrapAdminFromEnv();
   const file = path.join(dataDir(), SETUP_TOKEN_FILE);
@@ -47,7 +42,8 @@ export async function prepareFirstRun(): Promise<void> {
     fs.rmSync(file, { force: true });
     return;
   }
-  writeTokenFile(file, token);
+  // 0600 from its first byte, replacing (never reusing) an older file and its mode.
+  writeSecretFile(file, `${token}\n`);
   const base = (process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
   log(`first-run setup: no administrator yet. Open ${base}/setup?token=${token} (the one-time setup token is also in ${file})`);
 }

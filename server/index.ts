@@ -4,9 +4,11 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import { auditHeadSettled } from "@/lib/audit-head";
 import { ensureAuthSecret } from "@/lib/auth/auth-secret";
-import { dataDir, resolveDatabase } from "@/lib/db/runtime";
-import { migrate } from "@/lib/db/migrator";
+import { dataDir } from "@/lib/data-dir";
+import { reassertAuditPrivileges } from "@/lib/db/app-role";
+import { migrateAsOwner, resolveDatabase } from "@/lib/db/runtime";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
 import { clientIp } from "@/lib/net/client-ip";
@@ -16,7 +18,9 @@ import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { prepareFirstRun } from "@/server/bootstrap";
 import { describeListenError, listen, parsePort, probePort } from "@/server/listen";
 import { log } from "@/server/log";
+import { rejectOversizedBody } from "@/server/body-limit";
 import { setUpProcessOutput } from "@/server/log-file";
+import { checkAuditChain, checkDatabaseRole } from "@/server/start-checks";
 import { answerUnavailable, needsDatabase } from "@/server/unavailable";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
@@ -81,14 +85,18 @@ async function main() {
   });
   startedParts.push(() => database.stop());
   startedParts.push(() => disconnectDb());
-  const { applied } = await migrate(database.url, { log });
+  // Migrations as the owner of the tables; everything else as the application's role.
+  const applied = await migrateAsOwner(database, log);
   if (applied.length) log(`applied ${applied.length} migration(s): ${applied.join(", ")}`);
+  await reassertAuditPrivileges(database.ownerUrl);
+  await checkDatabaseRole(database, log);
   ensureAuthSecret(dataDir(), (message) => log(`warning: ${message}`));
   process.env.AUTH_TRUST_HOST ??= process.env.NEXTAUTH_URL ? undefined : "true";
+  await checkAuditChain(log);
   await prepareFirstRun();
   // Before any request: every process must hear about revocations from the others. It keeps
   // retrying on its own, so start-up does not wait for it.
-  const keyListener = startKeyChangeListener(database.url, { log });
+  const keyListener = startKeyChangeListener(database.appUrl, { log });
   startedParts.push(() => keyListener.stop());
   startUsageFlusher({ onError: log });
   startedParts.push(async () => stopUsageFlusher());
@@ -112,6 +120,7 @@ async function main() {
       answerUnavailable(req, res);
       return;
     }
+    if (rejectOversizedBody(req, res)) return;
     req.headers[CLIENT_IP_HEADER] = clientIp(req);
     handle(req, res).catch((error: unknown) => {
       log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -143,6 +152,7 @@ async function main() {
       log(`usage flush at shutdown failed, counts lost: ${oneLine(error)}`);
     });
     await keyListener.stop();
+    await auditHeadSettled();
     await disconnectDb().catch(() => undefined);
     await database.stop();
     log("stopped");

@@ -13,7 +13,9 @@ type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
 /** Appends synchronously: the lines written just before process.exit() ("stopped") must arrive too. */
 function fileCopier(file: string | undefined): ((chunk: unknown) => void) | null {
   if (!file) return null;
-  const fd = fs.openSync(file, "a");
+  // Created owner-only: log lines name people (emails, IPs). An existing file keeps the mode its
+  // operator gave it (a log shipper may read it through its group).
+  const fd = fs.openSync(file, "a", 0o600);
   return (chunk) => {
     try {
       if (chunk instanceof Uint8Array) fs.writeSync(fd, chunk);

@@ -2,9 +2,11 @@
 // batch by batch in bounded memory. In a file of its own, so its bulk insert (which must keep
 // the chain valid) does not slow down or disturb the other audit tests.
 import { beforeAll, describe, expect, it } from "vitest";
-import { chainHash, type ChainFields } from "@/lib/audit";
+import { sealedChainHash, type ChainFields } from "@/lib/audit";
+import { auditKey } from "@/lib/audit-key";
 import { db } from "@/lib/db";
-import { auditCsvStream, verifyAuditChain } from "@/lib/services/audit-log";
+import { auditCsvStream } from "@/lib/services/audit-export";
+import { verifyAuditChain } from "@/lib/services/audit-log";
 import { seedBase } from "./support/fixtures";
 
 const EVENTS = 20_000;
@@ -18,6 +20,7 @@ let total = 0;
 async function appendEvents(count: number): Promise<void> {
   const last = await db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   let prevHash = last?.hash ?? null;
+  const key = auditKey();
   const start = Date.now();
   const columns = { createdAt: [] as Date[], actorLabel: [] as string[], action: [] as string[], summary: [] as string[], metadata: [] as string[], prevHash: [] as (string | null)[], hash: [] as string[] };
   for (let i = 0; i < count; i += 1) {
@@ -37,7 +40,7 @@ async function appendEvents(count: number): Promise<void> {
       ip: "192.0.2.1",
       userAgent: "bulk-loader/1.0",
     };
-    const hash = chainHash(prevHash, fields);
+    const hash = sealedChainHash(key, prevHash, fields);
     columns.createdAt.push(fields.createdAt);
     columns.actorLabel.push(fields.actorLabel);
     columns.action.push(fields.action);
@@ -48,8 +51,8 @@ async function appendEvents(count: number): Promise<void> {
     prevHash = hash;
   }
   await db.$executeRaw`
-    INSERT INTO "AuditEvent" ("createdAt", "actorType", "actorLabel", "action", "summary", "metadata", "ip", "userAgent", "prevHash", "hash")
-    SELECT e."createdAt", 'anonymous', e."actorLabel", e."action", e."summary", e."metadata"::jsonb, '192.0.2.1', 'bulk-loader/1.0', e."prevHash", e."hash"
+    INSERT INTO "AuditEvent" ("createdAt", "actorType", "actorLabel", "action", "summary", "metadata", "ip", "userAgent", "prevHash", "hash", "chainVersion", "hmacKeyId")
+    SELECT e."createdAt", 'anonymous', e."actorLabel", e."action", e."summary", e."metadata"::jsonb, '192.0.2.1', 'bulk-loader/1.0', e."prevHash", e."hash", 2, ${key.id}
     FROM unnest(${columns.createdAt}::timestamptz[], ${columns.actorLabel}::text[], ${columns.action}::text[], ${columns.summary}::text[],
                 ${columns.metadata}::text[], ${columns.prevHash}::text[], ${columns.hash}::text[])
          WITH ORDINALITY AS e("createdAt", "actorLabel", "action", "summary", "metadata", "prevHash", "hash", n)
@@ -78,7 +81,7 @@ describe("a log of 20,000 events", () => {
   it("verifies the whole chain in batches", async () => {
     const result = await verifyAuditChain();
     expect(result).toMatchObject({ intact: true, verified: total });
-    expect(result.message).toBe(`Intact: ${new Intl.NumberFormat("en-US").format(total)} events verified.`);
+    expect(result.message.startsWith(`Intact: ${new Intl.NumberFormat("en-US").format(total)} events verified.`)).toBe(true);
   });
 
   it("streams the CSV one batch at a time, with every row", async () => {

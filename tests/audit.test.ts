@@ -2,11 +2,13 @@
 // CSV escaping, and tamper evidence. To tamper, the test bypasses the append-only trigger the
 // way only a database superuser could, then puts the row back so later tests see a sound chain.
 import { beforeAll, describe, expect, it } from "vitest";
-import { chainHash, recordAudit } from "@/lib/audit";
+import { CHAIN_VERSION, recordAudit, sealedChainHash } from "@/lib/audit";
+import { auditKey } from "@/lib/audit-key";
 import { PermissionError } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { listAuditActions, listAuditEvents } from "@/lib/queries/audit";
-import { auditCsvChunks, csvCell, csvLine, recordAuditExport, verifyAuditChain } from "@/lib/services/audit-log";
+import { auditCsvChunks, csvCell, csvLine, recordAuditExport } from "@/lib/services/audit-export";
+import { verifyAuditChain } from "@/lib/services/audit-log";
 import { createApiKey, revokeApiKey } from "@/lib/services/api-keys";
 import { createProject } from "@/lib/services/projects";
 import { auditListParamsSchema, type AuditFilters } from "@/lib/validations/audit";
@@ -183,7 +185,9 @@ describe("tamper evidence", () => {
   it("reports an intact chain", async () => {
     const total = await db.auditEvent.count();
     const result = await verifyAuditChain({ batchSize: 7 });
-    expect(result).toEqual({ intact: true, verified: total, message: `Intact: ${total} events verified.` });
+    const newest = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
+    expect(result).toMatchObject({ intact: true, verified: total, head: { id: newest.id.toString(), hash: newest.hash } });
+    expect(result.message).toMatch(new RegExp(`^Intact: ${total} events verified\\.`));
   });
 
   it("is enforced by the database: the application cannot edit or delete events", async () => {
@@ -197,7 +201,7 @@ describe("tamper evidence", () => {
     await tamper(() => db.auditEvent.update({ where: { id: target.id }, data: { actorLabel: "someone-else@example.com" } }));
     const result = await verifyAuditChain({ batchSize: 5 });
     expect(result).toMatchObject({ intact: false, brokenAt: target.id.toString(), problem: "hash" });
-    expect(result.message).toBe(`Event #${target.id} does not match its hash — it was edited.`);
+    expect(result.message).toBe(`Event #${target.id} does not match its keyed hash — it was edited, or written by someone without the audit key.`);
     expect(result.verified).toBe(await db.auditEvent.count({ where: { id: { lt: target.id } } }));
 
     await tamper(() => db.auditEvent.update({ where: { id: target.id }, data: { actorLabel: target.actorLabel } }));
@@ -238,7 +242,7 @@ describe("tamper evidence", () => {
     await expect(verifyAuditChain()).resolves.toMatchObject({ intact: true });
   });
 
-  it("finds a forged event slipped in between two others, even with a correct hash of its own", async () => {
+  it("finds a forged event slipped in between two others, even with a correct keyed hash of its own", async () => {
     // A rolled-back write consumes an id, leaving a gap (normal, and not reported) to forge into.
     await db.$transaction(async (tx) => {
       await recordAudit(tx, { actor: { type: "system" }, action: "test.rolled_back", summary: "Never committed" });
@@ -266,7 +270,10 @@ describe("tamper evidence", () => {
       userAgent: null,
     };
     const forgedId = left!.id + 1n;
-    await tamper(() => db.auditEvent.create({ data: { id: forgedId, ...fields, prevHash: left!.hash, hash: chainHash(left!.hash, fields) } }));
+    // Even someone holding the audit key cannot slip an event in: the next event does not point at it.
+    const key = auditKey();
+    const hash = sealedChainHash(key, left!.hash, fields);
+    await tamper(() => db.auditEvent.create({ data: { id: forgedId, ...fields, prevHash: left!.hash, hash, chainVersion: CHAIN_VERSION, hmacKeyId: key.id } }));
     // The forgery links to its predecessor, but the next event still points past it.
     await expect(verifyAuditChain()).resolves.toMatchObject({
       intact: false,
@@ -275,6 +282,7 @@ describe("tamper evidence", () => {
       message: `Event #${right!.id}'s previous-hash does not match event #${forgedId} — an event was deleted or inserted.`,
     });
     await tamper(() => db.auditEvent.delete({ where: { id: forgedId } }));
-    await expect(verifyAuditChain()).resolves.toMatchObject({ intact: true });
+    const after = await verifyAuditChain();
+    expect(after, after.message).toMatchObject({ intact: true });
   });
 });

@@ -61,4 +61,6 @@ test("a closed stdout/stderr pipe is ignored; the log file goes on and SIGTERM s
   expect(written.trimEnd().split("\n").at(-1)).toBe("[keydesk] stopped");
   // Start-up, 20 × 2 request lines, the shutdown: nothing else.
   expect(written.trimEnd().split("\n")).toHaveLength(43);
+  // Log lines name people (emails, IPs): a log file Keydesk creates is its owner's alone.
+  expect(fs.statSync(logFile).mode & 0o777).toBe(0o600);
 });

@@ -145,6 +145,37 @@ describe("startEmbeddedPostgres", () => {
     await expect(start(dataDir, true)).rejects.toThrow(/created by PostgreSQL 9, but this Keydesk ships PostgreSQL \d+/);
   }, SLOW);
 
+  it("passes the server none of our environment, and keeps its log and password private", async () => {
+    const marker = `admin-password-${process.pid}`;
+    process.env.KEYDESK_ADMIN_PASSWORD = marker;
+    const umask = process.umask(0); // the most permissive: the files must not depend on it
+    const dataDir = path.join(root, "private", "postgres");
+    try {
+      const server = await start(dataDir);
+      const environ = (pid: number) => fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);
+      const postmaster = environ(pidOf(dataDir));
+      expect(postmaster.join("\n")).not.toContain(marker);
+      expect(postmaster.map((entry) => entry.split("=")[0]).sort()).toEqual(expect.arrayContaining(["LANG", "LC_ALL", "PATH"]));
+      expect(postmaster.filter((entry) => /^(KEYDESK_|NEXTAUTH_|DATABASE_URL)/.test(entry))).toEqual([]);
+      expect(fs.statSync(`${dataDir}.log`).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(`${dataDir}-password`).mode & 0o777).toBe(0o600);
+      await server.stop();
+
+      // A log left world-readable by an earlier version is narrowed at the next start.
+      fs.chmodSync(`${dataDir}.log`, 0o644);
+      await (await start(dataDir)).stop();
+      expect(fs.statSync(`${dataDir}.log`).mode & 0o777).toBe(0o600);
+
+      // A password file others can read is refused, not used.
+      fs.chmodSync(`${dataDir}-password`, 0o644);
+      await expect(start(dataDir)).rejects.toThrow(/accessible to other users \(mode 0644\)/);
+      fs.chmodSync(`${dataDir}-password`, 0o600);
+    } finally {
+      process.umask(umask);
+      delete process.env.KEYDESK_ADMIN_PASSWORD;
+    }
+  }, SLOW);
+
   it("deletes a throw-away server's data directory on stop", async () => {
     const dataDir = path.join(root, "throwaway", "postgres");
     const server = await start(dataDir, false);

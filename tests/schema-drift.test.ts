@@ -145,7 +145,7 @@ describe("what the schema cannot express", () => {
   it("keeps the audit log append-only: no UPDATE, DELETE or TRUNCATE", async () => {
     await withClient(url(), async (client) => {
       await client.query(
-        `INSERT INTO "AuditEvent" ("actorType", "actorLabel", action, summary, hash) VALUES ('system', 'system', 'test', 'test', 'h1')`,
+        `INSERT INTO "AuditEvent" ("actorType", "actorLabel", action, summary, hash, "chainVersion") VALUES ('system', 'system', 'test', 'test', 'h1', 1)`,
       );
       await expect(client.query(`UPDATE "AuditEvent" SET summary = 'changed'`)).rejects.toThrow("audit log is append-only");
       await expect(client.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow("audit log is append-only");

@@ -12,6 +12,8 @@ export type KeyActivityEvent = {
   summary: string;
   actorLabel: string;
   ip: string | null;
+  /** Addresses left out (lib/queries/key-activity.ts): the viewer may not read the audit log. */
+  redacted?: boolean;
 };
 
 const ACTION_LABELS: Partial<Record<string, string>> = {
@@ -23,7 +25,10 @@ const ACTION_LABELS: Partial<Record<string, string>> = {
   "key.rolled": "Rolled",
 };
 
-/** The key's audit trail: who did what, when, and from where. */
+/**
+ * The key's audit trail: who did what, when, and — for those who may read the audit log — from
+ * where. Others get the events without IP addresses or emails, and no IP column at all.
+ */
 export function KeyActivity({ events }: { events: KeyActivityEvent[] }) {
   if (events.length === 0) {
     return (
@@ -36,16 +41,25 @@ export function KeyActivity({ events }: { events: KeyActivityEvent[] }) {
       />
     );
   }
+  const showIp = events.some((event) => !event.redacted);
   return (
     <Table>
-      <TableCaption className="sr-only">Recent activity on this key</TableCaption>
+      <TableCaption className={showIp ? "sr-only" : "caption-bottom pt-3 text-left text-[13px] text-muted-foreground"}>
+        {showIp ? (
+          "Recent activity on this key"
+        ) : (
+          <>
+            <span className="sr-only">Recent activity on this key. </span>IP addresses and emails are shown to administrators only.
+          </>
+        )}
+      </TableCaption>
       <TableHeader>
         <TableRow className="hover:bg-transparent">
           <TableHead>Time</TableHead>
           <TableHead>Action</TableHead>
           <TableHead>Summary</TableHead>
           <TableHead>Actor</TableHead>
-          <TableHead>IP</TableHead>
+          {showIp ? <TableHead>IP</TableHead> : null}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -57,7 +71,7 @@ export function KeyActivity({ events }: { events: KeyActivityEvent[] }) {
             <TableCell className="font-medium">{ACTION_LABELS[event.action] ?? event.action}</TableCell>
             <TableCell className="min-w-[18rem] whitespace-normal">{event.summary}</TableCell>
             <TableCell>{event.actorLabel}</TableCell>
-            <TableCell className="font-mono text-xs text-muted-foreground">{event.ip ?? "—"}</TableCell>
+            {showIp ? <TableCell className="font-mono text-xs text-muted-foreground">{event.ip ?? "—"}</TableCell> : null}
           </TableRow>
         ))}
       </TableBody>

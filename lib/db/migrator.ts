@@ -7,15 +7,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { withSessionLock } from "@/lib/db/locks";
 
 export interface MigrateOptions {
   /** Defaults to prisma/migrations of this checkout. */
   migrationsDir?: string;
   log?: (msg: string) => void;
 }
-
-/** The key Prisma Migrate locks on, so that it and we never migrate one database at once. */
-const PRISMA_ADVISORY_LOCK = 72707369;
 
 // Exactly Prisma's definition, so the table stays usable by the Prisma CLI.
 const CREATE_BOOKKEEPING = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -74,67 +72,67 @@ export async function migrate(connectionString: string, opts: MigrateOptions = {
   const client = new pg.Client({ connectionString });
   client.on("error", () => undefined); // a dropped connection fails the pending query instead
   await client.connect();
-  let locked = false;
   try {
     // Several instances may start at once: the lock serialises them, and whoever comes second
     // re-reads the table below and finds nothing left to do.
-    await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK]);
-    locked = true;
-    await client.query(CREATE_BOOKKEEPING);
-    const { rows } = await client.query<AppliedRow>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
-    );
-
-    const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
-    if (failed) {
-      throw new Error(
-        `Migration ${failed.migration_name} failed earlier and was never finished or rolled back. ` +
-          `Repair the database by hand, then mark it rolled back (or resolved with prisma migrate resolve).`,
-      );
-    }
-    // Rolled-back rows do not count: Prisma applies such a migration again.
-    const applied = new Map(rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row]));
-    const known = new Set(migrations.map((m) => m.name));
-    for (const name of applied.keys()) {
-      // Typically an older build started against a newer database; not fatal, but worth saying.
-      if (!known.has(name)) log(`warning: migration ${name} is applied in the database but missing from this build`);
-    }
-    for (const migration of migrations) {
-      const row = applied.get(migration.name);
-      if (row && row.checksum !== migration.checksum) {
-        throw new Error(
-          `Migration ${migration.name} was modified after it was applied: its migration.sql file changed ` +
-            `(checksum ${migration.checksum}, applied ${row.checksum}). Restore the original file and put changes in a new migration.`,
-        );
-      }
-    }
-
-    const done: string[] = [];
-    for (const migration of migrations.filter((m) => !applied.has(m.name))) {
-      log(`applying migration ${migration.name}`);
-      // One transaction per migration, bookkeeping row included: it applies entirely or not at all.
-      // (So migrations must not contain statements that refuse transactions, e.g. CREATE INDEX CONCURRENTLY.)
-      await client.query("BEGIN");
-      try {
-        await client.query(migration.sql);
-        await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
-           VALUES ($1, $2, $3, now(), clock_timestamp(), 1)`,
-          [crypto.randomUUID(), migration.checksum, migration.name],
-        );
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`Migration ${migration.name} failed and was rolled back: ${message}`, { cause: error });
-      }
-      done.push(migration.name);
-    }
-    return { applied: done };
+    return await withSessionLock(client, "migrate", () => applyPending(client, migrations, log));
   } finally {
-    if (locked) await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
     await client.end().catch(() => undefined);
   }
+}
+
+async function applyPending(client: pg.Client, migrations: Migration[], log: (msg: string) => void): Promise<{ applied: string[] }> {
+  await client.query(CREATE_BOOKKEEPING);
+  const { rows } = await client.query<AppliedRow>(
+    `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
+  );
+
+  const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
+  if (failed) {
+    throw new Error(
+      `Migration ${failed.migration_name} failed earlier and was never finished or rolled back. ` +
+        `Repair the database by hand, then mark it rolled back (or resolved with prisma migrate resolve).`,
+    );
+  }
+  // Rolled-back rows do not count: Prisma applies such a migration again.
+  const applied = new Map(rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row]));
+  const known = new Set(migrations.map((m) => m.name));
+  for (const name of applied.keys()) {
+    // Typically an older build started against a newer database; not fatal, but worth saying.
+    if (!known.has(name)) log(`warning: migration ${name} is applied in the database but missing from this build`);
+  }
+  for (const migration of migrations) {
+    const row = applied.get(migration.name);
+    if (row && row.checksum !== migration.checksum) {
+      throw new Error(
+        `Migration ${migration.name} was modified after it was applied: its migration.sql file changed ` +
+          `(checksum ${migration.checksum}, applied ${row.checksum}). Restore the original file and put changes in a new migration.`,
+      );
+    }
+  }
+
+  const done: string[] = [];
+  for (const migration of migrations.filter((m) => !applied.has(m.name))) {
+    log(`applying migration ${migration.name}`);
+    // One transaction per migration, bookkeeping row included: it applies entirely or not at all.
+    // (So migrations must not contain statements that refuse transactions, e.g. CREATE INDEX CONCURRENTLY.)
+    await client.query("BEGIN");
+    try {
+      await client.query(migration.sql);
+      await client.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+         VALUES ($1, $2, $3, now(), clock_timestamp(), 1)`,
+        [crypto.randomUUID(), migration.checksum, migration.name],
+      );
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`Migration ${migration.name} failed and was rolled back: ${message}`, { cause: error });
+    }
+    done.push(migration.name);
+  }
+  return { applied: done };
 }
 
 /** Create database `name` unless it exists; `adminUrl` points at any database of that server. */

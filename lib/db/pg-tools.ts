@@ -43,10 +43,18 @@ export function findPgTool(tool: "pg_dump" | "pg_restore", serverMajor: number):
   );
 }
 
-/** Connection for the tools: the password travels in PGPASSWORD, not in the process list. */
+/**
+ * Connection for the tools: the password travels in PGPASSWORD, not in the process list, and the
+ * tools see only what libpq reads (PATH, HOME for ~/.pgpass, locale, PG* such as PGSSLMODE), not
+ * Keydesk's own secrets (KEYDESK_ADMIN_PASSWORD, NEXTAUTH_SECRET…).
+ */
 export function toolConnection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
   const parsed = new URL(url);
   const password = decodeURIComponent(parsed.password);
   parsed.password = "";
-  return { dbname: parsed.toString(), env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) } };
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => /^(PATH|HOME|LANG|LC_[A-Z]+|TZ|PG[A-Z_]+)$/.test(name)),
+  );
+  if (password) env.PGPASSWORD = password;
+  return { dbname: parsed.toString(), env: env as NodeJS.ProcessEnv };
 }

@@ -3,10 +3,12 @@ import "server-only";
 // case-insensitive substring match served by one trigram index, and list + total come from one
 // statement so the pager never disagrees with the rows. The list is raw SQL because Prisma can
 // express neither the indexed search expression nor a bounded count.
+import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId, maskedKey } from "@/lib/keys/secret";
 import { keyStatus } from "@/lib/keys/status";
+import { keyActivity, type Viewer } from "@/lib/queries/key-activity";
 
 export { keyStatus };
 import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort, type KeyStatus } from "@/lib/validations/api-key-list";
@@ -209,7 +211,12 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, o
   };
 }
 
-export async function getApiKeyDetail(publicId: string) {
+/**
+ * One key for its detail page, as `viewer` may see it: someone who may not read the audit log
+ * (lib/queries/key-activity.ts) gets neither IP addresses nor the emails of who created or
+ * revoked the key.
+ */
+export async function getApiKeyDetail(publicId: string, viewer: Viewer) {
   if (!isPublicId(publicId)) return null;
   const key = await db.apiKey.findUnique({
     where: { publicId },
@@ -238,17 +245,15 @@ export async function getApiKeyDetail(publicId: string) {
     },
   });
   if (!key) return null;
-  const events = await db.auditEvent.findMany({
-    where: { keyId: key.id },
-    orderBy: { id: "desc" },
-    take: 20,
-    select: { id: true, createdAt: true, action: true, summary: true, actorLabel: true, ip: true },
-  });
+  const events = await keyActivity(key.id, viewer);
+  const person = (user: { name: string; email: string } | null) => (user && !can(viewer, "audit.read") ? { name: user.name, email: "" } : user);
   return {
     ...key,
+    createdBy: person(key.createdBy),
+    revokedBy: person(key.revokedBy),
     maskedKey: maskedKey(key.displayPrefix, key.last4),
     status: keyStatus(key),
-    events: events.map((e) => ({ ...e, id: e.id.toString() })),
+    events,
   };
 }
 export type ApiKeyDetail = NonNullable<Awaited<ReturnType<typeof getApiKeyDetail>>>;

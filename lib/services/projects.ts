@@ -5,6 +5,7 @@
 // verifies at once everywhere and an archived project stops at once.
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { db, type Tx } from "@/lib/db";
+import { lockForTransaction } from "@/lib/db/locks";
 import { KEY_CHANGED_CHANNEL, emitKeyChanged, emitProjectChanged, notifyProjectChanged } from "@/lib/keys/invalidation";
 import { projectSelect } from "@/lib/queries/projects";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
@@ -19,8 +20,6 @@ import {
   updateProjectSchema,
 } from "@/lib/validations/project";
 
-/** Serialises project writes, so the slug and prefix checks below cannot race each other. */
-const PROJECT_WRITE_LOCK = 7_301_003;
 
 export interface ProjectRecord {
   id: string;
@@ -39,8 +38,9 @@ export interface ProjectRecord {
 const AUDITED_FIELDS = ["name", "slug", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry"] as const;
 type AuditedField = (typeof AUDITED_FIELDS)[number];
 
+/** Serialises project writes, so the slug and prefix checks below cannot race each other. */
 async function takeWriteLock(tx: Tx): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PROJECT_WRITE_LOCK})`;
+  await lockForTransaction(tx, "projectWrite");
 }
 
 async function assertSlugFree(tx: Tx, slug: string, exceptId?: string): Promise<void> {

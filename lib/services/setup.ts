@@ -12,10 +12,9 @@ import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "@/lib/auth/common-pas
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import type { Tx } from "@/lib/db";
+import { lockForTransaction } from "@/lib/db/locks";
 import { fieldError } from "@/lib/services/errors";
 import type { SetupInput } from "@/lib/validations/user";
-
-const SETUP_LOCK = 7_301_002;
 
 export const DEFAULT_PROJECT = { name: "Default", slug: "default", keyPrefix: "kd" } as const;
 export const SYSTEM_PROJECT = { name: "Keydesk API", slug: "keydesk-api", keyPrefix: "kdm" } as const;
@@ -32,7 +31,7 @@ const hashSetupToken = (token: string) => createHash("sha256").update(token).dig
  */
 export async function issueSetupToken(): Promise<string | null> {
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
+    await lockForTransaction(tx, "setup");
     await tx.setupToken.deleteMany();
     if (await tx.user.findFirst({ select: { id: true } })) return null;
     const token = randomBytes(24).toString("base64url");
@@ -63,7 +62,7 @@ export async function createFirstAdmin(input: SetupInput, context: RequestContex
   // Hash outside the transaction: it is slow, and the lock below should be held briefly.
   const passwordHash = await hashPassword(input.password);
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
+    await lockForTransaction(tx, "setup");
     if (await tx.user.findFirst({ select: { id: true } })) return { ok: false, reason: "already-set-up" } as const;
     if (how.via === "setup-page") {
       const used = await tx.setupToken.deleteMany({ where: { tokenHash: hashSetupToken(how.setupToken) } });

@@ -10,6 +10,7 @@ import { TEMPORARY_PASSWORD_TTL_MS } from "@/lib/auth/session-policy";
 import { assertCan } from "@/lib/auth/permissions";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { db, type Tx } from "@/lib/db";
+import { lockForTransaction } from "@/lib/db/locks";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
@@ -24,12 +25,6 @@ import {
   type OnboardingMethod,
 } from "@/lib/validations/admin-user";
 
-/**
- * Serialises every change of a user's role or `active` flag. Counting the remaining active
- * administrators under this lock is what makes the last-admin rule hold when two admins demote
- * or deactivate each other at the same moment.
- */
-const USER_ADMIN_LOCK = 7_301_003;
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 // No look-alike characters (0/O, 1/l/I): the password may be read out or typed from a screen.
@@ -77,7 +72,10 @@ interface TargetUser {
  * deactivated while their request was on its way can no longer act.
  */
 async function lockAsAdmin(tx: Tx, actor: Actor): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USER_ADMIN_LOCK})`;
+  // Serialises every change of a user's role or `active` flag. Counting the remaining active
+  // administrators under this lock is what makes the last-admin rule hold when two admins demote
+  // or deactivate each other at the same moment.
+  await lockForTransaction(tx, "userAdmin");
   const current = await tx.user.findUnique({ where: { id: actor.user.id }, select: { role: true, active: true } });
   assertCan(current, "users.manage");
 }

@@ -121,3 +121,19 @@ export function auditFilterQuery(filters: AuditFilters, extra: Record<string, st
 export function hasAuditFilters(filters: AuditFilters): boolean {
   return AUDIT_FILTER_KEYS.some((name) => Boolean(filters[name]));
 }
+
+/**
+ * A chain head from an earlier CSV export (its last line: target_id and hash), to check that the
+ * log still holds it. Both empty means "no export to compare with".
+ */
+export const exportedHeadSchema = z
+  .object({
+    headId: z.string().trim().default(""),
+    headHash: z.string().trim().toLowerCase().default(""),
+  })
+  .superRefine((value, ctx) => {
+    if (!value.headId && !value.headHash) return;
+    if (!/^\d{1,19}$/.test(value.headId)) ctx.addIssue({ code: "custom", path: ["headId"], message: "Enter the event number from the export's last line, e.g. 1234." });
+    if (!/^[0-9a-f]{64}$/.test(value.headHash)) ctx.addIssue({ code: "custom", path: ["headHash"], message: "Enter the 64-character hash from the export's last line." });
+  })
+  .transform((value) => (value.headId && value.headHash ? { id: value.headId, hash: value.headHash } : null));

@@ -4,12 +4,15 @@
 import crypto from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
+import { appRoleUrl } from "@/lib/db/app-role";
 
 export interface TestPostgres {
   /** Superuser URL of the test server's `postgres` database. */
   adminUrl: string;
   /** Name of the migrated template database. */
   template: string;
+  /** Password of the application role keydesk_app (lib/db/app-role.ts). */
+  appPassword: string;
 }
 
 declare module "vitest" {
@@ -23,6 +26,14 @@ export function adminUrl(database = "postgres"): string {
   const url = new URL(inject("pg").adminUrl);
   url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();
+}
+
+/**
+ * URL of `database` (default: this file's, from DATABASE_URL) as the application role, which
+ * production connects as: no superuser, owns nothing, only SELECT and INSERT on the audit log.
+ */
+export function appUrl(database = new URL(process.env.DATABASE_URL ?? "").pathname.slice(1)): string {
+  return appRoleUrl(adminUrl(decodeURIComponent(database)), inject("pg").appPassword);
 }
 
 /** Run `fn` with a connected client, ending it afterwards. */

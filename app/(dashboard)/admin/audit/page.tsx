@@ -12,7 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { listAuditActions, listAuditEvents } from "@/lib/queries/audit";
 import { listProjectOptions } from "@/lib/queries/projects";
-import { auditFilterQuery, auditListParamsSchema, firstValues, hasAuditFilters } from "@/lib/validations/audit";
+import { AUDIT_FILTER_KEYS, auditFilterQuery, auditListParamsSchema, firstValues, hasAuditFilters } from "@/lib/validations/audit";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -39,13 +39,15 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
         title="Audit log"
         description="Every sign-in, key and project change, newest first. Times are in UTC."
         actions={
-          <Button asChild variant="outline">
-            {/* A plain link: the route handler answers with a file download, not a page. */}
-            <a href={`/api/admin/audit/export${query ? `?${query}` : ""}`} download>
+          // A form POST, never a link: exporting writes an audit event, which no other site may
+          // trigger. The answer is a file download, so the page stays where it is.
+          <form method="post" action="/api/admin/audit/export">
+            {AUDIT_FILTER_KEYS.map((name) => (params[name] ? <input key={name} type="hidden" name={name} value={params[name]} /> : null))}
+            <Button type="submit" variant="outline">
               <Download aria-hidden="true" />
               Export CSV
-            </a>
-          </Button>
+            </Button>
+          </form>
         }
       />
 

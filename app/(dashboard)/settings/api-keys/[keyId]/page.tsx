@@ -89,7 +89,7 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
   const user = await requirePermission("keys.read");
   const { keyId } = await params;
   // Sids are short; anything longer cannot exist, so skip the query.
-  const key: ApiKeyDetail | null = keyId.length <= 64 ? await getApiKeyDetail(keyId) : null;
+  const key: ApiKeyDetail | null = keyId.length <= 64 ? await getApiKeyDetail(keyId, user) : null;
   if (!key) notFound();
 
   const now = new Date();
