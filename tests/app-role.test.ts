@@ -49,7 +49,7 @@ describe("the application role", () => {
     await archiveProject(actor, { projectId: other.id }, context);
 
     // Verification (the lookup pool), usage counters, sign-in throttling.
-    await expect(verifyKey({ key: key.secret, method: "GET", path: "/" })).resolves.toMatchObject({ status: 200, body: { valid: true } });
+    await expect(verifyKey({ key: key.secret, project: project.slug, method: "GET", path: "/" })).resolves.toMatchObject({ status: 200, body: { valid: true } });
     recordUsage(key.id, "VALID");
     await expect(flushUsage()).resolves.toBeGreaterThanOrEqual(1);
     await expect(claimSignInAttempt(["email:role@example.com", "ip:192.0.2.7"])).resolves.toMatchObject({ allowed: true });
