@@ -31,7 +31,8 @@ export interface RangeSummary {
   xorLo: Uint32Array;
 }
 
-function hexDigit(code: number): number {
+/** The value of one hex digit's character code, or -1. */
+export function hexDigit(code: number): number {
   if (code >= 48 && code <= 57) return code - 48; // 0-9
   if (code >= 97 && code <= 102) return code - 87; // a-f
   if (code >= 65 && code <= 70) return code - 55; // A-F
