@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
-import { build, createHarness, envNumber, machine, makeTmpDir, root, runEntrypoint, serverStats, startDatabase } from "@/bench/harness";
+import { build, createHarness, envNumber, machine, makeTmpDir, root, runEntrypoint, serverStats, startDatabase, statementsDuring } from "@/bench/harness";
 import { median, runLoad, summarize, type LoadResult } from "@/bench/load";
 import { rscUrl, signIn, sleep, timePage, verify } from "@/bench/http";
 import { renderMarkdown, renderConsole, type BenchResults, type Target } from "@/bench/report";
@@ -77,33 +77,6 @@ function diffCounters(after: DbCounters, before: DbCounters): DbCounters {
     usageRowWrites: after.usageRowWrites - before.usageRowWrites,
     keyRowUpdates: after.keyRowUpdates - before.keyRowUpdates,
   };
-}
-
-/**
- * Every statement PostgreSQL executes while `run` runs, from its log (log_min_duration_statement
- * = 0), except the benchmark's own connection. Exact, unlike pg_stat_database, whose counters a
- * backend reports up to seconds later.
- */
-async function statementsDuring(db: pg.Client, logFile: string, run: () => Promise<void>): Promise<string[]> {
-  const own = (await db.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid;
-  await db.query("ALTER SYSTEM SET log_min_duration_statement = 0");
-  await db.query("SELECT pg_reload_conf()");
-  await sleep(200);
-  const offset = fs.statSync(logFile).size;
-  try {
-    await run();
-  } finally {
-    await db.query("ALTER SYSTEM RESET log_min_duration_statement");
-    await db.query("SELECT pg_reload_conf()");
-  }
-  const text = fs.readFileSync(logFile).subarray(offset).toString("utf8");
-  const statements: string[] = [];
-  // Default log_line_prefix: "%m [%p] "; the extended protocol logs parse, bind and execute
-  // separately, so only executions and simple-protocol statements are counted.
-  for (const match of text.matchAll(/\[(\d+)\] LOG: {2}duration: [\d.]+ ms {2}(?:execute [^:]*|statement): ([^\n]*)/g)) {
-    if (Number(match[1]) !== own) statements.push((match[2] ?? "").replace(/"public"\./g, ""));
-  }
-  return statements;
 }
 
 /** Waits (up to 10 s) until server A has no usage counts pending and no flush is running. */
