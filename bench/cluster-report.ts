@@ -28,6 +28,7 @@ function checks(r: ClusterResults): Check[] {
   const m = r.migrations;
   const appliers = m.appliedBy.filter((a) => a.applied > 0);
   const created = r.limit.byCode["201 created"] ?? 0;
+  const serverErrors = Object.entries(r.limit.byCode).filter(([code]) => code.startsWith("5")).reduce((sum, [, count]) => sum + count, 0);
   const revokedMax = Math.max(...Object.values(r.propagation.revoked).map((s) => s.max));
   return [
     {
@@ -37,7 +38,7 @@ function checks(r: ClusterResults): Check[] {
     },
     {
       what: "the active-key limit under parallel creates spread over all instances",
-      measured: `${created} of ${r.limit.attempts} creates succeeded (limit ${r.limit.limit}); ${r.limit.activeKeys} active keys in the project; answers: ${Object.entries(r.limit.byCode).map(([code, count]) => `${count}× ${code}`).join(", ")}`,
+      measured: `${created} of ${r.limit.attempts} creates succeeded (limit ${r.limit.limit}); ${r.limit.activeKeys} active keys in the project; answers: ${Object.entries(r.limit.byCode).map(([code, count]) => `${count}× ${code}`).join(", ")}${serverErrors ? ` — ${serverErrors} creates failed with a 5xx instead of waiting their turn or answering 409 (the limit held; see the note below)` : ""}`,
       ok: created === r.limit.limit && r.limit.activeKeys === r.limit.limit,
     },
     {
@@ -70,6 +71,12 @@ export function renderClusterMarkdown(r: ClusterResults): string {
     "",
     table(["check", "measured", "verdict"], checks(r).map((c) => [c.what, c.measured, c.ok ? "**ok**" : "**failed**"])),
     "",
+    ...(Object.keys(r.limit.byCode).some((code) => code.startsWith("5"))
+      ? [
+          "**Note on the 5xx answers to parallel creates.** Creates in one project queue on the project's row lock (that is what makes the limit exact across instances); a create that waits longer than Prisma's interactive-transaction timeout (5 s) is rolled back and answered 500 (or 503 when no connection was free), instead of 409 or success. No key is created by such a request, so the limit still holds, but a client sees a server error for what is only contention.",
+          "",
+        ]
+      : []),
     "## Throughput",
     "",
     `A warm key, ${r.throughput.connections} connections, ${r.throughput.durationSec} s each. Every process of the run shares the same ${r.machine.cores} cores, so three instances cannot do three times the work here; on machines of their own they would.`,

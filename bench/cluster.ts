@@ -109,6 +109,7 @@ async function firstAnswer(server: ServerHandle, secret: string, code: string, s
 }
 
 async function main(): Promise<ClusterResults> {
+  harness.sampleLoad();
   ensureHaproxy();
   log("checking the production build (scripts/build-if-needed.mjs)");
   build();
@@ -158,6 +159,7 @@ async function main(): Promise<ClusterResults> {
   // ---- throughput: one instance vs three behind HAProxy -----------------------------------
   const body = JSON.stringify({ key: warm.secret, project: "default", method: "GET", path: "/v1/orders" });
   const run = (url: string) => runLoad({ url: `${url}/api/v1/keys/verify`, method: "POST", connections: CONNECTIONS, durationSec: DURATION, body });
+  harness.sampleLoad();
   log("throughput: warm key, one instance directly, then three behind HAProxy");
   await run(lbUrl); // warm-up of every instance's JIT through the balancer
   const single = await run(servers[0]?.baseUrl as string);
@@ -195,6 +197,7 @@ async function main(): Promise<ClusterResults> {
     Object.fromEntries(Object.entries(byInstance).map(([name, values]) => [name, summarize(values)])) as Record<string, LatencySummary>;
 
   // ---- the active-key limit under parallel creates through the balancer -------------------
+  harness.sampleLoad();
   log(`active-key limit: ${CREATES} parallel creates through HAProxy, limit ${LIMIT}`);
   const { rows: limited } = await db.query<{ id: string }>(
     `INSERT INTO "Project" ("name", "slug", "keyPrefix", "activeKeyLimit") VALUES ('Cluster limit', 'cluster-limit', 'cl', $1) RETURNING "id"`,

@@ -14,8 +14,8 @@ describe("database guard", () => {
   });
 
   it("refuses at once while open, then lets one probe through and closes when it succeeds", async () => {
-    const guard = createDbGuard({ timeoutMs: 1_000, openMs: 50 });
-    await expect(guard.run(() => Promise.reject(new Error("connection refused")))).rejects.toThrow("connection refused");
+    const guard = createDbGuard({ timeoutMs: 30, openMs: 100 });
+    await expect(guard.run(never)).rejects.toBeInstanceOf(DatabaseUnavailableError);
     let asked = 0;
     const ok = () => {
       asked += 1;
@@ -23,13 +23,20 @@ describe("database guard", () => {
     };
     await expect(guard.run(ok)).rejects.toBeInstanceOf(DatabaseUnavailableError);
     expect(asked).toBe(0);
-    await sleep(80);
-    const slowProbe = guard.run(() => sleep(30).then(ok));
+    await sleep(130);
+    const slowProbe = guard.run(() => sleep(10).then(ok));
     // While the probe runs, everyone else still waits for its verdict.
     await expect(guard.run(ok)).rejects.toBeInstanceOf(DatabaseUnavailableError);
     await expect(slowProbe).resolves.toBe("row");
     await expect(guard.run(ok)).resolves.toBe("row");
     expect(asked).toBe(2);
-    expect(guard.stats()).toMatchObject({ failures: 1, shortCircuited: 2, open: false });
+    expect(guard.stats()).toMatchObject({ timeouts: 1, failures: 1, shortCircuited: 2, open: false });
+  });
+
+  it("stays closed after a fast failure: a refused connection is retried at once", async () => {
+    const guard = createDbGuard({ timeoutMs: 1_000, openMs: 10_000 });
+    await expect(guard.run(() => Promise.reject(new Error("connection refused")))).rejects.toThrow("connection refused");
+    await expect(guard.run(() => Promise.resolve("row"))).resolves.toBe("row");
+    expect(guard.stats()).toMatchObject({ failures: 1, shortCircuited: 0, open: false });
   });
 });

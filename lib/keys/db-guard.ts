@@ -1,8 +1,10 @@
 // Verification never waits on the database for long: every lookup has a deadline
-// (KEYDESK_VERIFY_DB_TIMEOUT_MS, default 1 s), and after a failure the database is left alone for a
-// moment (a circuit breaker) instead of letting every request queue behind a dead connection.
-// While it is open, lookups fail at once: verification answers 503 for an uncached existing key,
-// as it would after the deadline, only sooner. One probe at a time finds out when it is back.
+// (KEYDESK_VERIFY_DB_TIMEOUT_MS, default 1 s), and after a lookup ran into it the database is left
+// alone for a moment (a circuit breaker, KEYDESK_VERIFY_DB_RETRY_MS) instead of letting every
+// request wait out the deadline behind a hanging connection. While it is open, lookups fail at
+// once: verification answers 503 for an uncached existing key, as it would after the deadline,
+// only sooner; one probe at a time finds out when the database answers again. A failure that is
+// already fast (connection refused) does not open it, so recovery from those is immediate.
 //
 // Framework-free; used by key-cache.ts around the one query verification makes.
 
@@ -74,7 +76,8 @@ export function createDbGuard(options: DbGuardOptions = {}): DbGuard {
           clearTimeout(timer);
           if (probe) probing = false;
           stats.failures += 1;
-          openUntil = Date.now() + openMs;
+          if (error instanceof DatabaseUnavailableError) openUntil = Date.now() + openMs;
+          else if (probe) openUntil = 0;
           throw error;
         },
       );
