@@ -101,7 +101,7 @@ async function ports(): Promise<{ instances: number[]; lb: number }> {
 /** Polls `server` until it answers `code` for `secret`; ms since `since` (performance.now()). */
 async function firstAnswer(server: ServerHandle, secret: string, code: string, since: number): Promise<number> {
   for (;;) {
-    const answer = await verify(server.baseUrl, { key: secret, project: "default" });
+    const answer = await verify(server.baseUrl, "default", { key: secret });
     if (answer.code === code) return performance.now() - since;
     if (performance.now() - since > 10_000) throw new Error(`${server.name} still answers ${answer.code} after 10 s`);
     await sleep(2);
@@ -152,7 +152,7 @@ async function main(): Promise<ClusterResults> {
   const warm = await insertKey(db, { projectId: defaultProject, prefix: "kd", createdById: adminUser, name: "cluster-warm" });
   const management = await insertKey(db, { projectId: systemProject, prefix: "kdm", createdById: adminUser, name: "cluster-management" });
   for (const server of servers) {
-    const answer = await verify(server.baseUrl, { key: warm.secret, project: "default" });
+    const answer = await verify(server.baseUrl, "default", { key: warm.secret });
     if (answer.code !== "VALID") throw new Error(`${server.name} answered ${answer.status} ${answer.code} for the warm key`);
   }
 

@@ -12,6 +12,8 @@ import { migrateAsOwner, resolveDatabase } from "@/lib/db/runtime";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
 import { clientIp } from "@/lib/net/client-ip";
+import { keyIndexStats } from "@/lib/keys/key-index";
+import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
@@ -48,7 +50,7 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
     // ?gc=1 collects garbage first (when node runs with --expose-gc), so that memory figures show
     // what is retained rather than how lazily V8 collects.
     if (req.url?.includes("gc=1")) (globalThis as { gc?: () => void }).gc?.();
-    answer({ keyCache: keyCacheStats(), usage: usageStats(), memory: process.memoryUsage() });
+    answer({ keyCache: keyCacheStats(), keyIndex: keyIndexStats(), usage: usageStats(), memory: process.memoryUsage() });
     return true;
   }
   return false;
@@ -59,6 +61,11 @@ const startedParts: (() => Promise<void>)[] = [];
 
 async function stopStartedParts(): Promise<void> {
   for (const stop of startedParts.splice(0).reverse()) await stop().catch(() => undefined);
+}
+
+function envMs(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 async function main() {
@@ -95,8 +102,12 @@ async function main() {
   await checkAuditChain(log);
   await prepareFirstRun();
   // Before any request: every process must hear about revocations from the others. It keeps
-  // retrying on its own, so start-up does not wait for it.
-  const keyListener = startKeyChangeListener(database.appUrl, { log });
+  // retrying on its own, so start-up does not wait for it. The membership index loads once the
+  // listener is LISTENing (so that no key created meanwhile is missed); until then verification
+  // asks the database.
+  const keyIndex = startKeyIndexSync(database.appUrl, { log, checkIntervalMs: envMs("KEYDESK_KEY_INDEX_CHECK_MS", 30_000) });
+  startedParts.push(() => keyIndex.stop());
+  const keyListener = startKeyChangeListener(database.appUrl, { log, index: keyIndex });
   startedParts.push(() => keyListener.stop());
   startUsageFlusher({ onError: log });
   startedParts.push(async () => stopUsageFlusher());
@@ -153,6 +164,7 @@ async function main() {
     });
     await keyListener.stop();
     await auditHeadSettled();
+    await keyIndex.stop();
     await disconnectDb().catch(() => undefined);
     await database.stop();
     log("stopped");

@@ -59,7 +59,9 @@ export interface ScaleResults {
 
 const SCALE_KEYS = Number(process.env.SCALE_KEYS ?? 1_000_000);
 const WARMUP_SEC = Number(process.env.SCALE_WARMUP_SEC ?? 30);
-const body = (key: string) => JSON.stringify({ key, method: "GET", path: "/v1/orders" });
+const body = (key: string, project = "default") => JSON.stringify({ key, project, method: "GET", path: "/v1/orders" });
+/** The scale scenario's own keys live in a project of their own. */
+const SCALE_PROJECT = "bench-scale";
 
 /**
  * Indexes the COPY does not need: dropped before and rebuilt after (a sorted build is many times
@@ -77,7 +79,7 @@ async function droppableIndexes(db: pg.Client): Promise<{ name: string; definiti
 async function seed(ctx: ScaleContext, count: number): Promise<string[]> {
   const { db } = ctx;
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO "Project" ("name", "slug", "keyPrefix", "activeKeyLimit") VALUES ('Bench scale', 'bench-scale', 'ks', 1000) RETURNING "id"`,
+    `INSERT INTO "Project" ("name", "slug", "keyPrefix", "activeKeyLimit") VALUES ('Bench scale', '${SCALE_PROJECT}', 'ks', 1000) RETURNING "id"`,
   );
   const projectId = rows[0]?.id as string;
   const indexes = await droppableIndexes(db);
@@ -144,12 +146,17 @@ export async function runScaleScenario(ctx: ScaleContext): Promise<ScaleResults>
   const startup = await measureStartup(ctx, totalKeys);
   log(`scale: a second instance's index was ready ${(startup.toReadyMs / 1000).toFixed(1)} s after spawn (load ${startup.loadMs} ms, ${(startup.indexBytes / 2 ** 20).toFixed(1)} MiB for ${startup.keys.toLocaleString("en")} keys)`);
 
-  const randomSecret = () => secrets[Math.floor(Math.random() * secrets.length)] as string;
+  // Keys below `existing` are the benchmark's own (project "default"), the rest the scale project's.
+  const existing = ctx.existingSecrets.length;
+  const randomKeyBody = () => {
+    const i = Math.floor(Math.random() * secrets.length);
+    return body(secrets[i] as string, i < existing ? "default" : SCALE_PROJECT);
+  };
   const unknownKey = () => body(fastSecret("kd").secret);
 
   // ---- warm-up over all keys (the cache fills as keys are used) -----------------------------
   log(`scale: warm-up, ${WARMUP_SEC} s over ${secrets.length.toLocaleString("en")} keys`);
-  const warm = await load({ connections: ctx.connections, pipelining: 4, durationSec: WARMUP_SEC, nextBody: () => body(randomSecret()), recordLatencies: false });
+  const warm = await load({ connections: ctx.connections, pipelining: 4, durationSec: WARMUP_SEC, nextBody: randomKeyBody, recordLatencies: false });
   await sleep(3_500);
 
   const rounds: ScaleRound[] = [];
@@ -168,7 +175,7 @@ export async function runScaleScenario(ctx: ScaleContext): Promise<ScaleResults>
     const unknownAfter = await serverStats(server);
 
     const millionBefore = unknownAfter;
-    const million = await load({ connections: ctx.connections, durationSec: ctx.durationSec, nextBody: () => body(randomSecret()) });
+    const million = await load({ connections: ctx.connections, durationSec: ctx.durationSec, nextBody: randomKeyBody });
     await sleep(1_000);
     const millionAfter = await serverStats(server);
     rounds.push({

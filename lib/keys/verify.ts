@@ -1,8 +1,9 @@
 // Verification of a presented secret for a project: the request's fields (verify-request.ts), the
 // project from the in-memory project table (project-table.ts), format and checksum (no database),
 // the key's state through the cache (key-cache.ts), then expiry against the clock, the enabled
-// flag and the key's constraints. Framework-free, so the lean HTTP handler in server/ can use it
-// outside Next.
+// flag and the key's constraints. A hash the membership index (key-index.ts) does not hold is
+// NOT_FOUND without the database, so made-up keys never reach it. Framework-free, so the lean
+// HTTP handler in server/ can use it outside Next.
 //
 // Decisions:
 // - Verification is scoped to the project that asks. A key of another project answers exactly
@@ -26,7 +27,8 @@
 //   expiresAt } also when denied: the caller holds the secret, so this reveals nothing they could
 //   not see in the dashboard's key list. `externalId` is null and `metadata` is {} when unset.
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
-import { lookupKey, peekKey, type CachedKey, type KeyLookup } from "@/lib/keys/key-cache";
+import { lookupKey, peekKey, type CachedKey } from "@/lib/keys/key-cache";
+import { keyMembership } from "@/lib/keys/key-index";
 import { resolveProjectNowOrLater, type ProjectEntry, type ProjectResolution } from "@/lib/keys/project-table";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
 import { recordUsage, type UsageOutcome } from "@/lib/keys/usage";
@@ -152,12 +154,13 @@ function forProject(resolution: ProjectResolution, request: VerifyRequest, now: 
   const hash = hashSecret(secret.secret);
   const cached = peekKey(hash);
   if (cached) return decide(cached, project, request, now);
-  return lookupKey(hash).then((lookup) => decide(lookup, project, request, now), unavailable);
+  // No key has this hash: answered from memory, whether or not the database is reachable.
+  if (keyMembership(hash) === "absent") return NOT_FOUND;
+  return lookupKey(hash).then((lookup) => decide(lookup.found ? lookup.key : null, project, request, now), unavailable);
 }
 
-function decide(lookup: KeyLookup, project: ProjectEntry, request: VerifyRequest, now: Date): VerifyResult {
-  if (!lookup.found) return NOT_FOUND;
-  const key = lookup.key;
+function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyRequest, now: Date): VerifyResult {
+  if (!key) return NOT_FOUND;
   // Another project's key is not a key of this one. The key's own view of its project is checked
   // too, in case the project table has not heard of an archive yet.
   if (key.projectId !== project.id || key.projectArchived) return NOT_FOUND;
