@@ -42,51 +42,65 @@ const BINARY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 /**
  * Parses COPY … (FORMAT binary) output of one bigint column, chunk by chunk, calling `row` with
  * each value's high and low 32 bits. Throws on anything else, so a surprise never loads silently.
+ * Chunks are read in place: only a row split between two chunks (at most 13 bytes) is copied, so
+ * a million rows stream through without a second copy of the data.
  */
 export function copyBinaryBigintParser(row: (hi: number, lo: number) => void): { push: (chunk: Buffer) => void; end: () => void } {
-  let pending: Buffer = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   let headerDone = false;
   let finished = false;
+
+  /** Parses whole rows of `buf` from `at`; returns where the first incomplete one starts. */
+  const rows = (buf: Buffer, at: number): number => {
+    while (!finished && buf.length - at >= 2) {
+      const fields = buf.readInt16BE(at);
+      if (fields === -1) {
+        finished = true;
+        return at + 2;
+      }
+      if (fields !== 1) throw new Error(`COPY row has ${fields} fields, expected 1`);
+      if (buf.length - at < 6) return at;
+      const length = buf.readInt32BE(at + 2);
+      if (length === -1) {
+        at += 6; // NULL: no key behind it
+        continue;
+      }
+      if (length !== 8) throw new Error(`COPY field has ${length} bytes, expected 8`);
+      if (buf.length - at < 14) return at;
+      row(buf.readUInt32BE(at + 6), buf.readUInt32BE(at + 10));
+      at += 14;
+    }
+    return at;
+  };
+
   return {
     push(chunk) {
-      let buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      let at = 0;
       if (!headerDone) {
-        if (buf.length < 19) {
-          pending = buf;
+        const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+        if (buf.length >= 11 && !buf.subarray(0, 11).equals(BINARY_SIGNATURE)) throw new Error("COPY stream is not in binary format");
+        if (buf.length < 19 || buf.length < 19 + buf.readUInt32BE(15)) {
+          carry = Buffer.from(buf);
           return;
         }
-        if (!buf.subarray(0, 11).equals(BINARY_SIGNATURE)) throw new Error("COPY stream is not in binary format");
-        const extension = buf.readUInt32BE(15);
-        if (buf.length < 19 + extension) {
-          pending = buf;
-          return;
-        }
-        at = 19 + extension;
         headerDone = true;
+        carry = Buffer.alloc(0);
+        chunk = buf.subarray(19 + buf.readUInt32BE(15));
       }
-      while (!finished && buf.length - at >= 2) {
-        const fields = buf.readInt16BE(at);
-        if (fields === -1) {
-          finished = true;
-          at += 2;
-          break;
+      let at = 0;
+      if (carry.length) {
+        // Complete the row split across chunks with at most 14 bytes of this one.
+        const joined = Buffer.concat([carry, chunk.subarray(0, 14)]);
+        const used = rows(joined, 0);
+        if (used <= carry.length) {
+          carry = joined.subarray(used);
+          if (chunk.length >= 14) throw new Error("COPY row longer than expected");
+          carry = Buffer.from(carry);
+          return;
         }
-        if (fields !== 1) throw new Error(`COPY row has ${fields} fields, expected 1`);
-        if (buf.length - at < 6) break;
-        const length = buf.readInt32BE(at + 2);
-        if (length === -1) {
-          at += 6; // NULL: no key behind it
-          continue;
-        }
-        if (length !== 8) throw new Error(`COPY field has ${length} bytes, expected 8`);
-        if (buf.length - at < 14) break;
-        row(buf.readUInt32BE(at + 6), buf.readUInt32BE(at + 10));
-        at += 14;
+        at = used - carry.length;
       }
-      buf = buf.subarray(at);
-      // A copy, so that the (large) chunk the remainder came from can be collected.
-      pending = buf.length ? Buffer.from(buf) : Buffer.alloc(0);
+      const stop = rows(chunk, at);
+      carry = stop < chunk.length ? Buffer.from(chunk.subarray(stop)) : Buffer.alloc(0);
     },
     end() {
       if (!finished) throw new Error("COPY stream ended before its trailer");
