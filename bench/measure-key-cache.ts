@@ -1,6 +1,6 @@
 // Bytes per entry of the key-state cache (lib/keys/key-state-cache.ts), measured rather than
 // estimated: fills a cache with entries shaped like cached keys (a UUID, a public id, a name, an
-// interned project id, an expiry for one key in three, no constraints) up to N, then 2N, then 4N,
+// interned project id, an expiry for one key in three, enabled, no owner, metadata or constraints) up to N, then 2N, then 4N,
 // and divides the heap growth from 2N to 4N by 2N (every array doubles exactly once in between),
 // so that start-up garbage and one-off allocations do not count.
 //
@@ -19,6 +19,7 @@ const HEX = "0123456789abcdef";
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const uuid = () => [pick(HEX, 8), pick(HEX, 4), pick(HEX, 4), pick(HEX, 4), pick(HEX, 12)].join("-");
 const project = intern(uuid());
+const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 const entry = (n: number) => ({
   id: uuid(),
   publicId: ["key_", pick(BASE62, 16)].join(""),
@@ -26,6 +27,9 @@ const entry = (n: number) => ({
   projectId: project,
   expiresAt: n % 3 === 0 ? Date.now() + 1e9 + n : null,
   revokedAt: null,
+  enabled: true,
+  externalId: null,
+  metadata: NO_METADATA,
   projectArchived: false,
   constraints: NO_ITEMS,
 });

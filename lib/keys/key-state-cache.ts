@@ -266,7 +266,8 @@ export function estimateBytes(value: unknown): number {
     case "number":
       return Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? 0 : 16;
     case "object": {
-      if (value === null || value === NO_ITEMS) return 0;
+      // A frozen empty list or object is a shared constant (NO_ITEMS, the empty metadata).
+      if (value === null || (Object.isFrozen(value) && Object.keys(value).length === 0)) return 0;
       if (Array.isArray(value)) return 32 + (value.length ? 16 + 8 * value.length : 0) + value.reduce((sum: number, item) => sum + estimateBytes(item), 0);
       const fields = Object.values(value);
       return 24 + 8 * fields.length + fields.reduce((sum: number, item) => sum + estimateBytes(item), 0);
