@@ -9,7 +9,7 @@ import { clearKeyCache, keyCacheStats } from "@/lib/keys/key-cache";
 import { keyIndexStats, resetKeyIndex } from "@/lib/keys/key-index";
 import { startKeyIndexSync, type KeyIndexSync } from "@/lib/keys/key-index-sync";
 import { generateSecret } from "@/lib/keys/secret";
-import { verifyKey, type VerifyInput } from "@/lib/keys/verify";
+import { verifyKey } from "@/lib/keys/verify";
 import { createProject, seedBase } from "./support/fixtures";
 
 let client: pg.Client;
@@ -48,7 +48,7 @@ async function insertKey(): Promise<string> {
 }
 
 async function code(secret: string): Promise<string> {
-  const result = await verifyKey({ key: secret, project: project.slug } as VerifyInput);
+  const result = await verifyKey({ key: secret, project: project.slug });
   return result.status === 503 ? "UNAVAILABLE" : result.status === 200 ? result.body.code : `HTTP ${result.status}`;
 }
 
