@@ -17,6 +17,8 @@ import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
+import { PostgresTrailSink } from "@/lib/trail/postgres-sink";
+import { maintainTrail, startTrailWriter, stopTrailWriter, trailWriterStats } from "@/lib/trail/writer";
 import { prepareFirstRun } from "@/server/bootstrap";
 import { describeListenError, listen, parsePort, probePort } from "@/server/listen";
 import { log } from "@/server/log";
@@ -50,7 +52,7 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
     // ?gc=1 collects garbage first (when node runs with --expose-gc), so that memory figures show
     // what is retained rather than how lazily V8 collects.
     if (req.url?.includes("gc=1")) (globalThis as { gc?: () => void }).gc?.();
-    answer({ keyCache: keyCacheStats(), keyIndex: keyIndexStats(), usage: usageStats(), memory: process.memoryUsage() });
+    answer({ keyCache: keyCacheStats(), keyIndex: keyIndexStats(), usage: usageStats(), trail: trailWriterStats(), memory: process.memoryUsage() });
     return true;
   }
   return false;
@@ -111,6 +113,10 @@ async function main() {
   startedParts.push(() => keyListener.stop());
   startUsageFlusher({ onError: log });
   startedParts.push(async () => stopUsageFlusher());
+  // The request trail (lib/trail): its writer, and today's and the next days' partitions now.
+  startTrailWriter({ sink: new PostgresTrailSink({ connectionString: database.appUrl }), log });
+  startedParts.push(async () => void (await stopTrailWriter({ timeoutMs: 1_000 })));
+  await maintainTrail();
 
   const app = next({ dev, dir: path.resolve(import.meta.dirname, ".."), hostname, port });
   await app.prepare();
@@ -162,6 +168,8 @@ async function main() {
     await flushUsage().catch((error: unknown) => {
       log(`usage flush at shutdown failed, counts lost: ${oneLine(error)}`);
     });
+    const trail = await stopTrailWriter({ timeoutMs: SHUTDOWN_GRACE_MS });
+    if (trail.lost > 0) log(`request trail: ${trail.lost} event(s) could not be written at shutdown and are lost`);
     await keyListener.stop();
     await auditHeadSettled();
     await keyIndex.stop();
