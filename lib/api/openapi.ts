@@ -47,6 +47,8 @@ const project = z.object({
   activeKeyLimit: z.number().int(),
   maxLifetimeDays: z.number().int().nullable(),
   allowNoExpiry: z.boolean(),
+  requestRetentionDays: z.number().int().describe("Days the request trail keeps this project's events (1–400)"),
+  logUnknownKeys: z.boolean().describe("Whether MALFORMED and NOT_FOUND verifications are logged one by one (they are always counted)"),
   isSystem: z.boolean(),
   archived: z.boolean(),
   createdAt: z.string(),
