@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { keyAnomaliesFor } from "@/lib/queries/key-anomalies";
+import { keyClientIps, keyRequestChart, latestKeyRequests, topKeyPaths } from "@/lib/queries/key-requests";
 import { listRequests, requestSummary } from "@/lib/queries/requests";
 import { createApiKey } from "@/lib/services/api-keys";
 import { recordRequestExport, requestCsvChunks } from "@/lib/services/request-export";
@@ -180,6 +181,36 @@ describe("what the table cannot show", () => {
     await flushTrail();
     const after = await requestSummary(params({ project: projectId }), window);
     expect(after.gaps).toEqual([{ projectId, projectName: "Default", events: 42, firstAt: new Date(ago(20)).toISOString(), lastAt: new Date(ago(19)).toISOString() }]);
+  });
+});
+
+describe("a key's page", () => {
+  it("shows its latest requests, top paths, client addresses and requests by outcome", async () => {
+    const key = { id: readerKey.id, projectId };
+    const latest = await latestKeyRequests(key, viewer, 3);
+    expect(latest.map((row) => [row.method, row.path, row.ip])).toEqual([
+      ["GET", "/invoices", null],
+      ["DELETE", "/users/3", null],
+      ["GET", "/reports/invoices-2026", null],
+    ]);
+    const top = await topKeyPaths(key, 2);
+    expect(top.sampled).toBe(74);
+    expect(top.paths[0]).toMatchObject({ requests: 1, methods: expect.any(Array) });
+    const ips = await keyClientIps(readerKey.id);
+    expect(ips.map((ip) => [ip.ip, ip.requests])).toEqual([
+      ["198.51.100.7", 3],
+      ["10.1.2.3", 1],
+      ["198.51.100.8", 70],
+    ]);
+    expect(new Date(ips[0]!.firstSeenAt).getTime()).toBe(ago(60 * 30));
+    const chart = await keyRequestChart(readerKey.id, now);
+    expect(chart.days).toHaveLength(30);
+    expect(chart.hours).toHaveLength(48);
+    expect(chart.outcomes).toEqual(["VALID", "FORBIDDEN"]);
+    const sum = (buckets: typeof chart.days, outcome: string) => buckets.reduce((total, b) => total + (b.counts[outcome] ?? 0), 0);
+    expect(sum(chart.days, "VALID")).toBe(73);
+    expect(sum(chart.days, "FORBIDDEN")).toBe(1);
+    expect(sum(chart.hours, "VALID")).toBe(73);
   });
 });
 
