@@ -5,6 +5,7 @@ import type { MachineInfo } from "@/bench/harness";
 import type { PageTiming } from "@/bench/http";
 import type { ScaleResults } from "@/bench/scenarios/scale";
 import { renderScaleMarkdown } from "@/bench/scenarios/scale-report";
+import type { TrailResults } from "@/bench/scenarios/trail";
 
 export interface Target {
   scenario: string;
@@ -72,6 +73,8 @@ export interface BenchResults {
     hostilePathBytes: number;
   };
   rounds: RoundResult[];
+  /** bench/scenarios/trail.ts; absent in results written before the request trail existed. */
+  trail?: TrailResults;
   pages:
     | { missing: true; status: number; variants: [] }
     | {

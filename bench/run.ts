@@ -14,7 +14,9 @@
 // Settings → API Keys timings, printed to the console; no verification rounds, revocation or memory
 // soak, and neither bench/results.json nor docs/benchmarks.md is written), BENCH_ONLY=scale (seed,
 // then only the scale and attack scenarios of bench/scenarios/scale.ts, on the console; their own
-// knobs are SCALE_KEYS and SCALE_WARMUP_SEC), BENCH_NO_SCALE=1 (the full run without them).
+// knobs are SCALE_KEYS and SCALE_WARMUP_SEC), BENCH_NO_SCALE=1 (the full run without them),
+// BENCH_ONLY=trail (the request trail's scenario alone, bench/scenarios/trail.ts, with its own knobs
+// BENCH_TRAIL_INGEST_SEC and BENCH_TRAIL_EVENTS; printed, nothing written).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -28,6 +30,7 @@ import { renderMarkdown, renderConsole, type BenchResults, type Target } from "@
 import { adminId, insertKey, projectIdBySlug, seedKeys, type SeededKey } from "@/bench/seed";
 import { runScaleScenario, type ScaleContext } from "@/bench/scenarios/scale";
 import { renderScaleConsole, scaleTargets } from "@/bench/scenarios/scale-report";
+import { renderTrailOnly, runTrailScenario, trailTargets, type TrailScenarioContext } from "@/bench/scenarios/trail";
 import { startServer, type ServerHandle } from "@/bench/server";
 import { findFreePort } from "@/lib/db/embedded-postgres";
 
@@ -41,7 +44,7 @@ const KEY_COUNT = envNumber("BENCH_KEYS", 100_000);
 const SOAK_VERIFICATIONS = envNumber("BENCH_SOAK", 1_000_000);
 const REVOCATIONS = envNumber("BENCH_REVOCATIONS", 30);
 const ONLY = process.env.BENCH_ONLY ?? "";
-if (ONLY !== "" && ONLY !== "pages" && ONLY !== "scale") throw new Error(`BENCH_ONLY=${ONLY}: the scenarios that can run alone are "pages" and "scale"`);
+if (ONLY !== "" && ONLY !== "pages" && ONLY !== "scale" && ONLY !== "trail") throw new Error(`BENCH_ONLY=${ONLY}: the scenarios that can run alone are "pages", "scale" and "trail"`);
 const SCALE = process.env.BENCH_NO_SCALE !== "1";
 /** Enough for the key-state cache to hold every one of the scale scenario's 1,000,000 keys. */
 const KEY_CACHE_MB = process.env.KEYDESK_KEY_CACHE_MB ?? "512";
@@ -172,6 +175,15 @@ async function main(): Promise<BenchResults | null> {
   await db.query(`VACUUM ANALYZE "ApiKey"`);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   log(`seeded in ${seedSeconds.toFixed(1)} s`);
+
+  const trailContext: TrailScenarioContext = {
+    harness, db, server: a, serverEnv, logDir: tmp, projectId: defaultProject, adminId: admin,
+    adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, plainKey,
+  };
+  if (ONLY === "trail") {
+    process.stdout.write(`\n${renderTrailOnly(await runTrailScenario(trailContext))}\n\n`);
+    return null;
+  }
 
   if (ONLY === "pages") {
     const cookie = await signIn(a.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -354,6 +366,9 @@ async function main(): Promise<BenchResults | null> {
   await notePhase("after revocation");
   log(`revocation: p50 ${revocation.fromRevokedAt.p50.toFixed(1)} ms, p99 ${revocation.fromRevokedAt.p99.toFixed(1)} ms, ${revocation.failures.length} failed`);
 
+  // ---- the request trail (bench/scenarios/trail.ts) ------------------------------------------
+  const trail = await runTrailScenario(trailContext);
+
   // ---- at a million keys and under attack (bench/scenarios/scale.ts) -----------------------
   const scale = SCALE ? await runScaleScenario(scaleContext(cookie)) : undefined;
   if (scale) await notePhase(`after the scale scenarios (${scale.totalKeys.toLocaleString("en")} keys)`);
@@ -431,6 +446,7 @@ async function main(): Promise<BenchResults | null> {
     pages,
     memory,
     revocation,
+    trail,
     ...(scale ? { scale } : {}),
     targets: [],
   };
@@ -636,6 +652,7 @@ function evaluate(r: BenchResults): Target[] {
     met: r.memory.usage.failedFlushes === 0,
   });
 
+  if (r.trail) targets.push(...trailTargets(r.trail));
   targets.push({
     scenario: "revocation → first REVOKED from a second instance",
     target: "report the distribution; p99 ≤ 1 s",

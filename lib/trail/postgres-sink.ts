@@ -13,6 +13,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { TrailBatch, TrailEvents } from "@/lib/trail/buffer";
 import {
   copyField,
+  copyTimestamp,
   MAX_TRAIL_REQUEST_ID_BYTES,
   MAX_TRAIL_USER_AGENT_BYTES,
   trailConstraint,
@@ -323,7 +324,7 @@ function* copyChunks(events: TrailEvents, ips: (string | null)[], skip: Set<stri
     const projectId = events.projectId[n] as string;
     if (skip.has(projectId)) continue;
     chunk +=
-      `${new Date(events.at[n] as number).toISOString()}\t${projectId}\t${copyField(events.keyId[n] ?? null)}\t${copyField(events.outcome[n] as string)}\t` +
+      `${copyTimestamp(events.at[n] as number)}\t${projectId}\t${copyField(events.keyId[n] ?? null)}\t${copyField(events.outcome[n] as string)}\t` +
       `${copyField(trailMethod(events.method[n] ?? null))}\t${copyField(trailPath(events.path[n] ?? null))}\t${copyField(ips[n] ?? null)}\t` +
       `${copyField(trailText(events.userAgent[n] ?? null, MAX_TRAIL_USER_AGENT_BYTES))}\t${copyField(trailText(events.requestId[n] ?? null, MAX_TRAIL_REQUEST_ID_BYTES))}\t` +
       `${copyField(trailConstraint(events.matched[n] ?? null))}\n`;
