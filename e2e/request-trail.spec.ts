@@ -39,8 +39,8 @@ test("the Requests page answers which key deleted invoices", async ({ page, requ
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Requests" }).click();
   await expect(page.getByRole("heading", { name: "Requests", level: 1 })).toBeVisible();
-  await page.getByLabel("Method").selectOption("DELETE");
-  await page.getByLabel("Path").fill("/invoices");
+  await page.getByLabel("Method", { exact: true }).selectOption("DELETE");
+  await page.getByLabel("Path", { exact: true }).fill("/invoices");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/method=DELETE/);
   await expect(page).toHaveURL(/path=%2Finvoices/);
