@@ -205,3 +205,16 @@ BEGIN
     RETURN;
 END;
 $$;
+
+-- Only the application may call them (functions are executable by everyone by default). When
+-- Keydesk runs as the owner (no "keydesk_app" role, see docs/database.md) the owner may anyway.
+REVOKE EXECUTE ON FUNCTION "keydesk_trail_ensure_partitions"(UUID, DATE, DATE) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION "keydesk_trail_apply_retention"() FROM PUBLIC;
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'keydesk_app') THEN
+        GRANT EXECUTE ON FUNCTION "keydesk_trail_ensure_partitions"(UUID, DATE, DATE) TO keydesk_app;
+        GRANT EXECUTE ON FUNCTION "keydesk_trail_apply_retention"() TO keydesk_app;
+    END IF;
+END
+$$;
