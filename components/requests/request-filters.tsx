@@ -9,11 +9,11 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
-import { HTTP_METHODS } from "@/lib/keys/constraints";
 import {
   DEFAULT_REQUEST_RANGE,
   DENIED_OUTCOME,
   KNOWN_OUTCOMES,
+  REQUEST_METHODS,
   REQUEST_RANGE_LABELS,
   REQUEST_RANGES,
   type RequestFilters,
@@ -70,7 +70,7 @@ export function RequestFiltersForm({ filters, projects, canFilterByIp }: Request
           <Label htmlFor="requests-method">Method</Label>
           <Select id="requests-method" name="method" defaultValue={filters.method ?? ""}>
             <option value="">Any method</option>
-            {HTTP_METHODS.map((method) => (
+            {REQUEST_METHODS.map((method) => (
               <option key={method} value={method}>
                 {method}
               </option>

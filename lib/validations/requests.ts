@@ -36,6 +36,9 @@ export const KNOWN_OUTCOMES = [
   "NOT_FOUND",
   "MALFORMED",
 ] as const;
+/** Methods the filter offers (lib/keys/constraints.ts has the same list, but pulls in RE2). */
+export const REQUEST_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
 /** Pseudo-outcome: every answer other than VALID. */
 export const DENIED_OUTCOME = "denied";
 
