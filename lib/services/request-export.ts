@@ -43,7 +43,7 @@ export async function* requestCsvChunks(reader: Reader, filters: RequestFilters,
     const batch = await selectEvents(where, { before }, batchSize);
     if (batch.length === 0) return;
     let chunk = "";
-    for (const row of await describeEvents(batch, viewer)) {
+    for (const row of describeEvents(batch, viewer)) {
       chunk += csvLine([
         row.id,
         row.at,

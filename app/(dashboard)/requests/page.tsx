@@ -13,7 +13,7 @@ import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { listProjectOptions } from "@/lib/queries/projects";
 import { listRequests, requestSummary } from "@/lib/queries/requests";
-import { firstValues, hasRequestFilters, requestFilterQuery, requestListParamsSchema } from "@/lib/validations/requests";
+import { firstValues, hasRequestFilters, requestFilterQuery, requestListParamsSchema, requestWindow } from "@/lib/validations/requests";
 
 export const metadata: Metadata = { title: "Requests" };
 
@@ -26,8 +26,11 @@ export default async function RequestsPage({ searchParams }: RequestsPageProps) 
   const params = requestListParamsSchema.parse(firstValues(await searchParams));
   const canSeeIps = can(user, "requests.ips");
   const now = new Date();
-  const [page, projects] = await Promise.all([listRequests(params, { canSeeIps }, now), listProjectOptions()]);
-  const summary = await requestSummary(params, page.window);
+  const [page, projects, summary] = await Promise.all([
+    listRequests(params, { canSeeIps }, now),
+    listProjectOptions(),
+    requestSummary(params, requestWindow(params, now)),
+  ]);
 
   const query = requestFilterQuery(params);
   const href = (extra: Record<string, string | undefined>) => {
