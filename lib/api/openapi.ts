@@ -67,7 +67,9 @@ const verifyRequest = z.object({
     ),
   method: z.enum(HTTP_METHODS).optional().describe("The method of the request being authorised"),
   path: z.string().optional().describe("The path of the request being authorised"),
-  ip: z.string().optional().describe("The client's address, IPv4 or IPv6 without a port, e.g. `203.0.113.7`; needed by keys with ip constraints"),
+  ip: z.string().optional().describe("The client's address, IPv4 or IPv6 without a port, e.g. `203.0.113.7`; needed by keys with ip constraints, and recorded in the request trail"),
+  userAgent: z.string().optional().describe("Your client's User-Agent, for the request trail (stored capped at 512 bytes)"),
+  requestId: z.string().optional().describe("Your own id for the request, for the request trail (stored capped at 128 bytes)"),
 });
 
 const verifyResponse = z.object({
