@@ -252,9 +252,15 @@ export function trailTargets(r: TrailResults): Target[] {
     },
     {
       scenario: `request trail, sustained ingest (${r.settings.ingestSec} s at full speed)`,
-      target: "every event stored (counted in the table); memory flat",
+      target: "every answered verification's event stored (counted in the table; ≤ 16 more for requests in flight at the stop); memory flat",
       measured: `${r.ingest.stored.toLocaleString("en")} of ${r.ingest.valid.toLocaleString("en")} answered verifications stored at ${r.ingest.rps.toFixed(0)}/s, ${r.ingest.dropped} dropped, at most ${r.ingest.maxBuffered.toLocaleString("en")} waiting; heap after GC ${mib(r.ingest.heapBefore)} → ${mib(r.ingest.heapAfter)}, RSS ${mib(r.ingest.rssBefore)} → ${mib(r.ingest.rssAfter)}`,
-      met: r.ingest.stored === r.ingest.valid && r.ingest.dropped === 0 && r.ingest.heapAfter <= r.ingest.heapBefore * 1.25 + 16 * 2 ** 20,
+      // Requests still in flight when the load stopped were answered (and recorded) after the
+      // client stopped counting: at most one per connection more than the answers counted.
+      met:
+        r.ingest.stored >= r.ingest.valid &&
+        r.ingest.stored <= r.ingest.valid + CONNECTIONS &&
+        r.ingest.dropped === 0 &&
+        r.ingest.heapAfter <= r.ingest.heapBefore * 1.25 + 16 * 2 ** 20,
     },
   ];
   for (const page of r.pages.slice(0, 2)) {
