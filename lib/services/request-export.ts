@@ -7,7 +7,7 @@ import { assertCan, can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { describeEvents, requestWhere, selectEvents } from "@/lib/queries/requests";
-import { csvLine } from "@/lib/services/audit-log";
+import { csvLine } from "@/lib/services/audit-export";
 import type { RequestFilters } from "@/lib/validations/requests";
 
 const BATCH_SIZE = 1000;
