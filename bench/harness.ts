@@ -9,10 +9,12 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { appRoleUrl, ensureAppLogin } from "@/lib/db/app-role";
+import { sleep } from "@/bench/http";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { ensureDatabase, migrate } from "@/lib/db/migrator";
 import type { ServerHandle } from "@/bench/server";
 import type { KeyCacheStats } from "@/lib/keys/key-cache";
+import type { KeyIndexStats } from "@/lib/keys/key-index";
 import type { UsageStats } from "@/lib/keys/usage";
 
 export const root = path.resolve(import.meta.dirname, "..");
@@ -189,6 +191,8 @@ export async function startDatabase(h: Harness, tmp: string): Promise<Database> 
 
 export interface ServerStats {
   keyCache: KeyCacheStats;
+  /** The membership index (lib/keys/key-index.ts). */
+  keyIndex: KeyIndexStats;
   usage: UsageStats;
   memory: NodeJS.MemoryUsage;
 }
@@ -221,4 +225,31 @@ export function machine(pgVersion: string, loadAverages: number[]): MachineInfo 
     postgres: pgVersion,
     loadAverages,
   };
+}
+
+/**
+ * Every statement PostgreSQL executes while `run` runs, from its log (log_min_duration_statement
+ * = 0), except the benchmark's own connection. Exact, unlike pg_stat_database, whose counters a
+ * backend reports up to seconds later.
+ */
+export async function statementsDuring(db: pg.Client, logFile: string, run: () => Promise<void>): Promise<string[]> {
+  const own = (await db.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid;
+  await db.query("ALTER SYSTEM SET log_min_duration_statement = 0");
+  await db.query("SELECT pg_reload_conf()");
+  await sleep(200);
+  const offset = fs.statSync(logFile).size;
+  try {
+    await run();
+  } finally {
+    await db.query("ALTER SYSTEM RESET log_min_duration_statement");
+    await db.query("SELECT pg_reload_conf()");
+  }
+  const text = fs.readFileSync(logFile).subarray(offset).toString("utf8");
+  const statements: string[] = [];
+  // Default log_line_prefix: "%m [%p] "; the extended protocol logs parse, bind and execute
+  // separately, so only executions and simple-protocol statements are counted.
+  for (const match of text.matchAll(/\[(\d+)\] LOG: {2}duration: [\d.]+ ms {2}(?:execute [^:]*|statement): ([^\n]*)/g)) {
+    if (Number(match[1]) !== own) statements.push((match[2] ?? "").replace(/"public"\./g, ""));
+  }
+  return statements;
 }

@@ -3,6 +3,9 @@ import { median, type LatencySummary, type LoadResult } from "@/bench/load";
 import { table } from "@/bench/format";
 import type { MachineInfo } from "@/bench/harness";
 import type { PageTiming } from "@/bench/http";
+import type { ScaleResults } from "@/bench/scenarios/scale";
+import { renderScaleMarkdown } from "@/bench/scenarios/scale-report";
+import type { TrailResults } from "@/bench/scenarios/trail";
 
 export interface Target {
   scenario: string;
@@ -62,13 +65,16 @@ export interface BenchResults {
     distinctDurationSec: number;
     connections: number;
     keyCount: number;
-    keyCacheMax: number;
+    /** KEYDESK_KEY_CACHE_MB the server ran with. */
+    keyCacheMb: number;
     usageFlushMs: number;
     seedSeconds: number;
     hostilePattern: string;
     hostilePathBytes: number;
   };
   rounds: RoundResult[];
+  /** bench/scenarios/trail.ts; absent in results written before the request trail existed. */
+  trail?: TrailResults;
   pages:
     | { missing: true; status: number; variants: [] }
     | {
@@ -112,6 +118,8 @@ export interface BenchResults {
     /** Server A's memory at the end of each phase of the run. */
     phases: { name: string; rss: number; heapUsed: number; external: number; arrayBuffers: number }[];
   };
+  /** bench/scenarios/scale.ts, unless BENCH_NO_SCALE=1. */
+  scale?: ScaleResults;
   revocation: {
     trials: number;
     /** Revocations that did not complete (the REST call failed, or B never answered REVOKED). */
@@ -322,7 +330,7 @@ export function renderMarkdown(r: BenchResults): string {
       ],
     ]),
     "",
-    `The verifications counted are those over the seeded keys after warm-up: the measured rounds plus a soak, pipelined (4 requests per connection), that ran ${r.memory.soakSeconds.toFixed(0)} s at ${rps(r.memory.soakRps)} req/s with ${r.memory.soakErrors} error responses. The soak stops at 1,000,000 verifications or when the run's 10-minute budget requires, whichever comes first. The key cache is bounded at ${s.keyCacheMax.toLocaleString("en")} entries (\`KEYDESK_KEY_CACHE_MAX\`); once it is full, more verifications replace entries instead of adding them.`,
+    `The verifications counted are those over the seeded keys after warm-up: the measured rounds plus a soak, pipelined (4 requests per connection), that ran ${r.memory.soakSeconds.toFixed(0)} s at ${rps(r.memory.soakRps)} req/s with ${r.memory.soakErrors} error responses. The soak stops at 1,000,000 verifications or when the run's 10-minute budget requires, whichever comes first. The key-state cache is bounded at ${s.keyCacheMb} MiB (\`KEYDESK_KEY_CACHE_MB\`); once it is full, more verifications replace entries instead of adding them.`,
     "",
     "Server A at the end of each phase, after a full collection (external and array buffers include WebAssembly memory, e.g. Prisma's query compiler):",
     "",
@@ -356,6 +364,7 @@ export function renderMarkdown(r: BenchResults): string {
     "itself (audit entry, Next.js route) is the last row; a negative \"DELETE answered\" figure means B already",
     "answered REVOKED before A's response arrived.",
     "",
+    ...(r.scale ? [renderScaleMarkdown(r.scale)] : []),
     "## How it is measured",
     "",
     `- \`npm run bench\` builds if needed (\`scripts/build-if-needed.mjs\`), starts a fresh embedded PostgreSQL in a temporary directory, applies the migrations and starts \`server/index.ts\` in production mode with \`KEYDESK_BENCH=1\` (which enables the two no-op routes and \`GET /api/v1/bench/stats\`; without it they answer 404).`,
@@ -363,7 +372,7 @@ export function renderMarkdown(r: BenchResults): string {
     `- Load comes from autocannon's programmatic API in the benchmark process. Latency percentiles are computed from every response time (autocannon's own histogram rounds to whole milliseconds).`,
     `- The regex scenario uses a key whose only constraint is \`${s.hostilePattern}\` (catastrophic for a backtracking engine) with a path of ${s.hostilePathBytes.toLocaleString("en")} bytes of \`a\`, which does not match (FORBIDDEN), so the engine has to scan it all; the plain case is the warm-cache scenario of the same round.`,
     `- Order: warm-up, the page timings, then each round (the two ceilings, warm verify, regex, malformed, then the seeded keys), revocation, and the memory soak last; after each measured run the benchmark waits ${3.5} s so the usage flush and PostgreSQL's statistics catch up before reading counters.`,
-    "- Knobs for trying the harness out (not for published figures): `BENCH_ROUNDS`, `BENCH_DURATION`, `BENCH_KEYS`, `BENCH_SOAK`, `BENCH_BUDGET_SEC` (default 570), `BENCH_REVOCATIONS`, `BENCH_NO_DOCS=1`, `BENCH_ONLY=pages` (only the page timings, on the console; nothing is written).",
+    "- Knobs for trying the harness out (not for published figures): `BENCH_ROUNDS`, `BENCH_DURATION`, `BENCH_KEYS`, `BENCH_SOAK`, `BENCH_BUDGET_SEC` (default 570), `BENCH_REVOCATIONS`, `BENCH_NO_DOCS=1`, `BENCH_ONLY=pages` (only the page timings, on the console; nothing is written), `BENCH_ONLY=scale` (only the scale scenarios, on the console), `BENCH_NO_SCALE=1`, `SCALE_KEYS` (default 1,000,000), `SCALE_WARMUP_SEC` (default 30).",
     "",
   );
   return out.join("\n");
@@ -406,7 +415,7 @@ function explain(t: Target, r: BenchResults): string {
   }
   if (t.scenario.startsWith("memory") && r.memory.verifications < 1_000_000 && r.memory.rssAfterSoak / r.memory.rssAfterWarmup <= 2) {
     const baseline = r.memory.phases.find((x) => x.name.includes("baseline"));
-    const heap = baseline ? ` Retained memory stayed flat: heap used after a full collection went from ${mib(baseline.heapUsed)} to ${mib(r.memory.heapUsedAfterSoak)} while the key cache filled to its ${r.settings.keyCacheMax.toLocaleString("en")}-entry cap; RSS grows mostly because V8 keeps the pages of a heap it let grow between collections.` : "";
+    const heap = baseline ? ` Retained memory stayed flat: heap used after a full collection went from ${mib(baseline.heapUsed)} to ${mib(r.memory.heapUsedAfterSoak)} while the key cache filled towards its ${r.settings.keyCacheMb} MiB budget; RSS grows mostly because V8 keeps the pages of a heap it let grow between collections.` : "";
     return `Not verified at 1,000,000: at ${Math.round(r.memory.soakRps).toLocaleString("en")} verifications per second over ${r.settings.keyCount.toLocaleString("en")} keys (about half of them cache misses, each a database query) a million would take ${Math.round(1_000_000 / r.memory.soakRps / 60)} minutes on this machine, so the soak stops after ${r.memory.soakSeconds.toFixed(0)} s to keep the whole run under 10 minutes; \`BENCH_SOAK\` and \`BENCH_BUDGET_SEC\` allow a longer run.${heap} The ratio so far is ${(r.memory.rssAfterSoak / r.memory.rssAfterWarmup).toFixed(2)}×; ${busy}.`;
   }
   if (t.scenario.startsWith("memory")) {

@@ -12,18 +12,25 @@
 // BENCH_BUDGET_SEC (whole-run budget the soak fits into, default 570), BENCH_REVOCATIONS,
 // BENCH_NO_DOCS=1 (do not rewrite docs/benchmarks.md), BENCH_ONLY=pages (seed, then only the
 // Settings → API Keys timings, printed to the console; no verification rounds, revocation or memory
-// soak, and neither bench/results.json nor docs/benchmarks.md is written).
+// soak, and neither bench/results.json nor docs/benchmarks.md is written), BENCH_ONLY=scale (seed,
+// then only the scale and attack scenarios of bench/scenarios/scale.ts, on the console; their own
+// knobs are SCALE_KEYS and SCALE_WARMUP_SEC), BENCH_NO_SCALE=1 (the full run without them),
+// BENCH_ONLY=trail (the request trail's scenario alone, bench/scenarios/trail.ts, with its own knobs
+// BENCH_TRAIL_INGEST_SEC and BENCH_TRAIL_EVENTS; printed, nothing written).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
-import { build, createHarness, envNumber, machine, makeTmpDir, root, runEntrypoint, serverStats, startDatabase } from "@/bench/harness";
+import { build, createHarness, envNumber, machine, makeTmpDir, root, runEntrypoint, serverStats, startDatabase, statementsDuring } from "@/bench/harness";
 import { median, runLoad, summarize, type LoadResult } from "@/bench/load";
 import { rscUrl, signIn, sleep, timePage, verify } from "@/bench/http";
 import { renderMarkdown, renderConsole, type BenchResults, type Target } from "@/bench/report";
 import { adminId, insertKey, projectIdBySlug, seedKeys, type SeededKey } from "@/bench/seed";
+import { runScaleScenario, type ScaleContext } from "@/bench/scenarios/scale";
+import { renderScaleConsole, scaleTargets } from "@/bench/scenarios/scale-report";
+import { renderTrailOnly, runTrailScenario, trailTargets, type TrailScenarioContext } from "@/bench/scenarios/trail";
 import { startServer, type ServerHandle } from "@/bench/server";
 import { findFreePort } from "@/lib/db/embedded-postgres";
 
@@ -37,7 +44,10 @@ const KEY_COUNT = envNumber("BENCH_KEYS", 100_000);
 const SOAK_VERIFICATIONS = envNumber("BENCH_SOAK", 1_000_000);
 const REVOCATIONS = envNumber("BENCH_REVOCATIONS", 30);
 const ONLY = process.env.BENCH_ONLY ?? "";
-if (ONLY !== "" && ONLY !== "pages") throw new Error(`BENCH_ONLY=${ONLY}: the only scenario that can run alone is "pages"`);
+if (ONLY !== "" && ONLY !== "pages" && ONLY !== "scale" && ONLY !== "trail") throw new Error(`BENCH_ONLY=${ONLY}: the scenarios that can run alone are "pages", "scale" and "trail"`);
+const SCALE = process.env.BENCH_NO_SCALE !== "1";
+/** Enough for the key-state cache to hold every one of the scale scenario's 1,000,000 keys. */
+const KEY_CACHE_MB = process.env.KEYDESK_KEY_CACHE_MB ?? "512";
 const CONNECTIONS = 16;
 /** `npm run bench` must finish within 10 minutes on the reference machine (2 cores). */
 const TIME_BUDGET_MS = envNumber("BENCH_BUDGET_SEC", 570) * 1000;
@@ -77,33 +87,6 @@ function diffCounters(after: DbCounters, before: DbCounters): DbCounters {
     usageRowWrites: after.usageRowWrites - before.usageRowWrites,
     keyRowUpdates: after.keyRowUpdates - before.keyRowUpdates,
   };
-}
-
-/**
- * Every statement PostgreSQL executes while `run` runs, from its log (log_min_duration_statement
- * = 0), except the benchmark's own connection. Exact, unlike pg_stat_database, whose counters a
- * backend reports up to seconds later.
- */
-async function statementsDuring(db: pg.Client, logFile: string, run: () => Promise<void>): Promise<string[]> {
-  const own = (await db.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid;
-  await db.query("ALTER SYSTEM SET log_min_duration_statement = 0");
-  await db.query("SELECT pg_reload_conf()");
-  await sleep(200);
-  const offset = fs.statSync(logFile).size;
-  try {
-    await run();
-  } finally {
-    await db.query("ALTER SYSTEM RESET log_min_duration_statement");
-    await db.query("SELECT pg_reload_conf()");
-  }
-  const text = fs.readFileSync(logFile).subarray(offset).toString("utf8");
-  const statements: string[] = [];
-  // Default log_line_prefix: "%m [%p] "; the extended protocol logs parse, bind and execute
-  // separately, so only executions and simple-protocol statements are counted.
-  for (const match of text.matchAll(/\[(\d+)\] LOG: {2}duration: [\d.]+ ms {2}(?:execute [^:]*|statement): ([^\n]*)/g)) {
-    if (Number(match[1]) !== own) statements.push((match[2] ?? "").replace(/"public"\./g, ""));
-  }
-  return statements;
 }
 
 /** Waits (up to 10 s) until server A has no usage counts pending and no flush is running. */
@@ -158,6 +141,7 @@ async function main(): Promise<BenchResults | null> {
     KEYDESK_ADMIN_EMAIL: ADMIN_EMAIL,
     KEYDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
     KEYDESK_BENCH: "1",
+    KEYDESK_KEY_CACHE_MB: KEY_CACHE_MB,
     NEXTAUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
   };
   log("starting Keydesk (instance A, production mode)");
@@ -192,12 +176,43 @@ async function main(): Promise<BenchResults | null> {
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   log(`seeded in ${seedSeconds.toFixed(1)} s`);
 
+  const trailContext: TrailScenarioContext = {
+    harness, db, server: a, serverEnv, logDir: tmp, projectId: defaultProject, adminId: admin,
+    adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, plainKey,
+  };
+  if (ONLY === "trail") {
+    process.stdout.write(`\n${renderTrailOnly(await runTrailScenario(trailContext))}\n\n`);
+    return null;
+  }
+
   if (ONLY === "pages") {
     const cookie = await signIn(a.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
     // The first render of a route loads its code.
     for (const variant of PAGE_VARIANTS) await (await fetch(`${a.baseUrl}/settings/api-keys${variant.query}`, { headers: { cookie } })).text();
     log("Settings → API Keys with the seeded keys (BENCH_ONLY=pages)");
     process.stdout.write(`\n${renderPagesOnly(await measurePages(a, cookie, db, pgLogFile))}\n\n`);
+    return null;
+  }
+
+  const scaleContext = (cookie: string): ScaleContext => ({
+    harness,
+    server: a,
+    db,
+    pgLogFile,
+    existingSecrets: keys.map((key) => key.secret),
+    adminId: admin,
+    warmSecret: plainKey.secret,
+    cookie,
+    serverEnv,
+    root,
+    logDir: tmp,
+    rounds: ROUNDS,
+    durationSec: DURATION,
+    connections: CONNECTIONS,
+  });
+  if (ONLY === "scale") {
+    const scale = await runScaleScenario(scaleContext(await signIn(a.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD)));
+    process.stdout.write(`\n${renderScaleConsole(scale)}\n\n`);
     return null;
   }
 
@@ -351,6 +366,13 @@ async function main(): Promise<BenchResults | null> {
   await notePhase("after revocation");
   log(`revocation: p50 ${revocation.fromRevokedAt.p50.toFixed(1)} ms, p99 ${revocation.fromRevokedAt.p99.toFixed(1)} ms, ${revocation.failures.length} failed`);
 
+  // ---- the request trail (bench/scenarios/trail.ts) ------------------------------------------
+  const trail = await runTrailScenario(trailContext);
+
+  // ---- at a million keys and under attack (bench/scenarios/scale.ts) -----------------------
+  const scale = SCALE ? await runScaleScenario(scaleContext(cookie)) : undefined;
+  if (scale) await notePhase(`after the scale scenarios (${scale.totalKeys.toLocaleString("en")} keys)`);
+
   // ---- memory: 1,000,000 verifications over the 100,000 keys ------------------------------
   // Last, because it runs for whatever time the 10-minute budget leaves.
   const soakRemaining = Math.max(0, SOAK_VERIFICATIONS - distinctVerifications);
@@ -414,7 +436,7 @@ async function main(): Promise<BenchResults | null> {
       distinctDurationSec: DISTINCT_DURATION,
       connections: CONNECTIONS,
       keyCount: KEY_COUNT,
-      keyCacheMax: Number(process.env.KEYDESK_KEY_CACHE_MAX ?? 50_000),
+      keyCacheMb: Number(KEY_CACHE_MB),
       usageFlushMs: Number(process.env.KEYDESK_USAGE_FLUSH_MS ?? 2_000),
       seedSeconds,
       hostilePattern: HOSTILE_PATTERN,
@@ -424,9 +446,11 @@ async function main(): Promise<BenchResults | null> {
     pages,
     memory,
     revocation,
+    trail,
+    ...(scale ? { scale } : {}),
     targets: [],
   };
-  results.targets = evaluate(results);
+  results.targets = [...evaluate(results), ...(scale ? scaleTargets(scale) : [])];
   return results;
 }
 
@@ -567,7 +591,7 @@ function evaluate(r: BenchResults): Target[] {
   const distinctP99 = med((x) => p99(x.distinct));
   const distinctErrors = r.rounds.reduce((sum, x) => sum + errorsOf(x.distinct), 0);
   targets.push({
-    scenario: `verify over ${r.settings.keyCount.toLocaleString("en")} distinct keys (cache ${r.settings.keyCacheMax.toLocaleString("en")}), 16 connections`,
+    scenario: `verify over ${r.settings.keyCount.toLocaleString("en")} distinct keys (cache budget ${r.settings.keyCacheMb} MiB), 16 connections`,
     target: "p99 ≤ 15 ms; no error responses",
     measured: `p99 ${distinctP99.toFixed(2)} ms; ${distinctErrors} error responses`,
     met: distinctP99 <= 15 && distinctErrors === 0,
@@ -628,6 +652,7 @@ function evaluate(r: BenchResults): Target[] {
     met: r.memory.usage.failedFlushes === 0,
   });
 
+  if (r.trail) targets.push(...trailTargets(r.trail));
   targets.push({
     scenario: "revocation → first REVOKED from a second instance",
     target: "report the distribution; p99 ≤ 1 s",

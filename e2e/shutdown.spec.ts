@@ -71,6 +71,12 @@ test("every acknowledged create and revoke survives a SIGTERM under load", async
   // Every key that exists has its creation in the audit log: no half-applied writes.
   const unaudited = await own.query(`SELECT k."publicId" FROM "ApiKey" k WHERE NOT EXISTS (SELECT 1 FROM "AuditEvent" e WHERE e."keyId" = k."id" AND e."action" = 'key.created') AND k."name" LIKE 'Load %'`);
   expect(unaudited).toEqual([]);
+  // The request trail was written before the process exited: every acknowledged call's event.
+  const [events] = await own.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "RequestEvent" e JOIN "ApiKey" k ON k."id" = e."keyId" WHERE k."name" = 'Driver' AND e."outcome" = 'VALID'`,
+  );
+  expect(events!.n).toBeGreaterThanOrEqual(acknowledged.length);
+  expect(events!.n).toBeLessThanOrEqual(creates.length + revokes.length);
 
   // After a restart the acknowledged state is what verification sees.
   await own.startServer();

@@ -12,9 +12,13 @@ import { migrateAsOwner, resolveDatabase } from "@/lib/db/runtime";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
 import { clientIp } from "@/lib/net/client-ip";
+import { keyIndexStats } from "@/lib/keys/key-index";
+import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
+import { PostgresTrailSink } from "@/lib/trail/postgres-sink";
+import { maintainTrail, startTrailWriter, stopTrailWriter, trailWriterStats } from "@/lib/trail/writer";
 import { prepareFirstRun } from "@/server/bootstrap";
 import { describeListenError, listen, parsePort, probePort } from "@/server/listen";
 import { log } from "@/server/log";
@@ -48,7 +52,7 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
     // ?gc=1 collects garbage first (when node runs with --expose-gc), so that memory figures show
     // what is retained rather than how lazily V8 collects.
     if (req.url?.includes("gc=1")) (globalThis as { gc?: () => void }).gc?.();
-    answer({ keyCache: keyCacheStats(), usage: usageStats(), memory: process.memoryUsage() });
+    answer({ keyCache: keyCacheStats(), keyIndex: keyIndexStats(), usage: usageStats(), trail: trailWriterStats(), memory: process.memoryUsage() });
     return true;
   }
   return false;
@@ -59,6 +63,11 @@ const startedParts: (() => Promise<void>)[] = [];
 
 async function stopStartedParts(): Promise<void> {
   for (const stop of startedParts.splice(0).reverse()) await stop().catch(() => undefined);
+}
+
+function envMs(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 async function main() {
@@ -95,11 +104,19 @@ async function main() {
   await checkAuditChain(log);
   await prepareFirstRun();
   // Before any request: every process must hear about revocations from the others. It keeps
-  // retrying on its own, so start-up does not wait for it.
-  const keyListener = startKeyChangeListener(database.appUrl, { log });
+  // retrying on its own, so start-up does not wait for it. The membership index loads once the
+  // listener is LISTENing (so that no key created meanwhile is missed); until then verification
+  // asks the database.
+  const keyIndex = startKeyIndexSync(database.appUrl, { log, checkIntervalMs: envMs("KEYDESK_KEY_INDEX_CHECK_MS", 30_000) });
+  startedParts.push(() => keyIndex.stop());
+  const keyListener = startKeyChangeListener(database.appUrl, { log, index: keyIndex });
   startedParts.push(() => keyListener.stop());
   startUsageFlusher({ onError: log });
   startedParts.push(async () => stopUsageFlusher());
+  // The request trail (lib/trail): its writer, and today's and the next days' partitions now.
+  startTrailWriter({ sink: new PostgresTrailSink({ connectionString: database.appUrl }), log });
+  startedParts.push(async () => void (await stopTrailWriter({ timeoutMs: 1_000 })));
+  await maintainTrail();
 
   const app = next({ dev, dir: path.resolve(import.meta.dirname, ".."), hostname, port });
   await app.prepare();
@@ -151,8 +168,11 @@ async function main() {
     await flushUsage().catch((error: unknown) => {
       log(`usage flush at shutdown failed, counts lost: ${oneLine(error)}`);
     });
+    const trail = await stopTrailWriter({ timeoutMs: SHUTDOWN_GRACE_MS });
+    if (trail.lost > 0) log(`request trail: ${trail.lost} event(s) could not be written at shutdown and are lost`);
     await keyListener.stop();
     await auditHeadSettled();
+    await keyIndex.stop();
     await disconnectDb().catch(() => undefined);
     await database.stop();
     log("stopped");

@@ -85,7 +85,7 @@ describe("create", () => {
 
   it("defaults the limit to 20 and keeps a project without maximum lifetime open to keys without expiry", async () => {
     const project = await createProject(userActor(admin), { name: "Defaults", keyPrefix: "dflt", maxLifetimeDays: null, allowNoExpiry: true }, context);
-    expect(project).toMatchObject({ slug: "defaults", activeKeyLimit: 20, maxLifetimeDays: null, allowNoExpiry: true });
+    expect(project).toMatchObject({ slug: "defaults", activeKeyLimit: 20, maxLifetimeDays: null, allowNoExpiry: true, requestRetentionDays: 30, logUnknownKeys: false });
   });
 
   it("stores allowNoExpiry as false when a maximum lifetime rules such keys out anyway", async () => {
@@ -128,6 +128,9 @@ describe("create", () => {
     ["a fractional limit", { activeKeyLimit: "2.5" }, "activeKeyLimit"],
     ["a lifetime of 0 days", { maxLifetimeDays: "0" }, "maxLifetimeDays"],
     ["a lifetime that is not a number", { maxLifetimeDays: "soon" }, "maxLifetimeDays"],
+    ["a request retention of 0 days", { requestRetentionDays: "0" }, "requestRetentionDays"],
+    ["a request retention over 400 days", { requestRetentionDays: "401" }, "requestRetentionDays"],
+    ["a fractional request retention", { requestRetentionDays: "1.5" }, "requestRetentionDays"],
   ])("rejects %s with a field error and creates nothing", async (_label, overrides, field) => {
     const before = await snapshot();
     const error = await failure(createProject(userActor(admin), settings(overrides), context));
@@ -169,6 +172,18 @@ describe("edit", () => {
       },
     });
     expect(event.summary).toBe('Edited project "New name": name, activeKeyLimit, maxLifetimeDays, allowNoExpiry');
+  });
+
+  it("changes the request trail's retention and unknown-key logging, audited; an omitted retention is kept", async () => {
+    const project = await createProject(userActor(admin), settings(), context);
+    const base = { name: project.name, activeKeyLimit: "20", maxLifetimeDays: "", allowNoExpiry: "on" };
+    const { project: updated, changed } = await updateProject(userActor(admin), project.id, { ...base, requestRetentionDays: "90", logUnknownKeys: "on" }, context);
+    expect(changed).toEqual(["requestRetentionDays", "logUnknownKeys"]);
+    expect(updated).toMatchObject({ requestRetentionDays: 90, logUnknownKeys: true });
+    const { project: kept } = await updateProject(userActor(admin), project.id, { ...base, logUnknownKeys: "on" }, context);
+    expect(kept.requestRetentionDays).toBe(90);
+    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "project.updated", projectId: project.id } });
+    expect(event.metadata).toEqual({ changes: { requestRetentionDays: { from: 30, to: 90 }, logUnknownKeys: { from: false, to: true } } });
   });
 
   it("writes no event when nothing changed, and keeps slug and prefix when they are left out", async () => {

@@ -142,6 +142,31 @@ describe("what the schema cannot express", () => {
     });
   });
 
+  it("keeps every key's hash prefix as an indexed, generated bigint and refuses a hash that is not hex SHA-256", async () => {
+    await withClient(url(), async (client) => {
+      const { rows } = await client.query<{ is_generated: string; generation_expression: string }>(
+        `SELECT is_generated, generation_expression FROM information_schema.columns WHERE table_name = 'ApiKey' AND column_name = 'hashPrefix'`,
+      );
+      expect(rows[0]?.is_generated).toBe("ALWAYS");
+      const index = await client.query(`SELECT 1 FROM pg_indexes WHERE tablename = 'ApiKey' AND indexname = 'ApiKey_hashPrefix_idx'`);
+      expect(index.rowCount).toBe(1);
+      const { rows: prefix } = await client.query<{ p: string }>(`SELECT (('x' || substr(h, 1, 16))::bit(64)::bigint)::text AS p FROM (VALUES ('ffffffffffffffff' || repeat('0', 48))) AS v(h)`);
+      expect(prefix[0]?.p).toBe("-1");
+      const project = await client.query<{ id: string }>(`INSERT INTO "Project" (name, slug, "keyPrefix") VALUES ('Hash check', 'hash-check', 'hc') RETURNING id`);
+      const insert = (hash: string) =>
+        client.query(`INSERT INTO "ApiKey" ("publicId", "projectId", name, "displayPrefix", last4, hash) VALUES ($1, $2, 'k', 'hc_x', 'abcd', $3)`, [
+          `key_${hash.slice(0, 16)}`,
+          project.rows[0]?.id,
+          hash,
+        ]);
+      await expect(insert("A".repeat(64))).rejects.toThrow(/ApiKey_hash_check/);
+      await expect(insert("abc")).rejects.toThrow(/ApiKey_hash_check/);
+      await insert("0123456789abcdef".repeat(4));
+      const { rows: stored } = await client.query<{ p: string }>(`SELECT "hashPrefix"::text AS p FROM "ApiKey" WHERE hash = $1`, ["0123456789abcdef".repeat(4)]);
+      expect(stored[0]?.p).toBe(BigInt("0x0123456789abcdef").toString());
+    });
+  });
+
   it("keeps the audit log append-only: no UPDATE, DELETE or TRUNCATE", async () => {
     await withClient(url(), async (client) => {
       await client.query(

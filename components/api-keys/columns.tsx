@@ -6,6 +6,7 @@ import { ExpiryText } from "@/components/api-keys/expiry-text";
 import { KeyEnabledButton } from "@/components/api-keys/key-enabled-button";
 import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
+import { AnomalyBadges } from "@/components/requests/anomaly-badges";
 import { Checkbox } from "@/components/ui/checkbox";
 import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { Badge } from "@/components/ui/badge";
@@ -99,6 +100,7 @@ export function getApiKeyColumns({ canRevoke, canUpdate, serverNow, selection }:
                   Restricted
                 </Badge>
               ) : null}
+              <AnomalyBadges anomalies={key.anomalies ?? []} />
             </div>
           </div>
         );

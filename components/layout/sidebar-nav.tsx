@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType } from "react";
-import { Braces, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Users } from "lucide-react";
+import { Activity, Braces, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Users } from "lucide-react";
 
 import { cn } from "@/lib/utils";
 import type { UserRole } from "@/components/layout/role-badge";
@@ -23,7 +23,13 @@ type NavGroup = {
 };
 
 export const NAV_GROUPS: readonly NavGroup[] = [
-  { title: null, items: [{ title: "Dashboard", href: "/", icon: LayoutDashboard }] },
+  {
+    title: null,
+    items: [
+      { title: "Dashboard", href: "/", icon: LayoutDashboard },
+      { title: "Requests", href: "/requests", icon: Activity },
+    ],
+  },
   { title: "Settings", items: [{ title: "API Keys", href: "/settings/api-keys", icon: KeyRound }] },
   {
     title: "Admin",

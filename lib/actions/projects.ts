@@ -24,6 +24,8 @@ function settingsFrom(values: Record<string, string>) {
     activeKeyLimit: values.activeKeyLimit,
     maxLifetimeDays: lifetimeFromForm(values),
     allowNoExpiry: values.allowNoExpiry,
+    requestRetentionDays: values.requestRetentionDays,
+    logUnknownKeys: values.logUnknownKeys,
   };
 }
 

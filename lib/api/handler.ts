@@ -5,6 +5,7 @@ import { NextResponse } from "next/server";
 import { can, PermissionError, type Permission } from "@/lib/auth/permissions";
 import { ApiError, NO_STORE, toErrorResponse } from "@/lib/api/errors";
 import { authenticateManagementKey, recordDenied, type ManagementCaller } from "@/lib/api/management-auth";
+import { recordManagementCall } from "@/lib/api/management-trail";
 import { ServiceError } from "@/lib/services/errors";
 
 export async function managementRoute(
@@ -15,7 +16,11 @@ export async function managementRoute(
   let caller: ManagementCaller | undefined;
   try {
     caller = await authenticateManagementKey(request);
-    if (!can(caller.actor.user, permission)) throw new PermissionError(permission);
+    const allowed = can(caller.actor.user, permission);
+    // Once per call, with what the key was allowed: its creator's role may deny what its
+    // constraints allow. The trail records the call, not how the work went (the audit log does).
+    recordManagementCall(request, caller.context, caller.trail, allowed ? "VALID" : "FORBIDDEN", allowed ? caller.trail.matched : null);
+    if (!allowed) throw new PermissionError(permission);
     const { status = 200, body } = await work(caller);
     return NextResponse.json(body, { status, headers: NO_STORE });
   } catch (error) {

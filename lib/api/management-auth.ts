@@ -9,6 +9,7 @@ import { db } from "@/lib/db";
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
 import { hashSecret, parseSecret, timingSafeEqualHex } from "@/lib/keys/secret";
 import { ApiError } from "@/lib/api/errors";
+import { countUnknownManagementKey, recordManagementCall, type TrailKey } from "@/lib/api/management-trail";
 import { contextFromHeaders } from "@/lib/request-context";
 import type { Actor } from "@/lib/services/actor";
 
@@ -21,6 +22,8 @@ function unauthorized(message: string): ApiError {
 export interface ManagementCaller {
   actor: Extract<Actor, { type: "key" }>;
   context: RequestContext;
+  /** For the request trail: the key and the constraint that allowed the call. */
+  trail: TrailKey & { matched: KeyConstraint | null };
 }
 
 export async function authenticateManagementKey(request: Request): Promise<ManagementCaller> {
@@ -29,7 +32,10 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw unauthorized("Send a management key as `Authorization: Bearer <key>`.");
   const parsed = parseSecret(match[1]);
-  if (!parsed.ok) throw unauthorized("The API key is malformed.");
+  if (!parsed.ok) {
+    await countUnknownManagementKey("MALFORMED");
+    throw unauthorized("The API key is malformed.");
+  }
 
   const hash = hashSecret(parsed.secret);
   const key = await db.apiKey.findUnique({
@@ -39,6 +45,7 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
       publicId: true,
       name: true,
       hash: true,
+      projectId: true,
       expiresAt: true,
       revokedAt: true,
       enabled: true,
@@ -47,12 +54,32 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
       constraints: { orderBy: { position: "asc" }, select: { type: true, value: true, methods: true } },
     },
   });
-  if (!key || !timingSafeEqualHex(key.hash, hash)) throw unauthorized("The API key is not valid.");
-  if (!key.project.isSystem) throw unauthorized("This key is not a management key. Create one in the “Keydesk API” project.");
-  if (key.revokedAt || key.project.archivedAt) throw unauthorized("The API key has been revoked.");
-  if (key.expiresAt && key.expiresAt <= new Date()) throw unauthorized("The API key has expired.");
-  if (!key.enabled) throw unauthorized("The API key is disabled.");
-  if (!key.createdBy) throw unauthorized("The API key has no owner.");
+  if (!key || !timingSafeEqualHex(key.hash, hash)) {
+    await countUnknownManagementKey("NOT_FOUND");
+    throw unauthorized("The API key is not valid.");
+  }
+  if (!key.project.isSystem) {
+    // Another project's key: not a management key, so recorded as verification would (unknown).
+    await countUnknownManagementKey("NOT_FOUND");
+    throw unauthorized("This key is not a management key. Create one in the “Keydesk API” project.");
+  }
+  const trailKey = { id: key.id, projectId: key.projectId };
+  if (key.revokedAt || key.project.archivedAt) {
+    recordManagementCall(request, context, trailKey, "REVOKED");
+    throw unauthorized("The API key has been revoked.");
+  }
+  if (key.expiresAt && key.expiresAt <= new Date()) {
+    recordManagementCall(request, context, trailKey, "EXPIRED");
+    throw unauthorized("The API key has expired.");
+  }
+  if (!key.enabled) {
+    recordManagementCall(request, context, trailKey, "DISABLED");
+    throw unauthorized("The API key is disabled.");
+  }
+  if (!key.createdBy) {
+    recordManagementCall(request, context, trailKey, "FORBIDDEN");
+    throw unauthorized("The API key has no owner.");
+  }
 
   const constraints: KeyConstraint[] = key.constraints;
   const url = new URL(request.url);
@@ -62,11 +89,13 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
     user: key.createdBy,
     key: { id: key.id, name: key.name, publicId: key.publicId, constraints },
   };
-  if (!evaluateConstraints(constraints, { method: request.method, path: relativePath, ip: context.ip ?? undefined }).allowed) {
+  const decision = evaluateConstraints(constraints, { method: request.method, path: relativePath, ip: context.ip ?? undefined });
+  if (!decision.allowed) {
+    recordManagementCall(request, context, trailKey, "FORBIDDEN");
     await recordDenied(actor, context, `${request.method} ${relativePath}`, "constraints");
     throw new ApiError(403, "forbidden", "This key's constraints do not allow this request (method and path, or client address).");
   }
-  return { actor, context };
+  return { actor, context, trail: { ...trailKey, matched: decision.matched } };
 }
 
 /** Denied management attempts belong in the audit log, with which key tried what. */

@@ -47,6 +47,8 @@ const project = z.object({
   activeKeyLimit: z.number().int(),
   maxLifetimeDays: z.number().int().nullable(),
   allowNoExpiry: z.boolean(),
+  requestRetentionDays: z.number().int().describe("Days the request trail keeps this project's events (1–400)"),
+  logUnknownKeys: z.boolean().describe("Whether MALFORMED and NOT_FOUND verifications are logged one by one (they are always counted)"),
   isSystem: z.boolean(),
   archived: z.boolean(),
   createdAt: z.string(),
@@ -65,7 +67,9 @@ const verifyRequest = z.object({
     ),
   method: z.enum(HTTP_METHODS).optional().describe("The method of the request being authorised"),
   path: z.string().optional().describe("The path of the request being authorised"),
-  ip: z.string().optional().describe("The client's address, IPv4 or IPv6 without a port, e.g. `203.0.113.7`; needed by keys with ip constraints"),
+  ip: z.string().optional().describe("The client's address, IPv4 or IPv6 without a port, e.g. `203.0.113.7`; needed by keys with ip constraints, and recorded in the request trail"),
+  userAgent: z.string().optional().describe("Your client's User-Agent, for the request trail (stored capped at 512 bytes)"),
+  requestId: z.string().optional().describe("Your own id for the request, for the request trail (stored capped at 128 bytes)"),
 });
 
 const verifyResponse = z.object({

@@ -16,6 +16,13 @@ describe("permission table", () => {
     }
   });
 
+  it("lets every role read the request trail, and only viewers not its client addresses", () => {
+    for (const role of ["admin", "manager", "viewer"] as const) expect(can(active(role), "requests.read")).toBe(true);
+    expect(can(active("admin"), "requests.ips")).toBe(true);
+    expect(can(active("manager"), "requests.ips")).toBe(true);
+    expect(can(active("viewer"), "requests.ips")).toBe(false);
+  });
+
   it("denies everything to deactivated or missing users", () => {
     expect(can({ role: "admin", active: false }, "keys.read")).toBe(false);
     expect(can(null, "keys.read")).toBe(false);

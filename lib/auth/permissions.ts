@@ -13,15 +13,21 @@ export const PERMISSIONS = [
   "projects.manage",
   "users.manage",
   "audit.read",
+  "requests.read",
+  "requests.ips",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ONLY: readonly Permission[] = ["keys.read", "projects.read"];
+const READ_ONLY: readonly Permission[] = ["keys.read", "projects.read", "requests.read"];
 
+/**
+ * "requests.ips": the client addresses in the request trail. Like the audit log's details they
+ * are personal data about the callers, so viewers see the trail without them.
+ */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: READ_ONLY,
+  manager: [...READ_ONLY, "requests.ips"],
   viewer: READ_ONLY,
 };
 

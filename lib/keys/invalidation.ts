@@ -2,17 +2,24 @@
 // that a project changed (created, edited, archived), so their verification caches drop it.
 // pg_notify inside the writing transaction is delivered at commit and only if it commits; the
 // same-process caches are cleared directly after commit (emit…).
+//
+// New keys are announced by the database itself (a trigger on "ApiKey", migration
+// 20261202000400) on KEY_CREATED_CHANNEL, for the membership index (key-index.ts) of every
+// process; the creating process adds them directly after commit with emitKeyCreated().
 import type { Tx } from "@/lib/db";
 
 export const KEY_CHANGED_CHANNEL = "keydesk_key_changed";
+export const KEY_CREATED_CHANNEL = "keydesk_key_created";
 export const PROJECT_CHANGED_CHANNEL = "keydesk_project_changed";
 
 type Listener = (payload: string) => void;
 const globalForListeners = globalThis as unknown as {
   __keydeskKeyListeners?: Set<Listener>;
+  __keydeskKeyCreatedListeners?: Set<Listener>;
   __keydeskProjectListeners?: Set<Listener>;
 };
 const keyListeners = (globalForListeners.__keydeskKeyListeners ??= new Set());
+const createdListeners = (globalForListeners.__keydeskKeyCreatedListeners ??= new Set());
 const projectListeners = (globalForListeners.__keydeskProjectListeners ??= new Set());
 
 export function onKeyChanged(listener: Listener): () => void {
@@ -22,6 +29,16 @@ export function onKeyChanged(listener: Listener): () => void {
 
 export function emitKeyChanged(hash: string): void {
   for (const listener of keyListeners) listener(hash);
+}
+
+export function onKeyCreated(listener: Listener): () => void {
+  createdListeners.add(listener);
+  return () => createdListeners.delete(listener);
+}
+
+/** After the creating transaction committed: the key exists for this process's index at once. */
+export function emitKeyCreated(hash: string): void {
+  for (const listener of createdListeners) listener(hash);
 }
 
 export async function notifyKeyChanged(tx: Tx, hash: string): Promise<void> {

@@ -1,5 +1,7 @@
-// What verification knows about keys, by secret hash: a bounded in-process cache in front of the
-// database, including negative entries for hashes that match no key.
+// What verification knows about keys, by secret hash: an in-process cache of existing keys in front
+// of the database, bounded by a memory budget (KEYDESK_KEY_CACHE_MB, key-state-cache.ts). Hashes
+// that match no key are not cached: the membership index (key-index.ts) answers those without the
+// database, so an attacker's made-up keys never push real ones out.
 //
 // The state lives on globalThis because the custom server (loaded by tsx) and Next's bundled code
 // are two module graphs in one process; both must see the same cache, or an invalidation
@@ -9,10 +11,14 @@
 // (other processes, see listener.ts); both end in invalidateKeyHash(). A lookup already running
 // when its hash is invalidated may have read the row before the change committed, so its result
 // is handed to the callers that were waiting for it but never stored.
-import { LRUCache } from "lru-cache";
+//
+// Every lookup goes through a deadline and a circuit breaker (db-guard.ts): a database that hangs
+// costs a verification at most KEYDESK_VERIFY_DB_TIMEOUT_MS, then a 503.
 import { lookupPool } from "@/lib/db";
 import { CONSTRAINT_TYPES, type ConstraintType, type KeyConstraint } from "@/lib/keys/constraints";
+import { createDbGuard, type DbGuard, type DbGuardStats } from "@/lib/keys/db-guard";
 import { onKeyChanged } from "@/lib/keys/invalidation";
+import { KeyStateCache, NO_ITEMS, estimateBytes, intern, keyCacheBudgetBytes } from "@/lib/keys/key-state-cache";
 import { timingSafeEqualHex } from "@/lib/keys/secret";
 
 /** Notification payload that means "forget every key" (e.g. a project was archived). */
@@ -36,13 +42,17 @@ export interface CachedKey {
   /** A JSON object, deep-frozen: one instance is handed to every answer for this entry. */
   metadata: Readonly<Record<string, unknown>>;
   projectArchived: boolean;
-  constraints: KeyConstraint[];
+  constraints: readonly KeyConstraint[];
 }
 
 export type KeyLookup = { found: true; key: CachedKey } | { found: false };
 
 export interface KeyCacheStats {
   size: number;
+  /** Estimated bytes of the cached entries, table overhead included; at most budgetBytes. */
+  bytes: number;
+  budgetBytes: number;
+  evictions: number;
   hits: number;
   misses: number;
   /** Database queries made by the cache; the number tests watch to prove "no DB access". */
@@ -51,6 +61,8 @@ export interface KeyCacheStats {
   coalesced: number;
   invalidations: number;
   clears: number;
+  /** The database guard's counters: lookups that timed out, failed or were refused at once. */
+  database: DbGuardStats;
 }
 
 interface PendingLookup {
@@ -60,11 +72,10 @@ interface PendingLookup {
 }
 
 interface KeyCacheState {
-  cache: LRUCache<string, KeyLookup>;
-  positiveTtlMs: number;
-  negativeTtlMs: number;
+  cache: KeyStateCache<CachedKey>;
+  guard: DbGuard;
   pending: Map<string, PendingLookup>;
-  stats: Omit<KeyCacheStats, "size">;
+  stats: Omit<KeyCacheStats, "size" | "bytes" | "budgetBytes" | "evictions" | "database">;
   unsubscribe: () => void;
 }
 
@@ -78,19 +89,15 @@ function envInt(name: string, fallback: number): number {
 const globalForCache = globalThis as unknown as { __keydeskKeyCache?: KeyCacheState };
 
 function createState(): KeyCacheState {
-  const positiveTtlMs = envInt("KEYDESK_KEY_CACHE_TTL_MS", 60_000);
   return {
-    cache: new LRUCache<string, KeyLookup>({
-      max: envInt("KEYDESK_KEY_CACHE_MAX", 50_000),
+    cache: new KeyStateCache<CachedKey>({
+      budgetBytes: keyCacheBudgetBytes(),
       // The TTL is only a safety net (e.g. a notification lost while the listener reconnects);
       // invalidation is what keeps entries current.
-      ttl: positiveTtlMs,
+      ttlMs: envInt("KEYDESK_KEY_CACHE_TTL_MS", 60_000),
+      sizeOf: estimateBytes,
     }),
-    positiveTtlMs,
-    // Short, because a negative entry goes stale only when a key with that hash is created, and
-    // creation is not announced: a fresh secret is 256 random bits, so nobody can have asked for
-    // it before it existed. The TTL bounds the unlikely rest (e.g. rows restored from a backup).
-    negativeTtlMs: envInt("KEYDESK_KEY_CACHE_NEGATIVE_TTL_MS", 10_000),
+    guard: createDbGuard(),
     pending: new Map(),
     stats: { hits: 0, misses: 0, lookups: 0, coalesced: 0, invalidations: 0, clears: 0 },
     // Subscribed once per process, not once per module graph: both graphs share this state.
@@ -173,8 +180,9 @@ const LOOKUP_STATEMENT = {
 };
 
 async function loadFromDatabase(hash: string): Promise<KeyLookup> {
-  state().stats.lookups += 1;
-  const { rows } = await lookupPool().query<KeyRow>({ ...LOOKUP_STATEMENT, values: [hash] });
+  const s = state();
+  s.stats.lookups += 1;
+  const { rows } = await s.guard.run(() => lookupPool().query<KeyRow>({ ...LOOKUP_STATEMENT, values: [hash] }));
   const row = rows[0];
   // The index already matched the hash; the constant-time re-check keeps the one comparison of
   // secret-derived values on this path free of early exits.
@@ -185,24 +193,30 @@ async function loadFromDatabase(hash: string): Promise<KeyLookup> {
       id: row.id,
       publicId: row.publicId,
       name: row.name,
-      projectId: row.projectId,
+      // Shared by every key of the project: one string, not one per cached key.
+      projectId: intern(row.projectId),
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
       revokedAt: row.revokedAt ? row.revokedAt.getTime() : null,
       enabled: row.enabled,
       externalId: row.externalId,
       metadata: toMetadata(row.metadata),
       projectArchived: row.projectArchived,
-      constraints: toConstraints(row.constraints),
+      constraints: compactConstraints(toConstraints(row.constraints)),
     },
   };
+}
+
+/** Most keys have no constraints: they share one frozen empty list. */
+function compactConstraints(list: KeyConstraint[]): readonly KeyConstraint[] {
+  return list.length === 0 ? NO_ITEMS : list;
 }
 
 /**
  * The cached state of the key whose secret hashes to `hash`, or undefined when only the database
  * can tell (then call lookupKey). Counts as a hit like lookupKey does. Lets verification answer
- * a cached key in the same tick, without a promise.
+ * a cached key in the same tick, without a promise (and without allocating one).
  */
-export function peekKey(hash: string): KeyLookup | undefined {
+export function peekKey(hash: string): CachedKey | undefined {
   const s = state();
   const cached = s.cache.get(hash);
   if (cached) s.stats.hits += 1;
@@ -216,7 +230,7 @@ export function peekKey(hash: string): KeyLookup | undefined {
  */
 export function lookupKey(hash: string): Promise<KeyLookup> {
   const cached = peekKey(hash);
-  if (cached) return Promise.resolve(cached);
+  if (cached) return Promise.resolve({ found: true, key: cached });
   const s = state();
   s.stats.misses += 1;
   const running = s.pending.get(hash);
@@ -229,7 +243,8 @@ export function lookupKey(hash: string): Promise<KeyLookup> {
   const entry: PendingLookup = { promise: Promise.resolve({ found: false }), stale: false };
   entry.promise = loadFromDatabase(hash)
     .then((result) => {
-      if (!entry.stale) s.cache.set(hash, result, { ttl: result.found ? s.positiveTtlMs : s.negativeTtlMs });
+      // Only existing keys: an unknown hash is the membership index's to answer.
+      if (!entry.stale && result.found) s.cache.set(hash, result.key);
       return result;
     })
     .finally(() => {
@@ -269,7 +284,8 @@ export function clearKeyCache(): void {
 
 export function keyCacheStats(): KeyCacheStats {
   const s = state();
-  return { size: s.cache.size, ...s.stats };
+  const { size, bytes, budgetBytes, evictions } = s.cache.stats();
+  return { size, bytes, budgetBytes, evictions, ...s.stats, database: s.guard.stats() };
 }
 
 // Subscribe at import time so that invalidations reach the cache even before the first lookup.

@@ -10,9 +10,15 @@
 // one included: entries may have been cached before it) clears the whole key cache and reloads
 // the project table. Until the
 // reconnect succeeds, cached entries are still served; their TTL bounds how stale they can get.
+//
+// It also LISTENs on KEY_CREATED_CHANNEL, where the database announces every new key (a hash, or
+// "*" after a bulk insert), for the membership index (key-index.ts); every successful LISTEN has
+// the index loaded or checked (key-index-sync.ts), and until then the index keeps answering.
 import pg from "pg";
-import { KEY_CHANGED_CHANNEL, PROJECT_CHANGED_CHANNEL } from "@/lib/keys/invalidation";
+import { KEY_CHANGED_CHANNEL, KEY_CREATED_CHANNEL, PROJECT_CHANGED_CHANNEL } from "@/lib/keys/invalidation";
 import { ALL_KEYS, clearKeyCache, invalidateKeyHash } from "@/lib/keys/key-cache";
+import { addKeyHash } from "@/lib/keys/key-index";
+import type { KeyIndexSync } from "@/lib/keys/key-index-sync";
 import { invalidateProjectTable, warmProjectTable } from "@/lib/keys/project-table";
 
 export interface KeyChangeListener {
@@ -32,6 +38,8 @@ export interface KeyChangeListenerOptions {
    * query on it turns that silence into an error and a reconnect.
    */
   pingIntervalMs?: number;
+  /** The membership index's sync: told when LISTEN is (again) in effect or lost, and of bulk inserts. */
+  index?: KeyIndexSync;
 }
 
 const STOP_TIMEOUT_MS = 2_000;
@@ -98,6 +106,7 @@ export function startKeyChangeListener(
       if (current === client) {
         current = null;
         listening = false;
+        options.index?.notListening();
         if (pingTimer) clearInterval(pingTimer);
         pingTimer = null;
       }
@@ -111,12 +120,16 @@ export function startKeyChangeListener(
     client.on("notification", (message) => {
       if (message.channel === KEY_CHANGED_CHANNEL) applyKeyChange(message.payload);
       else if (message.channel === PROJECT_CHANGED_CHANNEL) invalidateProjectTable();
+      else if (message.channel === KEY_CREATED_CHANNEL) {
+        if (message.payload === ALL_KEYS || !message.payload) options.index?.reconcileSoon();
+        else addKeyHash(message.payload);
+      }
     });
 
     try {
       await client.connect();
       // The channel names are our own constants (lower-case letters and underscores), not input.
-      await client.query(`LISTEN "${KEY_CHANGED_CHANNEL}"; LISTEN "${PROJECT_CHANGED_CHANNEL}"`);
+      await client.query(`LISTEN "${KEY_CHANGED_CHANNEL}"; LISTEN "${PROJECT_CHANGED_CHANNEL}"; LISTEN "${KEY_CREATED_CHANNEL}"`);
     } catch (error) {
       fail(describe(error));
       return;
@@ -131,6 +144,7 @@ export function startKeyChangeListener(
     // Loaded now rather than by the first verification; if this fails, that one tries again.
     warmProjectTable().catch(() => undefined);
     listening = true;
+    options.index?.listening();
     if (failures > 0) log("key change listener reconnected; key cache cleared");
     failures = 0;
     markReady();
@@ -148,6 +162,7 @@ export function startKeyChangeListener(
     async stop() {
       stopped = true;
       listening = false;
+      options.index?.notListening();
       if (retryTimer) clearTimeout(retryTimer);
       if (pingTimer) clearInterval(pingTimer);
       retryTimer = null;

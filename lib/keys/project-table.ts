@@ -22,6 +22,8 @@ export interface ProjectEntry {
   slug: string;
   isSystem: boolean;
   archived: boolean;
+  /** Log MALFORMED / NOT_FOUND verifications one by one in the request trail (always counted). */
+  logUnknownKeys: boolean;
 }
 
 export type ProjectResolution = { found: true; project: ProjectEntry } | { found: false };
@@ -87,7 +89,7 @@ function state(): ProjectTableState {
 
 const LOAD_STATEMENT = {
   name: "keydesk_project_table",
-  text: `SELECT "id", "slug", "isSystem", ("archivedAt" IS NOT NULL) AS "archived" FROM "Project"`,
+  text: `SELECT "id", "slug", "isSystem", ("archivedAt" IS NOT NULL) AS "archived", "logUnknownKeys" FROM "Project"`,
 };
 
 /**
@@ -109,7 +111,7 @@ function load(): Promise<void> {
       const byId = new Map<string, ProjectEntry>();
       const bySlug = new Map<string, ProjectEntry>();
       for (const row of rows) {
-        const entry = Object.freeze({ id: row.id, slug: row.slug, isSystem: row.isSystem, archived: row.archived });
+        const entry = Object.freeze({ id: row.id, slug: row.slug, isSystem: row.isSystem, archived: row.archived, logUnknownKeys: row.logUnknownKeys });
         byId.set(entry.id, entry);
         bySlug.set(entry.slug, entry);
       }

@@ -1,4 +1,5 @@
-// The fields of a verification request, `{ "key", "project", "method"?, "path"?, "ip"? }`, and
+// The fields of a verification request, `{ "key", "project", "method"?, "path"?, "ip"?,
+// "userAgent"?, "requestId"? }`, and
 // their parsing. One table: a new field (say `cost` or `requestId`) is one line here and its type
 // follows. Fields not in the table are ignored, so callers may send more than we read.
 //
@@ -29,6 +30,10 @@ export const VERIFY_REQUEST_FIELDS = {
   method: optionalText("method"),
   path: optionalText("path"),
   ip: optionalText("ip"),
+  /** The calling API's client, for the request trail only (stored capped at 512 bytes). */
+  userAgent: optionalText("userAgent"),
+  /** The calling API's id for the request, for the request trail only (stored capped at 128 bytes). */
+  requestId: optionalText("requestId"),
 } satisfies Record<string, FieldParser<unknown>>;
 
 type Fields = typeof VERIFY_REQUEST_FIELDS;

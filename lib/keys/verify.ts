@@ -1,8 +1,9 @@
 // Verification of a presented secret for a project: the request's fields (verify-request.ts), the
 // project from the in-memory project table (project-table.ts), format and checksum (no database),
 // the key's state through the cache (key-cache.ts), then expiry against the clock, the enabled
-// flag and the key's constraints. Framework-free, so the lean HTTP handler in server/ can use it
-// outside Next.
+// flag and the key's constraints. A hash the membership index (key-index.ts) does not hold is
+// NOT_FOUND without the database, so made-up keys never reach it. Framework-free, so the lean
+// HTTP handler in server/ can use it outside Next.
 //
 // Decisions:
 // - Verification is scoped to the project that asks. A key of another project answers exactly
@@ -20,17 +21,22 @@
 // - lastUsedAt means the last successful use (VALID only); every known-key outcome is counted
 //   per day (lib/keys/usage.ts). MALFORMED and NOT_FOUND (also another project's key) are not
 //   counted: for the asking project there is no key.
+// - Every answer about a key of the asking project is pushed into the request trail's buffer
+//   (lib/trail/buffer.ts: a few array stores, no I/O, never blocks); MALFORMED and NOT_FOUND
+//   are counted for the asking project, and logged without a key if the project asks for it.
 // - The secret is not trimmed: surrounding whitespace is MALFORMED, so integrations learn about
 //   it instead of having it silently fixed in one place and failing elsewhere.
 // - Known keys of the asking project report { id, name, projectId, externalId, metadata,
 //   expiresAt } also when denied: the caller holds the secret, so this reveals nothing they could
 //   not see in the dashboard's key list. `externalId` is null and `metadata` is {} when unset.
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
-import { lookupKey, peekKey, type CachedKey, type KeyLookup } from "@/lib/keys/key-cache";
+import { lookupKey, peekKey, type CachedKey } from "@/lib/keys/key-cache";
+import { keyMembership } from "@/lib/keys/key-index";
 import { resolveProjectNowOrLater, type ProjectEntry, type ProjectResolution } from "@/lib/keys/project-table";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
 import { recordUsage, type UsageOutcome } from "@/lib/keys/usage";
 import { parseVerifyRequest, type VerifyInput, type VerifyRequest } from "@/lib/keys/verify-request";
+import { countTrailOutcome, pushTrailEvent } from "@/lib/trail/buffer";
 
 export type { VerifyInput, VerifyRequest };
 
@@ -113,8 +119,22 @@ function publicKey(key: CachedKey): VerifiedKey {
   return view;
 }
 
-function deny(code: Exclude<UsageOutcome, "VALID">, key: CachedKey, now: Date): VerifyResult {
+/** One verification of a key of the asking project, into the request trail. */
+function trail(key: CachedKey, code: VerifyCode, request: VerifyRequest, now: Date, matched: KeyConstraint | null): void {
+  pushTrailEvent(now.getTime(), key.projectId, key.id, code, request.method, request.path, request.ip, request.userAgent, request.requestId, matched);
+}
+
+/** A verification with no key of the asking project: counted, and logged if the project wants it. */
+function unknown(result: typeof NOT_FOUND | typeof MALFORMED, project: ProjectEntry, request: VerifyRequest, now: Date): VerifyResult {
+  const code = result.body.code;
+  countTrailOutcome(project.id, code, now.getTime());
+  if (project.logUnknownKeys) pushTrailEvent(now.getTime(), project.id, null, code, request.method, request.path, request.ip, request.userAgent, request.requestId, null);
+  return result;
+}
+
+function deny(code: Exclude<UsageOutcome, "VALID">, key: CachedKey, request: VerifyRequest, now: Date): VerifyResult {
   recordUsage(key.id, code, now);
+  trail(key, code, request, now, null);
   return { status: 200, body: { valid: false, code, key: publicKey(key) } };
 }
 
@@ -144,31 +164,33 @@ export function verifyKeyNowOrLater(input: VerifyInput, now: Date = new Date()):
 function forProject(resolution: ProjectResolution, request: VerifyRequest, now: Date): VerifyResult | Promise<VerifyResult> {
   if (!resolution.found) return UNKNOWN_PROJECT;
   const project = resolution.project;
-  if (project.archived) return NOT_FOUND;
+  if (project.archived) return unknown(NOT_FOUND, project, request, now);
 
   const secret = parseSecret(request.key);
-  if (!secret.ok) return MALFORMED;
+  if (!secret.ok) return unknown(MALFORMED, project, request, now);
 
   const hash = hashSecret(secret.secret);
   const cached = peekKey(hash);
   if (cached) return decide(cached, project, request, now);
-  return lookupKey(hash).then((lookup) => decide(lookup, project, request, now), unavailable);
+  // No key has this hash: answered from memory, whether or not the database is reachable.
+  if (keyMembership(hash) === "absent") return unknown(NOT_FOUND, project, request, now);
+  return lookupKey(hash).then((lookup) => decide(lookup.found ? lookup.key : null, project, request, now), unavailable);
 }
 
-function decide(lookup: KeyLookup, project: ProjectEntry, request: VerifyRequest, now: Date): VerifyResult {
-  if (!lookup.found) return NOT_FOUND;
-  const key = lookup.key;
+function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyRequest, now: Date): VerifyResult {
+  if (!key) return unknown(NOT_FOUND, project, request, now);
   // Another project's key is not a key of this one. The key's own view of its project is checked
   // too, in case the project table has not heard of an archive yet.
-  if (key.projectId !== project.id || key.projectArchived) return NOT_FOUND;
+  if (key.projectId !== project.id || key.projectArchived) return unknown(NOT_FOUND, project, request, now);
 
-  if (key.revokedAt !== null) return deny("REVOKED", key, now);
-  if (key.expiresAt !== null && key.expiresAt <= now.getTime()) return deny("EXPIRED", key, now);
-  if (!key.enabled) return deny("DISABLED", key, now);
+  if (key.revokedAt !== null) return deny("REVOKED", key, request, now);
+  if (key.expiresAt !== null && key.expiresAt <= now.getTime()) return deny("EXPIRED", key, request, now);
+  if (!key.enabled) return deny("DISABLED", key, request, now);
   const decision = evaluateConstraints(key.constraints, { method: request.method, path: request.path, ip: request.ip });
-  if (!decision.allowed) return deny("FORBIDDEN", key, now);
+  if (!decision.allowed) return deny("FORBIDDEN", key, request, now);
 
   recordUsage(key.id, "VALID", now);
+  trail(key, "VALID", request, now, decision.matched);
   const matched = decision.matched && {
     type: decision.matched.type,
     value: decision.matched.value,

@@ -5,6 +5,7 @@ import "server-only";
 // express neither the indexed search expression nor a bounded count.
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import type { KeyAnomaly } from "@/lib/trail/anomalies";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId, maskedKey } from "@/lib/keys/secret";
 import { keyStatus } from "@/lib/keys/status";
@@ -33,6 +34,8 @@ export async function listProjectsForKeys(): Promise<ProjectOption[]> {
 }
 
 export interface ApiKeyRow {
+  /** The request trail's anomaly badges (lib/queries/key-anomalies.ts), filled in by the list page. */
+  anomalies?: KeyAnomaly[];
   id: string;
   publicId: string;
   name: string;

@@ -37,6 +37,8 @@ export function serializeProject(project: NonNullable<Awaited<ReturnType<typeof 
     activeKeyLimit: project.activeKeyLimit,
     maxLifetimeDays: project.maxLifetimeDays,
     allowNoExpiry: project.allowNoExpiry,
+    requestRetentionDays: project.requestRetentionDays,
+    logUnknownKeys: project.logUnknownKeys,
     isSystem: project.isSystem,
     archived: project.archivedAt !== null,
     createdAt: project.createdAt.toISOString(),

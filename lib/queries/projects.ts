@@ -11,6 +11,8 @@ export interface ProjectRow {
   activeKeyLimit: number;
   maxLifetimeDays: number | null;
   allowNoExpiry: boolean;
+  requestRetentionDays: number;
+  logUnknownKeys: boolean;
   isSystem: boolean;
   archivedAt: string | null;
   createdAt: string;
@@ -38,6 +40,8 @@ export const projectSelect = {
   activeKeyLimit: true,
   maxLifetimeDays: true,
   allowNoExpiry: true,
+  requestRetentionDays: true,
+  logUnknownKeys: true,
   isSystem: true,
   archivedAt: true,
   createdAt: true,

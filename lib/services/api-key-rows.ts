@@ -75,7 +75,7 @@ export async function insertKey(tx: Tx, actor: Actor, project: LockedProject, fi
     },
     select: { id: true, publicId: true, name: true, projectId: true, displayPrefix: true, last4: true, expiresAt: true },
   });
-  return { key, secret: generated.secret };
+  return { key, secret: generated.secret, hash: generated.hash };
 }
 
 /** Finds a key by Sid or id and locks its row for the rest of the transaction. */

@@ -8,7 +8,7 @@ import { DAY_MS } from "@/lib/dates";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { sameConstraintSet } from "@/lib/keys/constraints";
-import { emitKeyChanged, notifyKeyChanged } from "@/lib/keys/invalidation";
+import { emitKeyChanged, emitKeyCreated, notifyKeyChanged } from "@/lib/keys/invalidation";
 import { maskedKey } from "@/lib/keys/secret";
 import { activeWhere, assertNameFree, insertKey, lockKey, lockProject } from "@/lib/services/api-key-rows";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
@@ -67,7 +67,7 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
     }
     await assertNameFree(tx, project.id, input.name, now);
 
-    const { key, secret } = await insertKey(tx, actor, project, {
+    const { key, secret, hash } = await insertKey(tx, actor, project, {
       name: input.name,
       description: input.description,
       expiresAt: expiry.expiresAt,
@@ -92,8 +92,10 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
       },
       context,
     });
-    return { key, secret, projectSlug: project.slug };
+    return { key, secret, hash, projectSlug: project.slug };
   });
+  // The database announces the key to every process at commit; this one knows it already.
+  emitKeyCreated(created.hash);
 
   return {
     id: created.key.id,
@@ -220,7 +222,7 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
     const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
     // The old key stops counting once replaced, so rolling works even at the active-key limit.
     // The replacement keeps owner and metadata, and starts enabled: it is a fresh secret.
-    const { key, secret } = await insertKey(tx, actor, project, {
+    const { key, secret, hash } = await insertKey(tx, actor, project, {
       name: old.name,
       description: old.description,
       expiresAt,
@@ -252,8 +254,9 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
       context,
     });
     await notifyKeyChanged(tx, old.hash);
-    return { key, secret, projectSlug: project.slug, oldHash: old.hash, old: { publicId: old.publicId, expiresAt: oldExpiresAt } };
+    return { key, secret, hash, projectSlug: project.slug, oldHash: old.hash, old: { publicId: old.publicId, expiresAt: oldExpiresAt } };
   });
+  emitKeyCreated(rolled.hash);
   emitKeyChanged(rolled.oldHash);
   return {
     key: {

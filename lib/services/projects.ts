@@ -29,13 +29,15 @@ export interface ProjectRecord {
   activeKeyLimit: number;
   maxLifetimeDays: number | null;
   allowNoExpiry: boolean;
+  requestRetentionDays: number;
+  logUnknownKeys: boolean;
   isSystem: boolean;
   archivedAt: Date | null;
 }
 
 
 /** The settings that are audited when they change, in the order the form shows them. */
-const AUDITED_FIELDS = ["name", "slug", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry"] as const;
+const AUDITED_FIELDS = ["name", "slug", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry", "requestRetentionDays", "logUnknownKeys"] as const;
 type AuditedField = (typeof AUDITED_FIELDS)[number];
 
 /** Serialises project writes, so the slug and prefix checks below cannot race each other. */
@@ -107,6 +109,8 @@ export async function createProject(actor: Actor, raw: unknown, context: Request
         activeKeyLimit: input.activeKeyLimit,
         maxLifetimeDays: input.maxLifetimeDays,
         allowNoExpiry: effectiveAllowNoExpiry(input.maxLifetimeDays, input.allowNoExpiry),
+        requestRetentionDays: input.requestRetentionDays,
+        logUnknownKeys: input.logUnknownKeys,
       },
       select: projectSelect,
     });
@@ -123,6 +127,8 @@ export async function createProject(actor: Actor, raw: unknown, context: Request
         activeKeyLimit: project.activeKeyLimit,
         maxLifetimeDays: project.maxLifetimeDays,
         allowNoExpiry: project.allowNoExpiry,
+        requestRetentionDays: project.requestRetentionDays,
+        logUnknownKeys: project.logUnknownKeys,
       },
       context,
     });
@@ -164,6 +170,8 @@ export async function updateProject(
       activeKeyLimit: input.activeKeyLimit,
       maxLifetimeDays: input.maxLifetimeDays,
       allowNoExpiry: effectiveAllowNoExpiry(input.maxLifetimeDays, input.allowNoExpiry),
+      requestRetentionDays: input.requestRetentionDays ?? current.requestRetentionDays,
+      logUnknownKeys: input.logUnknownKeys,
     };
     const changed = AUDITED_FIELDS.filter((field) => next[field] !== current[field]);
     if (changed.length === 0) return { project: current, changed };

@@ -22,6 +22,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   "project.archived",
   "project.created",
   "project.updated",
+  "requests.exported",
   "setup.completed",
   "user.created",
   "user.deactivated",

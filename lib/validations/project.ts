@@ -18,6 +18,10 @@ export const MAX_ACTIVE_KEY_LIMIT = 1000;
 /** Ten years: anything longer is "unlimited" in all but name. */
 export const MAX_LIFETIME_DAYS = 3650;
 
+/** How long the request trail keeps a project's events (the Project table's CHECK agrees). */
+export const DEFAULT_REQUEST_RETENTION_DAYS = 30;
+export const MAX_REQUEST_RETENTION_DAYS = 400;
+
 /** The lifetimes the form offers; any other number of days is a custom value. */
 export const LIFETIME_PRESETS = [
   { value: "30", label: "30 days", days: 30 },
@@ -88,6 +92,8 @@ const wholeNumber = (label: string, min: number, max: number) =>
 
 export const activeKeyLimitSchema = wholeNumber("Active-key limit", 1, MAX_ACTIVE_KEY_LIMIT);
 
+export const requestRetentionDaysSchema = wholeNumber("Request retention", 1, MAX_REQUEST_RETENTION_DAYS);
+
 /** null = unlimited. Accepts a number, a numeric string, or null / "" / "unlimited". */
 export const maxLifetimeDaysSchema = z.preprocess(
   (raw) => (raw === null || raw === "" || raw === "unlimited" ? null : raw),
@@ -109,14 +115,18 @@ export const projectSettingsSchema = z.object({
   activeKeyLimit: z.preprocess((raw) => (raw === undefined || raw === "" ? DEFAULT_ACTIVE_KEY_LIMIT : raw), activeKeyLimitSchema),
   maxLifetimeDays: maxLifetimeDaysSchema,
   allowNoExpiry: checkboxSchema,
+  requestRetentionDays: z.preprocess((raw) => (raw === undefined || raw === "" ? DEFAULT_REQUEST_RETENTION_DAYS : raw), requestRetentionDaysSchema),
+  /** Also log MALFORMED and NOT_FOUND verifications one by one (they are always counted). */
+  logUnknownKeys: checkboxSchema,
 });
 
 export const createProjectSchema = projectSettingsSchema;
 export type CreateProjectInput = z.output<typeof createProjectSchema>;
 
-/** Edits replace every setting; a blank slug or an omitted prefix keeps the current one. */
+/** Edits replace every setting; a blank slug, an omitted prefix or retention keeps the current one. */
 export const updateProjectSchema = projectSettingsSchema.extend({
   keyPrefix: z.preprocess((raw) => (typeof raw === "string" && raw.trim() === "" ? undefined : raw), keyPrefixSchema.optional()),
+  requestRetentionDays: z.preprocess((raw) => (raw === "" ? undefined : raw), requestRetentionDaysSchema.optional()),
 });
 export type UpdateProjectInput = z.output<typeof updateProjectSchema>;
 

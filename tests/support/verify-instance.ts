@@ -4,11 +4,14 @@
 //
 // Run: node --import tsx tests/support/verify-instance.ts
 // Prints one JSON line {"port":…} once the listener is LISTENing and the server accepts requests.
-// GET /stats answers the cache statistics and whether the listener is connected, for assertions.
+// GET /stats answers the cache statistics, whether the listener is connected and the membership
+// index's statistics (`index`), for assertions.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
+import { keyIndexStats } from "@/lib/keys/key-index";
+import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
@@ -16,8 +19,10 @@ const connectionString = process.env.DATABASE_URL;
 if (!connectionString) throw new Error("DATABASE_URL is not set");
 
 const log = (message: string) => process.stderr.write(`[verify-instance] ${message}\n`);
+// The membership index checks itself every KEYDESK_KEY_INDEX_CHECK_MS (tests make it short).
+const index = startKeyIndexSync(connectionString, { log, checkIntervalMs: Number(process.env.KEYDESK_KEY_INDEX_CHECK_MS ?? 30_000) });
 // Fast retries: tests cut the listener's connection and wait for it to come back.
-const listener = startKeyChangeListener(connectionString, { log, minBackoffMs: 50, maxBackoffMs: 500 });
+const listener = startKeyChangeListener(connectionString, { log, minBackoffMs: 50, maxBackoffMs: 500, index });
 await listener.ready;
 
 const verify = createVerifyHandler({ log });
@@ -28,7 +33,7 @@ const server = http.createServer((req, res) => {
   }
   if (req.method === "GET" && req.url === "/stats") {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ ...keyCacheStats(), listening: listener.isListening() }));
+    res.end(JSON.stringify({ ...keyCacheStats(), listening: listener.isListening(), index: keyIndexStats() }));
     return;
   }
   res.writeHead(404).end();
@@ -40,6 +45,7 @@ async function shutdown() {
   server.closeAllConnections();
   server.close();
   await listener.stop();
+  await index.stop();
   await disconnectDb().catch(() => undefined);
   process.exit(0);
 }

@@ -19,7 +19,9 @@ import {
   DEFAULT_ACTIVE_KEY_LIMIT,
   LIFETIME_PRESETS,
   MAX_ACTIVE_KEY_LIMIT,
+  DEFAULT_REQUEST_RETENTION_DAYS,
   MAX_LIFETIME_DAYS,
+  MAX_REQUEST_RETENTION_DAYS,
   PROJECT_NAME_MAX_LENGTH,
   PROJECT_SLUG_MAX_LENGTH,
   lifetimeChoice,
@@ -36,6 +38,8 @@ export type EditableProject = {
   activeKeyLimit: number;
   maxLifetimeDays: number | null;
   allowNoExpiry: boolean;
+  requestRetentionDays: number;
+  logUnknownKeys: boolean;
   isSystem: boolean;
   /** Keys ever issued: once there is one, the prefix is fixed. */
   totalKeys: number;
@@ -267,6 +271,47 @@ function ProjectForm({ project, onSaved }: ProjectFormProps) {
             : "Not available with a maximum lifetime: every key expires within it."}
         </p>
       </div>
+
+      <fieldset className="grid gap-3">
+        <legend className="mb-1 text-sm font-medium">Request trail</legend>
+        <FormField
+          label="Keep requests for (days)"
+          name="requestRetentionDays"
+          id={`${idPrefix}-retention`}
+          error={errors.requestRetentionDays}
+          hint={`1 to ${MAX_REQUEST_RETENTION_DAYS} days. Older requests are deleted a whole day at a time.`}
+        >
+          {(field) => (
+            <Input
+              {...field}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_REQUEST_RETENTION_DAYS}
+              step={1}
+              defaultValue={values?.requestRetentionDays ?? String(project?.requestRetentionDays ?? DEFAULT_REQUEST_RETENTION_DAYS)}
+              className="w-32"
+            />
+          )}
+        </FormField>
+        <div className="grid gap-1.5">
+          <div className="flex items-start gap-2.5">
+            <Checkbox
+              id={`${idPrefix}-unknown`}
+              name="logUnknownKeys"
+              className="mt-0.5"
+              aria-describedby={`${idPrefix}-unknown-hint`}
+              defaultChecked={values ? values.logUnknownKeys === "on" : (project?.logUnknownKeys ?? false)}
+            />
+            <Label htmlFor={`${idPrefix}-unknown`} className="leading-snug">
+              Log requests with unknown or malformed keys one by one
+            </Label>
+          </div>
+          <p id={`${idPrefix}-unknown-hint`} className="pl-6.5 text-[13px] text-muted-foreground">
+            They are always counted. Logged, they show up on the Requests page with their path and client, but without a key.
+          </p>
+        </div>
+      </fieldset>
 
       <p role="alert" aria-live="polite" className="text-sm font-medium text-destructive empty:hidden">
         {formError}

@@ -9,6 +9,16 @@ import { formatLifetime } from "@/lib/validations/project";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
+/** "30 days", and whether unknown keys are logged too. */
+function TrailSettings({ project }: { project: ProjectRow }) {
+  return (
+    <>
+      {formatLifetime(project.requestRetentionDays)}
+      {project.logUnknownKeys ? <span className="block text-xs text-muted-foreground">unknown keys logged</span> : null}
+    </>
+  );
+}
+
 function KeyUsage({ project }: { project: ProjectRow }) {
   const full = !project.archivedAt && project.activeKeys >= project.activeKeyLimit;
   return (
@@ -79,6 +89,7 @@ export function ProjectsTable({ projects }: ProjectsTableProps) {
             <TableHead className="text-right">Active keys / limit</TableHead>
             <TableHead>Max lifetime</TableHead>
             <TableHead>No-expiry keys</TableHead>
+            <TableHead>Requests kept</TableHead>
             <TableHead>Status</TableHead>
             <TableHead>Created</TableHead>
             <TableHead>
@@ -103,6 +114,9 @@ export function ProjectsTable({ projects }: ProjectsTableProps) {
               </TableCell>
               <TableCell>{formatLifetime(project.maxLifetimeDays)}</TableCell>
               <TableCell>{project.allowNoExpiry ? "Allowed" : "Not allowed"}</TableCell>
+              <TableCell>
+                <TrailSettings project={project} />
+              </TableCell>
               <TableCell>
                 <Status project={project} />
               </TableCell>
@@ -149,6 +163,12 @@ export function ProjectsTable({ projects }: ProjectsTableProps) {
               <div>
                 <dt className="text-xs text-muted-foreground">No-expiry keys</dt>
                 <dd>{project.allowNoExpiry ? "Allowed" : "Not allowed"}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">Requests kept</dt>
+                <dd>
+                  <TrailSettings project={project} />
+                </dd>
               </div>
               <div>
                 <dt className="text-xs text-muted-foreground">Created</dt>

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { listApiKeys, listProjectsForKeys, type ProjectOption } from "@/lib/queries/api-keys";
+import { keyAnomaliesFor } from "@/lib/queries/key-anomalies";
 import { apiKeyListParamsSchema, firstValues } from "@/lib/validations/api-key-list";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -41,7 +42,10 @@ export default async function ApiKeysPage({ searchParams }: ApiKeysPageProps) {
 
   const now = new Date();
   // Counting 100,000 keys costs more than the rest of the page: count only past this page.
-  const { rows, total, totalIsLowerBound, pageSize } = await listApiKeys(project.id, params, { now, boundedTotal: true });
+  const { rows: keys, total, totalIsLowerBound, pageSize } = await listApiKeys(project.id, params, { now, boundedTotal: true });
+  // Two small queries for the whole page (recent new addresses, the last two hours' counts).
+  const anomalies = await keyAnomaliesFor(keys, { canSeeIps: can(user, "requests.ips"), now });
+  const rows = keys.map((key) => ({ ...key, anomalies: anomalies.get(key.id) ?? [] }));
   const canCreate = can(user, "keys.create");
 
   return (

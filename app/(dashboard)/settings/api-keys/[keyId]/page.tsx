@@ -14,6 +14,8 @@ import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
 import { RollKeyDialog } from "@/components/api-keys/roll-key-dialog";
 import { UsageChart } from "@/components/api-keys/usage-chart";
+import { AnomalyBadges } from "@/components/requests/anomaly-badges";
+import { KeyRequestTrail } from "@/components/requests/key-request-trail";
 import { VerifySnippet } from "@/components/api-keys/verify-snippet";
 import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { Badge } from "@/components/ui/badge";
@@ -22,6 +24,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getApiKeyDetail, getKeyUsage, type ApiKeyDetail } from "@/lib/queries/api-keys";
+import { keyAnomaliesFor } from "@/lib/queries/key-anomalies";
+import { keyClientIps, keyRequestChart, latestKeyRequests, topKeyPaths } from "@/lib/queries/key-requests";
 import { KEY_DESCRIPTION_MAX_LENGTH, KEY_NAME_MAX_LENGTH } from "@/lib/validations/api-key";
 
 export const metadata: Metadata = { title: "API key" };
@@ -94,7 +98,16 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
 
   const now = new Date();
   const serverNow = now.toISOString();
-  const usage = await getKeyUsage(key.id, now);
+  const canSeeIps = can(user, "requests.ips");
+  const trailKey = { id: key.id, projectId: key.project.id };
+  const [usage, anomalies, chart, latest, topPaths, ips] = await Promise.all([
+    getKeyUsage(key.id, now),
+    keyAnomaliesFor([key], { canSeeIps, now }),
+    keyRequestChart(key.id, now),
+    latestKeyRequests(trailKey, { canSeeIps }),
+    topKeyPaths(trailKey),
+    canSeeIps ? keyClientIps(key.id) : null,
+  ]);
   const revoked = key.status === "revoked";
   const canEdit = can(user, "keys.update") && !revoked;
   const mayRoll = can(user, "keys.roll");
@@ -121,6 +134,7 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
             <span className="flex flex-wrap items-center gap-2">
               <KeyStatusBadge status={key.status} />
               {key.constraints.length > 0 ? <Badge variant="info">Restricted</Badge> : null}
+              <AnomalyBadges anomalies={anomalies.get(key.id) ?? []} />
               <span>
                 API key in {key.project.name}
                 {key.project.isSystem ? " (management key)" : ""}
@@ -279,6 +293,8 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
           <UsageChart days={usage} />
         </CardContent>
       </Card>
+
+      <KeyRequestTrail keyPublicId={key.publicId} chart={chart} latest={latest} topPaths={topPaths} ips={ips} />
 
       <Card>
         <CardHeader>
