@@ -114,7 +114,10 @@ END $$;
 -- One lease for one key, in one statement: for each rate limit at least p_needs[i] tokens of the
 -- window starting at p_windows[i] (or nothing), up to p_wants[i]; and at least p_credit_need
 -- credits (or nothing), up to p_credit_want. All or nothing: if any need cannot be met, nothing
--- is granted anywhere. Returns what was granted and the state after it:
+-- is granted anywhere. p_credit_keep is NULL when the credits are not part of the lease, else
+-- what the caller still holds of them (it may spend those while this runs, so its lease records
+-- kept + granted: an upper bound of what it can still spend). Returns what was granted and the
+-- state after it:
 --   used[i]          tokens of that window now handed out (all processes together)
 --   credit_remaining credits no process holds
 -- stale = true when p_version is not the key's current limits version: nothing is granted, the
@@ -138,9 +141,10 @@ CREATE FUNCTION keydesk_limits_lease(
     p_ttl_ms INTEGER
 ) RETURNS TABLE (stale BOOLEAN, granted INTEGER[], used INTEGER[], credit_granted BIGINT, credit_remaining BIGINT)
 LANGUAGE plpgsql AS $$
+#variable_conflict use_column
 DECLARE
     n INTEGER := coalesce(array_length(p_names, 1), 0);
-    with_credits BOOLEAN := p_credit_need > 0 OR p_credit_want > 0;
+    with_credits BOOLEAN := p_credit_keep IS NOT NULL;
     v_version INTEGER;
     c "ApiKeyCredits";
     w RECORD;
