@@ -100,3 +100,9 @@ export function durationLabel(durationMs: number): string {
   for (const [ms, suffix] of UNITS) if (durationMs % ms === 0) return `${durationMs / ms}${suffix}`;
   return `${durationMs}ms`;
 }
+
+/** The verify request's `cost`: absent or null → 1; an integer 0…1000 → itself; else null (invalid). */
+export function parseCost(raw: unknown): number | null {
+  if (raw === undefined || raw === null) return DEFAULT_COST;
+  return typeof raw === "number" && Number.isInteger(raw) && raw >= 0 && raw <= MAX_COST ? raw : null;
+}
