@@ -197,3 +197,52 @@ export function looserThanDefaults(
   }
   return problems;
 }
+
+/** A key's or a project's limits as REST shows them and as project defaults are stored. */
+export function ratelimitsJson(list: readonly RateLimitConfig[]): { name: string; limit: number; duration: number }[] {
+  return list.map((r) => ({ name: r.name, limit: r.limit, duration: r.durationMs }));
+}
+
+// A type, not an interface: Prisma's JSON input types need the implicit index signature.
+export type CreditsJson = {
+  remaining: number;
+  refill: { interval: RefillConfig["interval"]; amount: number; refillDay?: number } | null;
+};
+
+export function creditsJson(credits: CreditsInput | null): CreditsJson | null {
+  if (credits === null) return null;
+  const r = credits.refill;
+  return {
+    remaining: credits.remaining,
+    refill: r && { interval: r.interval, amount: r.amount, ...(r.interval === "monthly" ? { refillDay: r.refillDay ?? 1 } : {}) },
+  };
+}
+
+export interface LimitDefaults {
+  ratelimits: RateLimitConfig[];
+  credits: CreditsInput | null;
+  /** Keys' own limits must be at least as strict as these. */
+  capped: boolean;
+}
+
+/**
+ * A project's stored defaults. They were validated when saved; if a row holds anything else
+ * (edited by hand), this throws rather than let keys be created without the intended limits.
+ */
+export function projectLimitDefaults(project: { defaultRatelimits: unknown; defaultCredits: unknown; capLimitsAtDefaults: boolean }): LimitDefaults {
+  const ratelimits = ratelimitsSchema.safeParse(project.defaultRatelimits);
+  const credits = creditsSchema.nullable().safeParse(project.defaultCredits ?? null);
+  if (!ratelimits.success || !credits.success) throw new Error("A project's default usage limits are unreadable; save them again in Admin → Projects");
+  return { ratelimits: ratelimits.data, credits: credits.data, capped: project.capLimitsAtDefaults };
+}
+
+/** "100 per minute · 10,000 credits, refilled to 10,000 monthly", or "None". */
+export function describeLimits(limits: { ratelimits: readonly RateLimitConfig[]; credits: CreditsInput | null }): string {
+  const parts = limits.ratelimits.map(describeRateLimit);
+  const c = limits.credits;
+  if (c) {
+    const refill = c.refill ? `, refilled to ${fmt(c.refill.amount)} ${c.refill.interval === "daily" ? "daily" : `monthly on day ${c.refill.refillDay ?? 1}`}` : "";
+    parts.push(`${fmt(c.remaining)} credits${refill}`);
+  }
+  return parts.length ? parts.join(" · ") : "None";
+}

@@ -76,10 +76,10 @@ CREATE TABLE "CreditLease" (
 ALTER TABLE "CreditLease" ADD CONSTRAINT "CreditLease_keyId_fkey" FOREIGN KEY ("keyId") REFERENCES "ApiKeyCredits"("keyId") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Project defaults for keys created without limits of their own (validated by
--- lib/validations/limits.ts), and whether a key may have higher limits than them, or none.
+-- lib/validations/limits.ts), and whether a key's own limits must stay within them.
 ALTER TABLE "Project" ADD COLUMN "defaultRatelimits" JSONB NOT NULL DEFAULT '[]',
                       ADD COLUMN "defaultCredits" JSONB,
-                      ADD COLUMN "allowLooserLimits" BOOLEAN NOT NULL DEFAULT true,
+                      ADD COLUMN "capLimitsAtDefaults" BOOLEAN NOT NULL DEFAULT false,
                       ADD CONSTRAINT "Project_defaultRatelimits_check" CHECK (jsonb_typeof("defaultRatelimits") = 'array'),
                       ADD CONSTRAINT "Project_defaultCredits_check" CHECK ("defaultCredits" IS NULL OR jsonb_typeof("defaultCredits") = 'object');
 
