@@ -246,3 +246,19 @@ export function describeLimits(limits: { ratelimits: readonly RateLimitConfig[];
   }
   return parts.length ? parts.join(" · ") : "None";
 }
+
+/** PATCH semantics: an omitted part stays as it is; credits null removes them. */
+export const updateKeyLimitsSchema = z
+  .object({
+    ratelimits: ratelimitsFieldSchema.optional(),
+    credits: creditsFieldSchema.optional(),
+  })
+  .refine((input) => input.ratelimits !== undefined || input.credits !== undefined, "Nothing to update: send ratelimits, credits or both");
+
+/** Credits to add to a key's balance (a top-up). Forms send the number as text. */
+export const addCreditsSchema = z.object({
+  amount: z.preprocess(
+    (raw) => (typeof raw === "string" && raw.trim() !== "" ? Number(raw.trim()) : raw),
+    wholeNumber("Credits to add", 1, MAX_CREDITS),
+  ),
+});

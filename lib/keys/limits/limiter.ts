@@ -136,14 +136,18 @@ export class Limiter {
     );
   }
 
-  /** Unspent tokens and credits this process holds for a key (for the dashboard's figures). */
-  held(keyId: string): { windows: { name: string; durationMs: number; start: number; tokens: number }[]; credits: number } | null {
+  /**
+   * What this process holds for a key (for the dashboard's figures): unspent tokens per window,
+   * unspent credits, and what its credit lease in the database says it holds.
+   */
+  held(keyId: string): { windows: { name: string; durationMs: number; start: number; tokens: number }[]; credits: number; creditsLeased: number } | null {
     const state = this.states.get(keyId);
     if (!state) return null;
     roll(state, this.now());
     return {
       windows: state.windows.map((w) => ({ name: w.config.name, durationMs: w.config.durationMs, start: w.start, tokens: w.tokens })),
       credits: state.credits?.tokens ?? 0,
+      creditsLeased: state.credits?.leased ?? 0,
     };
   }
 
