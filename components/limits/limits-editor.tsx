@@ -75,16 +75,25 @@ export type LimitsEditorProps = {
   errors?: { ratelimits?: FieldError; credits?: FieldError };
   /** Says what the limits are for, e.g. "Keys created without limits of their own get these." */
   description?: string;
+  /**
+   * Submit a part only when it differs from its initial value (editing a key: saving new rate
+   * limits must not set the credits back to what they were when the dialog opened).
+   */
+  sendOnlyChanges?: boolean;
 };
 
 /**
  * Rate limits (several, each "N per duration") and credits with an optional refill. Checked
  * with the server's own schema as the user types; the parts travel as JSON in hidden inputs.
  */
-export function LimitsEditor({ initialRatelimits, initialCredits, names, errors = {}, description }: LimitsEditorProps) {
+export function LimitsEditor({ initialRatelimits, initialCredits, names, errors = {}, description, sendOnlyChanges = false }: LimitsEditorProps) {
   const base = useId();
   const [drafts, setDrafts] = useState(() => initialRatelimits.map(toDraft));
   const [credits, setCredits] = useState(() => creditsDraft(initialCredits));
+  const [initial] = useState(() => ({
+    ratelimits: JSON.stringify(ratelimitsJson(initialRatelimits.map(toDraft))),
+    credits: JSON.stringify(creditsJson(creditsDraft(initialCredits))),
+  }));
   const serverShown = messages(errors.ratelimits).length > 0 || messages(errors.credits).length > 0;
 
   const rlJson = ratelimitsJson(drafts);
@@ -109,8 +118,8 @@ export function LimitsEditor({ initialRatelimits, initialCredits, names, errors 
     <fieldset className="grid gap-4">
       <legend className="mb-1 text-sm font-medium">Usage limits</legend>
       {description ? <p className="-mt-2 text-[13px] text-muted-foreground">{description}</p> : null}
-      <input type="hidden" name={names.ratelimits} value={JSON.stringify(rlJson)} />
-      <input type="hidden" name={names.credits} value={JSON.stringify(crJson)} />
+      {!sendOnlyChanges || JSON.stringify(rlJson) !== initial.ratelimits ? <input type="hidden" name={names.ratelimits} value={JSON.stringify(rlJson)} /> : null}
+      {!sendOnlyChanges || JSON.stringify(crJson) !== initial.credits ? <input type="hidden" name={names.credits} value={JSON.stringify(crJson)} /> : null}
 
       <div className="grid gap-2">
         <p className="text-sm font-medium" id={`${base}-rl-label`}>
