@@ -1,7 +1,7 @@
 "use client";
 
 import { Coins, SlidersHorizontal } from "lucide-react";
-import { useActionState, useId, useState } from "react";
+import { startTransition, useActionState, useId, useState, type FormEvent } from "react";
 
 import { LimitsEditor } from "@/components/limits/limits-editor";
 import { Button } from "@/components/ui/button";
@@ -21,6 +21,15 @@ type DialogProps = {
   name: string;
   onSaved: () => void;
 };
+
+/** Submits without React's reset after the action, which would desync controlled fields. */
+function submitWith(action: (data: FormData) => void) {
+  return (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => action(data));
+  };
+}
 
 /** Only what the form reports as its own, not a field's message repeated. */
 function formOnly(state: FormState): string | null {
@@ -71,7 +80,7 @@ function EditLimitsForm({ keyId, view, onSaved }: { keyId: string; view: KeyLimi
   }, {});
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} className="grid gap-5" noValidate>
+    <form onSubmit={submitWith(action)} className="grid gap-5" noValidate>
       <input type="hidden" name="keyId" value={keyId} />
       <LimitsEditor
         initialRatelimits={view.ratelimits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs }))}
@@ -134,7 +143,7 @@ function AddCreditsForm({ keyId, onSaved }: { keyId: string; onSaved: () => void
     return result;
   }, {});
   return (
-    <form action={action} className="grid gap-5" noValidate>
+    <form onSubmit={submitWith(action)} className="grid gap-5" noValidate>
       <input type="hidden" name="keyId" value={keyId} />
       <FormField label="Credits to add" name="amount" id={`${id}-amount`} error={state.fieldErrors?.amount} required>
         {(field) => <Input {...field} type="number" inputMode="numeric" min={1} step={1} defaultValue={state.values?.amount ?? ""} placeholder="e.g. 1000" autoFocus />}

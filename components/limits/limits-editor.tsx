@@ -98,7 +98,7 @@ export function LimitsEditor({ initialRatelimits, initialCredits, names, errors 
 
   const rlJson = ratelimitsJson(drafts);
   const rlCheck = ratelimitsFieldSchema.safeParse(rlJson);
-  const rowProblem = (index: number) => rlCheck.error?.issues.find((issue) => issue.path[0] === index)?.message ?? null;
+  const rowIssue = (index: number) => rlCheck.error?.issues.find((issue) => issue.path[0] === index) ?? null;
   const crJson = creditsJson(credits);
   const crCheck = creditsFieldSchema.safeParse(crJson);
   const creditProblems = crCheck.error?.issues.map((issue) => issue.message) ?? [];
@@ -127,21 +127,24 @@ export function LimitsEditor({ initialRatelimits, initialCredits, names, errors 
         </p>
         {drafts.length === 0 ? <p className="text-[13px] text-muted-foreground">No rate limit: any number of requests per second.</p> : null}
         {drafts.map((d, index) => {
-          const problem = d.touched || serverShown ? rowProblem(index) : null;
+          const issue = d.touched || serverShown ? rowIssue(index) : null;
+          const problem = issue?.message ?? null;
+          // Which input the message is about; a message about the row as a whole marks them all.
+          const bad = (field: "limit" | "duration" | "name") => (issue && (issue.path[1] === field || issue.path.length === 1) ? true : undefined);
           const id = `${base}-rl-${d.id}`;
           return (
             <fieldset key={d.id} className={cn("grid gap-2 rounded-md border border-border bg-muted/30 p-3", problem && "border-destructive/60")}>
               <legend className="sr-only">Rate limit {index + 1}</legend>
-              <div className="grid grid-cols-[minmax(0,1fr)_auto] items-end gap-2 sm:grid-cols-[7rem_auto_5rem_8rem_minmax(0,1fr)_auto]">
+              <div className="grid grid-cols-[minmax(0,1fr)_auto] items-end gap-2 sm:grid-cols-[7rem_auto_5rem_7.5rem_minmax(0,1fr)_auto]">
                 <div className="col-span-2 grid gap-1.5 sm:col-span-1">
                   <Label htmlFor={`${id}-limit`}>Requests</Label>
-                  <Input id={`${id}-limit`} type="number" inputMode="numeric" min={1} step={1} value={d.limit} aria-invalid={problem ? true : undefined}
+                  <Input id={`${id}-limit`} type="number" inputMode="numeric" min={1} step={1} value={d.limit} aria-invalid={bad("limit")}
                     aria-describedby={problem ? `${id}-error` : undefined} onChange={(e) => update(d.id, { limit: e.target.value })} onBlur={() => update(d.id, { touched: true })} />
                 </div>
                 <span className="hidden pb-2 text-sm text-muted-foreground sm:block">per</span>
                 <div className="grid gap-1.5">
                   <Label htmlFor={`${id}-every`}>Every</Label>
-                  <Input id={`${id}-every`} type="number" inputMode="decimal" min={1} value={d.every} aria-invalid={problem ? true : undefined}
+                  <Input id={`${id}-every`} type="number" inputMode="decimal" min={1} value={d.every} aria-invalid={bad("duration")} aria-describedby={problem ? `${id}-error` : undefined}
                     onChange={(e) => update(d.id, { every: e.target.value })} onBlur={() => update(d.id, { touched: true })} />
                 </div>
                 <div className="grid gap-1.5">
@@ -154,7 +157,7 @@ export function LimitsEditor({ initialRatelimits, initialCredits, names, errors 
                 </div>
                 <div className="grid gap-1.5">
                   <Label htmlFor={`${id}-name`}>Name <span className="font-normal text-muted-foreground">(optional)</span></Label>
-                  <Input id={`${id}-name`} value={d.name} maxLength={RATE_LIMIT_NAME_MAX_LENGTH} autoComplete="off" spellCheck={false} placeholder="e.g. per-second"
+                  <Input id={`${id}-name`} value={d.name} maxLength={RATE_LIMIT_NAME_MAX_LENGTH} autoComplete="off" spellCheck={false} placeholder="e.g. burst" aria-invalid={bad("name")}
                     onChange={(e) => update(d.id, { name: e.target.value })} onBlur={() => update(d.id, { touched: true })} />
                 </div>
                 <Button variant="ghost" size="icon-sm" aria-label={`Remove rate limit ${index + 1}`} onClick={() => remove(index)} className="mb-1 text-muted-foreground hover:text-destructive">
@@ -191,13 +194,13 @@ export function LimitsEditor({ initialRatelimits, initialCredits, names, errors 
           Each valid request takes its cost (1 unless the request says otherwise); at 0 the key answers USAGE_EXCEEDED until a refill or a top-up.
         </p>
         {credits.enabled ? (
-          <div className="grid gap-3 pl-6.5 sm:grid-cols-4">
-            <div className="grid gap-1.5">
+          <div className="grid items-start gap-3 pl-6.5 sm:grid-cols-4">
+            <div className="grid content-start gap-1.5">
               <Label htmlFor={`${base}-remaining`}>Credits</Label>
               <Input id={`${base}-remaining`} type="number" inputMode="numeric" min={0} step={1} value={credits.remaining}
                 aria-invalid={creditProblems.length > 0 && credits.remaining !== "" ? true : undefined} onChange={(e) => setCredits({ ...credits, remaining: e.target.value })} />
             </div>
-            <div className="grid gap-1.5">
+            <div className="grid content-start gap-1.5">
               <Label htmlFor={`${base}-interval`}>Refill</Label>
               <Select id={`${base}-interval`} value={credits.interval} onChange={(e) => setCredits({ ...credits, interval: e.target.value as CreditsDraft["interval"] })}>
                 <option value="none">Never</option>
@@ -206,13 +209,13 @@ export function LimitsEditor({ initialRatelimits, initialCredits, names, errors 
               </Select>
             </div>
             {credits.interval === "none" ? null : (
-              <div className="grid gap-1.5">
+              <div className="grid content-start gap-1.5">
                 <Label htmlFor={`${base}-amount`}>Refill to</Label>
                 <Input id={`${base}-amount`} type="number" inputMode="numeric" min={1} step={1} value={credits.amount} onChange={(e) => setCredits({ ...credits, amount: e.target.value })} />
               </div>
             )}
             {credits.interval === "monthly" ? (
-              <div className="grid gap-1.5">
+              <div className="grid content-start gap-1.5">
                 <Label htmlFor={`${base}-day`}>On day</Label>
                 <Input id={`${base}-day`} type="number" inputMode="numeric" min={1} max={31} step={1} value={credits.refillDay} aria-describedby={`${base}-day-hint`}
                   onChange={(e) => setCredits({ ...credits, refillDay: e.target.value })} />

@@ -1,7 +1,7 @@
 "use client";
 
 import { Lock, Pencil, Plus } from "lucide-react";
-import { useActionState, useId, useState, type ReactNode } from "react";
+import { startTransition, useActionState, useId, useState, type FormEvent, type ReactNode } from "react";
 
 import { LimitsEditor } from "@/components/limits/limits-editor";
 import { Button } from "@/components/ui/button";
@@ -129,8 +129,16 @@ function ProjectForm({ project, onSaved }: ProjectFormProps) {
     values?.maxLifetimeCustom ??
     (project && lifetimeChoice(project.maxLifetimeDays) === "custom" ? String(project.maxLifetimeDays) : "");
 
+  // Not `action={formAction}`: React resets a form after its action, and the controlled selects,
+  // checkboxes and the limits editor would then show other values than they hold.
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => formAction(data));
+  }
+
   return (
-    <form action={formAction} className="grid gap-5" noValidate>
+    <form onSubmit={submit} className="grid gap-5" noValidate>
       {project ? <input type="hidden" name="projectId" value={project.id} /> : null}
 
       <FormField label="Name" name="name" id={`${idPrefix}-name`} error={errors.name} required>
