@@ -31,6 +31,7 @@ export interface KeyLimitsView {
 }
 
 interface Row {
+  id: string;
   version: number;
   ratelimits: { name: string; limit: number; durationMs: number; windowStart: string | number | null; granted: number | null }[];
   credits: {
@@ -43,9 +44,14 @@ interface Row {
   } | null;
 }
 
-export async function getKeyLimits(client: Db | Tx, keyId: string, nowMs = Date.now()): Promise<KeyLimitsView> {
+const NONE: KeyLimitsView = { version: 0, ratelimits: [], credits: null };
+
+/** The limits of several keys (ApiKey.id) in one statement; keys without limits get empty views. */
+export async function getKeysLimits(client: Db | Tx, keyIds: string[], nowMs = Date.now()): Promise<Map<string, KeyLimitsView>> {
+  const out = new Map<string, KeyLimitsView>();
+  if (keyIds.length === 0) return out;
   const rows = await client.$queryRaw<Row[]>`
-    SELECT k."limitsVersion" AS "version",
+    SELECT k."id", k."limitsVersion" AS "version",
            COALESCE((SELECT json_agg(json_build_object('name', r."name", 'limit', r."limit", 'durationMs', r."durationMs",
                                                        'windowStart', w."windowStart", 'granted', w."granted") ORDER BY r."position")
                        FROM "ApiKeyRateLimit" r
@@ -56,11 +62,19 @@ export async function getKeyLimits(client: Db | Tx, keyId: string, nowMs = Date.
                                                WHERE l."keyId" = c."keyId" AND l."period" IN (c."period", -1) AND l."expiresAt" > clock_timestamp()),
                                      'refillInterval', c."refillInterval", 'refillAmount', c."refillAmount", 'refillDay', c."refillDay")
               FROM "ApiKeyCredits" c WHERE c."keyId" = k."id") AS "credits"
-      FROM "ApiKey" k WHERE k."id" = ${keyId}::uuid`;
-  const row = rows[0];
-  if (!row) return { version: 0, ratelimits: [], credits: null };
-  const mine = existingLimiter()?.held(keyId) ?? null;
+      FROM "ApiKey" k WHERE k."id" = ANY(${keyIds}::uuid[])`;
+  const limiter = existingLimiter();
+  for (const row of rows) out.set(row.id, toView(row, limiter?.held(row.id) ?? null, nowMs));
+  return out;
+}
 
+export async function getKeyLimits(client: Db | Tx, keyId: string, nowMs = Date.now()): Promise<KeyLimitsView> {
+  return (await getKeysLimits(client, [keyId], nowMs)).get(keyId) ?? NONE;
+}
+
+type Held = ReturnType<NonNullable<ReturnType<typeof existingLimiter>>["held"]>;
+
+function toView(row: Row, mine: Held, nowMs: number): KeyLimitsView {
   const ratelimits = row.ratelimits.map((r): RateLimitView => {
     const start = windowStart(nowMs, r.durationMs);
     const granted = r.windowStart !== null && Number(r.windowStart) === start ? (r.granted ?? 0) : 0;
@@ -76,9 +90,7 @@ export async function getKeyLimits(client: Db | Tx, keyId: string, nowMs = Date.
     const period = refillPeriod(refill, nowMs);
     // A refill that is due has not been applied yet when nobody verified since it came due.
     const due = refill !== null && Number(c.period) < period.index;
-    const remaining = due
-      ? refill.amount
-      : Number(c.remaining) + Number(c.held) - (mine ? mine.creditsLeased - mine.credits : 0);
+    const remaining = due ? refill.amount : Number(c.remaining) + Number(c.held) - (mine ? mine.creditsLeased - mine.credits : 0);
     credits = { remaining: Math.max(0, remaining), refill, nextRefillAt: refill ? period.end : null };
   }
   return { version: row.version, ratelimits, credits };
