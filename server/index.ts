@@ -11,7 +11,7 @@ import { reassertAuditPrivileges } from "@/lib/db/app-role";
 import { migrateAsOwner, resolveDatabase } from "@/lib/db/runtime";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
-import { existingLimiter } from "@/lib/keys/limits/runtime";
+import { existingLimiter, stopLimiter } from "@/lib/keys/limits/runtime";
 import { clientIp } from "@/lib/net/client-ip";
 import { keyIndexStats } from "@/lib/keys/key-index";
 import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
@@ -181,6 +181,8 @@ async function main() {
     await keyListener.stop();
     await auditHeadSettled();
     await keyIndex.stop();
+    // After the last request: hands back the budget this process leased and did not use.
+    await stopLimiter().catch(() => undefined);
     await disconnectDb().catch(() => undefined);
     await database.stop();
     log("stopped");

@@ -264,7 +264,11 @@ export type ApiKeyDetail = NonNullable<Awaited<ReturnType<typeof getApiKeyDetail
 export interface UsageDay {
   day: string;
   valid: number;
+  /** Refused access: revoked, expired, disabled or forbidden. */
   denied: number;
+  /** Over a usage limit: RATE_LIMITED and USAGE_EXCEEDED. */
+  rateLimited: number;
+  usageExceeded: number;
 }
 
 /** The last 30 UTC days of verifications for a key, one entry per day, zeros included. */
@@ -273,13 +277,19 @@ export async function getKeyUsage(keyId: string, now = new Date()): Promise<Usag
   const first = new Date(today - 29 * 86_400_000);
   const rows = await db.keyUsageDaily.findMany({
     where: { keyId, day: { gte: first } },
-    select: { day: true, valid: true, revoked: true, expired: true, disabled: true, forbidden: true },
+    select: { day: true, valid: true, revoked: true, expired: true, disabled: true, forbidden: true, rateLimited: true, usageExceeded: true },
   });
   const byDay = new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), r]));
   return Array.from({ length: 30 }, (_, i) => {
     const day = new Date(first.getTime() + i * 86_400_000).toISOString().slice(0, 10);
     const row = byDay.get(day);
-    return { day, valid: row?.valid ?? 0, denied: row ? row.revoked + row.expired + row.disabled + row.forbidden : 0 };
+    return {
+      day,
+      valid: row?.valid ?? 0,
+      denied: row ? row.revoked + row.expired + row.disabled + row.forbidden : 0,
+      rateLimited: row?.rateLimited ?? 0,
+      usageExceeded: row?.usageExceeded ?? 0,
+    };
   });
 }
 

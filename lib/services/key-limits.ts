@@ -118,7 +118,7 @@ async function bumpAndNotify(tx: Tx, key: { id: string; hash: string }): Promise
  * holds (a version bump reaches them within a second) and waits until they have handed it back,
  * so that what they spend in the meantime counts before the new balance, not against it.
  */
-async function drainCreditLeases(keyId: string): Promise<void> {
+export async function drainCreditLeases(keyId: string): Promise<void> {
   const held = () => db.$queryRaw<{ n: bigint }[]>`
     SELECT count(*) AS "n" FROM "CreditLease" WHERE "keyId" = ${keyId}::uuid AND "outstanding" > 0 AND "expiresAt" > clock_timestamp()`;
   if (Number((await held())[0]?.n ?? 0) === 0) return;
@@ -134,6 +134,82 @@ async function drainCreditLeases(keyId: string): Promise<void> {
   }
 }
 
+/** What the core needs of the key being changed (locked by the caller). */
+export interface LimitsTarget {
+  id: string;
+  publicId: string;
+  name: string;
+  hash: string;
+  projectId: string;
+  project: { defaultRatelimits: unknown; defaultCredits: unknown; capLimitsAtDefaults: boolean };
+}
+
+/**
+ * Inside the caller's transaction, with the key's row locked: replaces its rate limits and/or
+ * credits (an omitted part stays), checks the project's cap, bumps the version, notifies every
+ * process and records `key.limits_updated` with the old and new values. The caller emits the key
+ * change after commit. Setting credits sets the balance exactly; call drainCreditLeases first.
+ */
+export async function updateKeyLimitsCore(
+  tx: Tx,
+  actor: Actor,
+  key: LimitsTarget,
+  input: { ratelimits?: RateLimitConfig[]; credits?: CreditsInput | null },
+  context: RequestContext | null,
+): Promise<KeyLimitsView> {
+  const now = new Date();
+  const nowMs = now.getTime();
+  const before = await getKeyLimits(tx, key.id, nowMs);
+  const next: KeyLimitsInput = {
+    ratelimits: input.ratelimits ?? before.ratelimits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs })),
+    credits: input.credits === undefined ? before.credits && { remaining: before.credits.remaining, refill: before.credits.refill } : input.credits,
+  };
+  const defaults = projectLimitDefaults(key.project);
+  if (defaults.capped) assertWithinDefaults(next, defaults);
+
+  // Credits first: the lease function locks the credits row before anything else.
+  if (input.credits === null) {
+    await tx.apiKeyCredits.deleteMany({ where: { keyId: key.id } });
+  } else if (input.credits) {
+    const credits = input.credits;
+    if (before.credits) {
+      await tx.$queryRaw`SELECT keydesk_credits_set(${key.id}::uuid, ${credits.remaining}::bigint,
+                                ${refillPeriod(before.credits.refill, nowMs).index}::bigint, ${refillPeriod(credits.refill, nowMs).index}::bigint)`;
+      await tx.apiKeyCredits.update({ where: { keyId: key.id }, data: refillColumns(credits.refill) });
+    } else {
+      await insertCredits(tx, key.id, credits, now);
+    }
+  }
+  if (input.ratelimits) {
+    await tx.apiKeyRateLimit.deleteMany({ where: { keyId: key.id } });
+    await insertRateLimits(tx, key.id, input.ratelimits);
+    // Counts of a limit that keeps its name and window go on; the others are forgotten.
+    await tx.$executeRaw`
+      DELETE FROM "RateLimitWindow" w WHERE w."keyId" = ${key.id}::uuid
+         AND NOT EXISTS (SELECT 1 FROM unnest(${input.ratelimits.map((r) => r.name)}::text[], ${input.ratelimits.map((r) => r.durationMs)}::int[]) AS k("name", "durationMs")
+                          WHERE k."name" = w."name" AND k."durationMs" = w."durationMs")`;
+  }
+  await bumpAndNotify(tx, key);
+  const after = await getKeyLimits(tx, key.id, nowMs);
+  const from = auditView(before);
+  const to = auditView(after);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  if (input.ratelimits) changes.ratelimits = { from: from.ratelimits, to: to.ratelimits };
+  if (input.credits !== undefined) changes.credits = { from: from.credits, to: to.credits };
+  await recordAudit(tx, {
+    actor: auditActorOf(actor),
+    action: "key.limits_updated",
+    summary: `Changed the usage limits of key "${key.name}" (${key.publicId}): ${Object.keys(changes).join(", ")}`,
+    targetType: "key",
+    targetId: key.publicId,
+    projectId: key.projectId,
+    keyId: key.id,
+    metadata: { changes },
+    context,
+  });
+  return after;
+}
+
 /**
  * Replaces a key's rate limits and/or credits (PATCH semantics: an omitted part stays). Setting
  * credits sets the balance exactly: what processes still hold after the drain counts against it.
@@ -143,66 +219,14 @@ export async function updateKeyLimits(actor: Actor, raw: unknown, context: Reque
   const record = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   const parsed = updateKeyLimitsSchema.safeParse({ ratelimits: record.ratelimits, credits: record.credits });
   if (!parsed.success) throw invalid(parsed.error);
-  const input = parsed.data;
   const keyRef = keyIdSchema.safeParse(record.keyId);
   const target = keyRef.success ? await db.apiKey.findUnique({ where: keyIdWhere(keyRef.data), select: { id: true } }) : null;
   if (!target) throw new ServiceError("not_found", "That key does not exist.");
-  if (input.credits) await drainCreditLeases(target.id);
+  if (parsed.data.credits) await drainCreditLeases(target.id);
 
   const result = await db.$transaction(async (tx) => {
     const key = await lockKeyForLimits(tx, target.id);
-    const now = new Date();
-    const before = await getKeyLimits(tx, key.id, now.getTime());
-    const next: KeyLimitsInput = {
-      ratelimits: input.ratelimits ?? before.ratelimits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs })),
-      credits: input.credits === undefined ? (before.credits && { remaining: before.credits.remaining, refill: before.credits.refill }) : input.credits,
-    };
-    const defaults = projectLimitDefaults(key.project);
-    if (defaults.capped) assertWithinDefaults(next, defaults);
-
-    // Credits first: the lease function locks the credits row before anything else.
-    if (input.credits === null) {
-      await tx.apiKeyCredits.deleteMany({ where: { keyId: key.id } });
-    } else if (input.credits) {
-      const credits = input.credits;
-      const oldRefill = before.credits?.refill ?? null;
-      const nowMs = now.getTime();
-      if (before.credits) {
-        await tx.$queryRaw`SELECT keydesk_credits_set(${key.id}::uuid, ${credits.remaining}::bigint,
-                                  ${refillPeriod(oldRefill, nowMs).index}::bigint, ${refillPeriod(credits.refill, nowMs).index}::bigint)`;
-        await tx.apiKeyCredits.update({ where: { keyId: key.id }, data: refillColumns(credits.refill) });
-      } else {
-        await insertCredits(tx, key.id, credits, now);
-      }
-    }
-    if (input.ratelimits) {
-      await tx.apiKeyRateLimit.deleteMany({ where: { keyId: key.id } });
-      await insertRateLimits(tx, key.id, input.ratelimits);
-      // Counts of a limit that keeps its name and window go on; the others are forgotten.
-      await tx.$executeRaw`
-        DELETE FROM "RateLimitWindow" w WHERE w."keyId" = ${key.id}::uuid
-           AND NOT EXISTS (SELECT 1 FROM unnest(${input.ratelimits.map((r) => r.name)}::text[], ${input.ratelimits.map((r) => r.durationMs)}::int[]) AS k("name", "durationMs")
-                            WHERE k."name" = w."name" AND k."durationMs" = w."durationMs")`;
-    }
-    await bumpAndNotify(tx, key);
-    const after = await getKeyLimits(tx, key.id, now.getTime());
-    const from = auditView(before);
-    const to = auditView(after);
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    if (input.ratelimits) changes.ratelimits = { from: from.ratelimits, to: to.ratelimits };
-    if (input.credits !== undefined) changes.credits = { from: from.credits, to: to.credits };
-    await recordAudit(tx, {
-      actor: auditActorOf(actor),
-      action: "key.limits_updated",
-      summary: `Changed the usage limits of key "${key.name}" (${key.publicId}): ${Object.keys(changes).join(", ")}`,
-      targetType: "key",
-      targetId: key.publicId,
-      projectId: key.projectId,
-      keyId: key.id,
-      metadata: { changes },
-      context,
-    });
-    return { key, after };
+    return { key, after: await updateKeyLimitsCore(tx, actor, key, parsed.data, context) };
   });
   emitKeyChanged(result.key.hash);
   return result.after;
