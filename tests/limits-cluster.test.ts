@@ -29,7 +29,7 @@ async function startInstance(): Promise<Instance> {
   const stderr: string[] = [];
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance did not start: ${stderr.join("")}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`instance did not start: ${stderr.join("")}`)), 150_000);
     child.once("exit", (code) => reject(new Error(`instance exited with ${code}: ${stderr.join("")}`)));
     if (!child.stdout) throw new Error("no stdout");
     readline.createInterface({ input: child.stdout }).once("line", (line) => {
@@ -123,7 +123,7 @@ describe("three processes on one database", () => {
     expect(await verifyOn(late, windowKey.secret)).toBe("RATE_LIMITED");
     expect(await verifyOn(late, quotaKey.secret)).toBe("USAGE_EXCEEDED");
     await stop(late);
-  });
+  }, 400_000);
 
   it("with one process killed (-9) mid-run, never more", async () => {
     const trio = await Promise.all([startInstance(), startInstance(), startInstance()]);
@@ -142,5 +142,5 @@ describe("three processes on one database", () => {
     // The credits bind (450 < 500); what the killed process held is lost, never spent twice.
     expect(result.valid).toBeLessThanOrEqual(450);
     expect(result.valid).toBeGreaterThan(300);
-  });
+  }, 400_000);
 });
