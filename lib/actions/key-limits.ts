@@ -9,6 +9,7 @@ import { db } from "@/lib/db";
 import { getKeyLimits, type KeyLimitsView } from "@/lib/queries/key-limits";
 import { addCredits, updateKeyLimits } from "@/lib/services/key-limits";
 import { keyIdSchema, keyIdWhere } from "@/lib/validations/api-key";
+import { numberFromForm } from "@/lib/validations/limits";
 
 const KEYS_PATH = "/settings/api-keys";
 
@@ -34,7 +35,7 @@ export async function addCreditsAction(_prev: FormState, form: FormData): Promis
   const values = formValues(form);
   return runAction(async () => {
     const user = await authorize("keys.update");
-    const view = await addCredits({ type: "user", user }, { keyId: values.keyId, amount: values.amount }, await currentRequestContext());
+    const view = await addCredits({ type: "user", user }, { keyId: values.keyId, amount: numberFromForm(values.amount) }, await currentRequestContext());
     revalidatePath(`${KEYS_PATH}/${values.keyId}`);
     return { ok: true, message: `Added credits: ${(view.credits?.remaining ?? 0).toLocaleString("en")} left now.` };
   }, values);

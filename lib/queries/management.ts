@@ -3,6 +3,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { keyRecordSelect } from "@/lib/api/serialize";
 import { isPublicId } from "@/lib/keys/secret";
+import { getKeyLimits } from "@/lib/queries/key-limits";
 import { projectSelect } from "@/lib/queries/projects";
 import { creditsJson, projectLimitDefaults, ratelimitsJson } from "@/lib/validations/limits";
 
@@ -26,7 +27,8 @@ export async function listAllProjects() {
 
 export async function findKeyRecord(publicId: string) {
   if (!isPublicId(publicId)) return null;
-  return db.apiKey.findUnique({ where: { publicId }, select: keyRecordSelect });
+  const record = await db.apiKey.findUnique({ where: { publicId }, select: { ...keyRecordSelect, id: true } });
+  return record && { ...record, limits: await getKeyLimits(db, record.id) };
 }
 
 export function serializeProject(project: NonNullable<Awaited<ReturnType<typeof findProject>>>) {

@@ -255,10 +255,10 @@ export const updateKeyLimitsSchema = z
   })
   .refine((input) => input.ratelimits !== undefined || input.credits !== undefined, "Nothing to update: send ratelimits, credits or both");
 
-/** Credits to add to a key's balance (a top-up). Forms send the number as text. */
-export const addCreditsSchema = z.object({
-  amount: z.preprocess(
-    (raw) => (typeof raw === "string" && raw.trim() !== "" ? Number(raw.trim()) : raw),
-    wholeNumber("Credits to add", 1, MAX_CREDITS),
-  ),
-});
+/** Credits to add to a key's balance (a top-up); a JSON number, like every limit. */
+export const addCreditsSchema = z.object({ amount: wholeNumber("Credits to add", 1, MAX_CREDITS) });
+
+/** A form's text field as the number a limit schema expects: blank stays blank, so it is refused. */
+export function numberFromForm(text: string | undefined): number | string | undefined {
+  return text === undefined || text.trim() === "" ? text : Number(text.trim());
+}
