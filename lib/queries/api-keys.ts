@@ -10,6 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId, maskedKey } from "@/lib/keys/secret";
 import { keyStatus } from "@/lib/keys/status";
 import { keyActivity, type Viewer } from "@/lib/queries/key-activity";
+import { projectLimitDefaults, type LimitDefaults } from "@/lib/validations/limits";
 
 export { keyStatus };
 import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort, type KeyStatus } from "@/lib/validations/api-key-list";
@@ -23,14 +24,32 @@ export interface ProjectOption {
   maxLifetimeDays: number | null;
   allowNoExpiry: boolean;
   activeKeyLimit: number;
+  /** Usage limits of keys created without their own (lib/validations/limits.ts). */
+  limitDefaults: LimitDefaults;
 }
 
 export async function listProjectsForKeys(): Promise<ProjectOption[]> {
-  return db.project.findMany({
+  const projects = await db.project.findMany({
     where: { archivedAt: null },
     orderBy: [{ isSystem: "asc" }, { name: "asc" }],
-    select: { id: true, name: true, slug: true, keyPrefix: true, isSystem: true, maxLifetimeDays: true, allowNoExpiry: true, activeKeyLimit: true },
+    select: {
+      id: true,
+      name: true,
+      slug: true,
+      keyPrefix: true,
+      isSystem: true,
+      maxLifetimeDays: true,
+      allowNoExpiry: true,
+      activeKeyLimit: true,
+      defaultRatelimits: true,
+      defaultCredits: true,
+      capLimitsAtDefaults: true,
+    },
   });
+  return projects.map(({ defaultRatelimits, defaultCredits, capLimitsAtDefaults, ...project }) => ({
+    ...project,
+    limitDefaults: projectLimitDefaults({ defaultRatelimits, defaultCredits, capLimitsAtDefaults }),
+  }));
 }
 
 export interface ApiKeyRow {

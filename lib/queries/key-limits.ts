@@ -4,7 +4,8 @@ import "server-only";
 // itself (leased, not yet spent) is taken off the "used" figures, so with one Keydesk process they
 // are exact; other processes' reserves (about a second of their traffic) count as used until they
 // spend or hand them back.
-import type { Db, Tx } from "@/lib/db";
+import { db, type Db, type Tx } from "@/lib/db";
+import { isPublicId } from "@/lib/keys/public-id";
 import { refillPeriod, windowStart } from "@/lib/keys/limits/periods";
 import { existingLimiter } from "@/lib/keys/limits/runtime";
 import type { RateLimitConfig, RefillConfig, RefillInterval } from "@/lib/keys/limits/types";
@@ -70,6 +71,13 @@ export async function getKeysLimits(client: Db | Tx, keyIds: string[], nowMs = D
 
 export async function getKeyLimits(client: Db | Tx, keyId: string, nowMs = Date.now()): Promise<KeyLimitsView> {
   return (await getKeysLimits(client, [keyId], nowMs)).get(keyId) ?? NONE;
+}
+
+/** For pages and actions: a key's limits by Sid or row id; null when there is no such key. */
+export async function readKeyLimits(keyId: string, nowMs = Date.now()): Promise<KeyLimitsView | null> {
+  const where = isPublicId(keyId) ? { publicId: keyId } : /^[0-9a-f-]{36}$/i.test(keyId) ? { id: keyId.toLowerCase() } : null;
+  const key = where && (await db.apiKey.findUnique({ where, select: { id: true } }));
+  return key ? getKeyLimits(db, key.id, nowMs) : null;
 }
 
 type Held = ReturnType<NonNullable<ReturnType<typeof existingLimiter>>["held"]>;
