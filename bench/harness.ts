@@ -15,6 +15,7 @@ import { ensureDatabase, migrate } from "@/lib/db/migrator";
 import type { ServerHandle } from "@/bench/server";
 import type { KeyCacheStats } from "@/lib/keys/key-cache";
 import type { KeyIndexStats } from "@/lib/keys/key-index";
+import type { LimiterStats } from "@/lib/keys/limits/limiter";
 import type { UsageStats } from "@/lib/keys/usage";
 
 export const root = path.resolve(import.meta.dirname, "..");
@@ -194,6 +195,8 @@ export interface ServerStats {
   /** The membership index (lib/keys/key-index.ts). */
   keyIndex: KeyIndexStats;
   usage: UsageStats;
+  /** null until the process verified a key with limits. */
+  limits?: LimiterStats | null;
   memory: NodeJS.MemoryUsage;
 }
 

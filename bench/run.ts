@@ -16,7 +16,9 @@
 // then only the scale and attack scenarios of bench/scenarios/scale.ts, on the console; their own
 // knobs are SCALE_KEYS and SCALE_WARMUP_SEC), BENCH_NO_SCALE=1 (the full run without them),
 // BENCH_ONLY=trail (the request trail's scenario alone, bench/scenarios/trail.ts, with its own knobs
-// BENCH_TRAIL_INGEST_SEC and BENCH_TRAIL_EVENTS; printed, nothing written).
+// BENCH_TRAIL_INGEST_SEC and BENCH_TRAIL_EVENTS; printed, nothing written),
+// BENCH_ONLY=limits (only the usage-limits scenario, bench/scenarios/limits.ts, on the console,
+// without seeding; nothing written).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -27,6 +29,7 @@ import { build, createHarness, envNumber, machine, makeTmpDir, root, runEntrypoi
 import { median, runLoad, summarize, type LoadResult } from "@/bench/load";
 import { rscUrl, signIn, sleep, timePage, verify } from "@/bench/http";
 import { renderMarkdown, renderConsole, type BenchResults, type Target } from "@/bench/report";
+import { limitsTargets, renderLimits, runLimitsScenario, type LimitsScenarioContext } from "@/bench/scenarios/limits";
 import { adminId, insertKey, projectIdBySlug, seedKeys, type SeededKey } from "@/bench/seed";
 import { runScaleScenario, type ScaleContext } from "@/bench/scenarios/scale";
 import { renderScaleConsole, scaleTargets } from "@/bench/scenarios/scale-report";
@@ -44,7 +47,7 @@ const KEY_COUNT = envNumber("BENCH_KEYS", 100_000);
 const SOAK_VERIFICATIONS = envNumber("BENCH_SOAK", 1_000_000);
 const REVOCATIONS = envNumber("BENCH_REVOCATIONS", 30);
 const ONLY = process.env.BENCH_ONLY ?? "";
-if (ONLY !== "" && ONLY !== "pages" && ONLY !== "scale" && ONLY !== "trail") throw new Error(`BENCH_ONLY=${ONLY}: the scenarios that can run alone are "pages", "scale" and "trail"`);
+if (ONLY !== "" && ONLY !== "pages" && ONLY !== "scale" && ONLY !== "trail" && ONLY !== "limits") throw new Error(`BENCH_ONLY=${ONLY}: the scenarios that can run alone are "pages", "scale", "trail" and "limits"`);
 const SCALE = process.env.BENCH_NO_SCALE !== "1";
 /** Enough for the key-state cache to hold every one of the scale scenario's 1,000,000 keys. */
 const KEY_CACHE_MB = process.env.KEYDESK_KEY_CACHE_MB ?? "512";
@@ -159,6 +162,26 @@ async function main(): Promise<BenchResults | null> {
   const systemProject = await projectIdBySlug(db, "keydesk-api");
   const admin = await adminId(db);
   await db.query(`UPDATE "Project" SET "activeKeyLimit" = 1000 WHERE "id" = $1`, [defaultProject]);
+  const limitsContext: LimitsScenarioContext = {
+    baseUrl: a.baseUrl,
+    db,
+    pgLogFile,
+    serverUrl: (database) => postgres.url(database),
+    root,
+    projectId: defaultProject,
+    projectSlug: "default",
+    adminId: admin,
+    rounds: ROUNDS,
+    durationSec: DURATION,
+    connections: CONNECTIONS,
+    log,
+    onCleanup: harness.onCleanup,
+    stats: () => serverStats(a),
+  };
+  if (ONLY === "limits") {
+    process.stdout.write(`\n${renderLimits(await runLimitsScenario(limitsContext))}\n`);
+    return null;
+  }
   log(`seeding ${KEY_COUNT.toLocaleString("en")} keys`);
   const seedStarted = performance.now();
   const keys = await seedKeys(db, { projectId: defaultProject, prefix: "kd", createdById: admin, count: KEY_COUNT });
@@ -355,6 +378,11 @@ async function main(): Promise<BenchResults | null> {
   }
 
 
+  log("usage limits (bench/scenarios/limits.ts)");
+  sampleLoad();
+  const limits = await runLimitsScenario(limitsContext);
+  await notePhase("after the usage-limits scenario");
+
   // ---- revocation propagation to a second instance ----------------------------------------
   log("starting instance B for revocation propagation");
   const b = await startServer({ name: "b", root, port: await findFreePort(), env: { ...serverEnv, KEYDESK_ADMIN_EMAIL: "", KEYDESK_ADMIN_PASSWORD: "" }, logDir: tmp });
@@ -448,6 +476,7 @@ async function main(): Promise<BenchResults | null> {
     revocation,
     trail,
     ...(scale ? { scale } : {}),
+    limits,
     targets: [],
   };
   results.targets = [...evaluate(results), ...(scale ? scaleTargets(scale) : [])];
@@ -659,6 +688,7 @@ function evaluate(r: BenchResults): Target[] {
     measured: `p50 ${r.revocation.fromRevokedAt.p50.toFixed(1)} ms, p99 ${r.revocation.fromRevokedAt.p99.toFixed(1)} ms, max ${r.revocation.fromRevokedAt.max.toFixed(1)} ms (${r.revocation.trials} revocations, from the moment A revoked)${r.revocation.failures.length ? `; ${r.revocation.failures.length} revocation(s) failed` : ""}`,
     met: r.revocation.fromRevokedAt.p99 <= 1000 && r.revocation.failures.length === 0,
   });
+  if (r.limits) targets.push(...limitsTargets(r.limits));
   return targets;
 }
 

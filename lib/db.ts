@@ -14,7 +14,7 @@ import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 type Db = InstanceType<typeof PrismaClient>;
-const globalForDb = globalThis as unknown as { __keydeskDb?: Db; __keydeskLookupPool?: pg.Pool; __keydeskAuditHeadPool?: pg.Pool };
+const globalForDb = globalThis as unknown as { __keydeskDb?: Db; __keydeskLookupPool?: pg.Pool; __keydeskAuditHeadPool?: pg.Pool; __keydeskLimitsPool?: pg.Pool };
 
 function connectionString(): string {
   const url = process.env.DATABASE_URL;
@@ -74,12 +74,32 @@ export function auditHeadPool(): pg.Pool {
   return globalForDb.__keydeskAuditHeadPool;
 }
 
+/**
+ * The pool usage limits lease through (lib/keys/limits/runtime.ts): its own, so that a storm of
+ * cache misses cannot delay the leases that keep high-traffic keys answering from memory.
+ */
+export function limitsPool(): pg.Pool {
+  if (!globalForDb.__keydeskLimitsPool) {
+    const pool = new pg.Pool({
+      connectionString: connectionString(),
+      max: Number(process.env.KEYDESK_LIMITS_POOL_SIZE ?? 4),
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      application_name: "keydesk-limits",
+    });
+    pool.on("error", () => undefined);
+    globalForDb.__keydeskLimitsPool = pool;
+  }
+  return globalForDb.__keydeskLimitsPool;
+}
+
 export async function disconnectDb(): Promise<void> {
   const client = globalForDb.__keydeskDb;
-  const pools = [globalForDb.__keydeskLookupPool, globalForDb.__keydeskAuditHeadPool];
+  const pools = [globalForDb.__keydeskLookupPool, globalForDb.__keydeskAuditHeadPool, globalForDb.__keydeskLimitsPool];
   globalForDb.__keydeskDb = undefined;
   globalForDb.__keydeskLookupPool = undefined;
   globalForDb.__keydeskAuditHeadPool = undefined;
+  globalForDb.__keydeskLimitsPool = undefined;
   await Promise.all([client?.$disconnect(), ...pools.map((pool) => pool?.end())]);
 }
 

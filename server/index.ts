@@ -11,6 +11,7 @@ import { reassertAuditPrivileges } from "@/lib/db/app-role";
 import { migrateAsOwner, resolveDatabase } from "@/lib/db/runtime";
 import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
+import { existingLimiter, stopLimiter } from "@/lib/keys/limits/runtime";
 import { clientIp } from "@/lib/net/client-ip";
 import { keyIndexStats } from "@/lib/keys/key-index";
 import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
@@ -52,7 +53,14 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
     // ?gc=1 collects garbage first (when node runs with --expose-gc), so that memory figures show
     // what is retained rather than how lazily V8 collects.
     if (req.url?.includes("gc=1")) (globalThis as { gc?: () => void }).gc?.();
-    answer({ keyCache: keyCacheStats(), keyIndex: keyIndexStats(), usage: usageStats(), trail: trailWriterStats(), memory: process.memoryUsage() });
+    answer({
+      keyCache: keyCacheStats(),
+      keyIndex: keyIndexStats(),
+      usage: usageStats(),
+      trail: trailWriterStats(),
+      limits: existingLimiter()?.stats() ?? null,
+      memory: process.memoryUsage(),
+    });
     return true;
   }
   return false;
@@ -173,6 +181,8 @@ async function main() {
     await keyListener.stop();
     await auditHeadSettled();
     await keyIndex.stop();
+    // After the last request: hands back the budget this process leased and did not use.
+    await stopLimiter().catch(() => undefined);
     await disconnectDb().catch(() => undefined);
     await database.stop();
     log("stopped");

@@ -2,6 +2,7 @@ import "server-only";
 // Everything the create form needs from the server-only validation module, computed on the
 // server: lib/validations/api-key.ts pulls in node:crypto and cannot ship to the browser.
 import type { ProjectOption } from "@/lib/queries/api-keys";
+import type { LimitDefaults } from "@/lib/validations/limits";
 import {
   EXPIRY_PRESET_DAYS,
   KEY_DESCRIPTION_MAX_LENGTH,
@@ -27,6 +28,8 @@ export type CreateKeyConfig = {
   /** Bounds for the custom date picker (`YYYY-MM-DD`). */
   customDate: { min: string; max: string | null };
   limits: { name: number; description: number; constraints: number; constraintValue: number };
+  /** The project's default usage limits, which a key without its own gets. */
+  usageDefaults: LimitDefaults;
 };
 
 const PRESET_LABELS: Record<keyof typeof EXPIRY_PRESET_DAYS, string> = {
@@ -70,5 +73,6 @@ export function createKeyConfig(project: ProjectOption, now: Date): CreateKeyCon
       constraints: MAX_CONSTRAINTS,
       constraintValue: MAX_CONSTRAINT_VALUE_LENGTH,
     },
+    usageDefaults: project.limitDefaults,
   };
 }

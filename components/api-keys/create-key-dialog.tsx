@@ -19,6 +19,7 @@ import {
 } from "@/components/api-keys/constraints-editor";
 import type { CreateKeyConfig } from "@/components/api-keys/create-key-config";
 import { ExpiryField } from "@/components/api-keys/expiry-field";
+import { KeyLimitsChoice } from "@/components/api-keys/key-limits-choice";
 import { KeyOwnerFields } from "@/components/api-keys/key-owner-fields";
 import { KeyRevealDialog } from "@/components/api-keys/key-reveal-dialog";
 import { Button } from "@/components/ui/button";
@@ -233,6 +234,8 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
           maxValueLength={config.limits.constraintValue}
           error={errors.constraints}
         />
+
+        <KeyLimitsChoice defaults={config.usageDefaults} errors={{ ratelimits: errors.ratelimits, credits: errors.credits }} />
 
         {state.error && !pending ? (
           <FormAlert>

@@ -23,6 +23,8 @@ const ACTION_LABELS: Partial<Record<string, string>> = {
   "key.enabled": "Enabled",
   "key.revoked": "Revoked",
   "key.rolled": "Rolled",
+  "key.limits_updated": "Limits changed",
+  "key.credits_added": "Credits added",
 };
 
 /**

@@ -26,6 +26,9 @@ function settingsFrom(values: Record<string, string>) {
     allowNoExpiry: values.allowNoExpiry,
     requestRetentionDays: values.requestRetentionDays,
     logUnknownKeys: values.logUnknownKeys,
+    defaultRatelimits: values.defaultRatelimits,
+    defaultCredits: values.defaultCredits,
+    capLimitsAtDefaults: values.capLimitsAtDefaults,
   };
 }
 

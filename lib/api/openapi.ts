@@ -5,6 +5,7 @@ import { CONSTRAINT_TYPES, HTTP_METHODS } from "@/lib/keys/constraints";
 import { EXPIRY_PRESETS, GRACE_PERIODS, createApiKeySchema } from "@/lib/validations/api-key";
 import { KEY_STATUSES } from "@/lib/validations/api-key-list";
 import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES } from "@/lib/validations/key-fields";
+import { MAX_COST, MAX_CREDITS, MAX_DURATION_MS, MAX_RATE_LIMIT, MAX_RATE_LIMITS, MAX_REFILL_AMOUNT, MIN_DURATION_MS, RATE_LIMIT_NAME_MAX_LENGTH, REFILL_INTERVALS } from "@/lib/keys/limits/types";
 
 const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
 
@@ -20,6 +21,27 @@ const constraint = z.object({
 
 const externalId = z.string().max(EXTERNAL_ID_MAX_LENGTH).nullable().describe(`The owner: whom or what the key was issued to (a customer, a device), free text of at most ${EXTERNAL_ID_MAX_LENGTH} characters; null when unset`);
 const metadata = z.record(z.string(), z.unknown()).describe(`A JSON object of at most ${METADATA_MAX_BYTES} bytes serialized; {} when unset`);
+
+const rateLimit = z.object({
+  name: z.string().max(RATE_LIMIT_NAME_MAX_LENGTH).describe("Unique per key; letters, digits, `._-`. Defaults to the duration's short form, e.g. `1m`, `10s`"),
+  limit: z.number().int().min(1).max(MAX_RATE_LIMIT).describe("Requests (cost units) per window"),
+  duration: z.number().int().min(MIN_DURATION_MS).max(MAX_DURATION_MS).describe("Window length in milliseconds, 1 s … 1 day; windows are fixed and aligned to multiples of it since the epoch (UTC)"),
+});
+const ratelimits = z.array(rateLimit).max(MAX_RATE_LIMITS).describe("Every limit applies; a request needs room in each");
+const credits = z
+  .object({
+    remaining: z.number().int().min(0).max(MAX_CREDITS).describe("The balance; each VALID verification takes its cost"),
+    refill: z
+      .object({
+        interval: z.enum(REFILL_INTERVALS),
+        amount: z.number().int().min(1).max(MAX_REFILL_AMOUNT).describe("The balance is reset to this at each refill (not added to)"),
+        refillDay: z.number().int().min(1).max(31).optional().describe("Monthly only (default 1); 29–31 mean the last day of shorter months. At 00:00 UTC"),
+      })
+      .nullable()
+      .optional(),
+  })
+  .nullable()
+  .describe("null: no credits");
 
 const key = z.object({
   id: z.string().describe("The key's Sid, e.g. key_4fT9…"),
@@ -37,6 +59,8 @@ const key = z.object({
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
   constraints: z.array(constraint),
+  ratelimits,
+  credits,
 });
 
 const project = z.object({
@@ -49,6 +73,9 @@ const project = z.object({
   allowNoExpiry: z.boolean(),
   requestRetentionDays: z.number().int().describe("Days the request trail keeps this project's events (1–400)"),
   logUnknownKeys: z.boolean().describe("Whether MALFORMED and NOT_FOUND verifications are logged one by one (they are always counted)"),
+  defaultRatelimits: ratelimits.describe("Rate limits of keys created without `ratelimits`"),
+  defaultCredits: credits.describe("Credits of keys created without `credits`; null: none"),
+  capLimitsAtDefaults: z.boolean().describe("true: a key's own limits must be at least as strict as the defaults"),
   isSystem: z.boolean(),
   archived: z.boolean(),
   createdAt: z.string(),
@@ -70,20 +97,44 @@ const verifyRequest = z.object({
   ip: z.string().optional().describe("The client's address, IPv4 or IPv6 without a port, e.g. `203.0.113.7`; needed by keys with ip constraints, and recorded in the request trail"),
   userAgent: z.string().optional().describe("Your client's User-Agent, for the request trail (stored capped at 512 bytes)"),
   requestId: z.string().optional().describe("Your own id for the request, for the request trail (stored capped at 128 bytes)"),
+  cost: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_COST)
+    .optional()
+    .describe("What the request takes from the key's rate limits and credits, default 1. Admitted when every limit has at least max(cost, 1) left; 0 checks without consuming"),
 });
+
+const limitsState = {
+  ratelimits: z
+    .array(z.object({ name: z.string(), limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Epoch milliseconds when the current window ends") }))
+    .optional()
+    .describe("For a key with rate limits, in every answer about it"),
+  credits: z
+    .object({
+      remaining: z.number().int(),
+      refill: z
+        .object({ interval: z.enum(REFILL_INTERVALS), amount: z.number().int(), refillDay: z.number().int().optional(), nextRefillAt: z.number().int().describe("Epoch milliseconds") })
+        .optional(),
+    })
+    .optional()
+    .describe("For a key with credits, in every answer about it"),
+};
 
 const verifyResponse = z.object({
   valid: z.boolean(),
   code: z
-    .enum(["VALID", "MALFORMED", "NOT_FOUND", "REVOKED", "EXPIRED", "DISABLED", "FORBIDDEN", "UNAVAILABLE"])
+    .enum(["VALID", "MALFORMED", "NOT_FOUND", "REVOKED", "EXPIRED", "DISABLED", "FORBIDDEN", "RATE_LIMITED", "USAGE_EXCEEDED", "UNAVAILABLE"])
     .describe(
-      "For a key of the asking project, precedence REVOKED > EXPIRED > DISABLED > FORBIDDEN. NOT_FOUND also for a key of another project and for an archived project, always without `key`.",
+      "For a key of the asking project, precedence REVOKED > EXPIRED > DISABLED > FORBIDDEN > RATE_LIMITED > USAGE_EXCEEDED. A denied request takes nothing from the limits. NOT_FOUND also for a key of another project and for an archived project, always without `key`.",
     ),
   key: z
     .object({ id: z.string(), name: z.string(), projectId: z.string(), externalId, metadata, expiresAt: z.string().nullable() })
     .optional()
     .describe("Present for keys of the asking project (VALID and the denials REVOKED, EXPIRED, DISABLED, FORBIDDEN)"),
   matchedConstraint: constraint.nullable().optional().describe("On VALID: the path/verb rule that allowed the request, null when the key has none"),
+  ...limitsState,
 });
 
 const createBody = z.object({
@@ -94,6 +145,8 @@ const createBody = z.object({
   constraints: z.array(constraint).optional(),
   externalId: externalId.optional(),
   metadata: metadata.optional(),
+  ratelimits: ratelimits.optional().describe("Absent: the project's defaults; [] for none"),
+  credits: credits.optional().describe("Absent: the project's defaults; null for none"),
 });
 
 const patchBody = z.object({
@@ -102,6 +155,8 @@ const patchBody = z.object({
   enabled: z.boolean().optional().describe("false disables the key (verification answers DISABLED), true enables it again; audited as key.disabled / key.enabled"),
   externalId: externalId.optional().describe("null or an empty string clears it"),
   metadata: metadata.nullable().optional().describe("Replaces the whole object; null clears it to {}"),
+  ratelimits: ratelimits.optional().describe("Replaces every rate limit ([] removes them); a limit that keeps its name and duration keeps the current window's count"),
+  credits: credits.optional().describe("Sets the balance and the refill (null removes the credits); to add to the balance use POST /keys/{id}/credits"),
 });
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema: toSchema(schema) } } });
@@ -139,7 +194,7 @@ export function openApiDocument(serverUrl: string) {
             "200": json(verifyResponse, "The verdict"),
             "400": json(error, "Body is not JSON"),
             "413": json(error, "Body larger than 8 KiB"),
-            "422": json(error, "`invalid_request`: `key` or `project` missing or not a string (or `method`, `path`, `ip` not a string); `unknown_project`: no project has that slug or id"),
+            "422": json(error, "`invalid_request`: `key` or `project` missing or not a string (or `method`, `path`, `ip` not a string, or `cost` not an integer 0…1000); `unknown_project`: no project has that slug or id"),
             "503": json(verifyResponse, "Database unavailable and the key is not cached (fails closed)"),
           },
         },
@@ -169,12 +224,21 @@ export function openApiDocument(serverUrl: string) {
         parameters: [idParam("keyId", "The key's Sid")],
         get: { summary: "Get a key", responses: { "200": json(z.object({ key }), "The key"), ...errors } },
         patch: {
-          summary: "Edit a key: name, description, owner, metadata; disable or enable it",
+          summary: "Edit a key: name, description, owner, metadata, usage limits; disable or enable it",
           description: "Omitted fields stay unchanged. A 422 changes nothing.",
           requestBody: { required: true, content: { "application/json": { schema: toSchema(patchBody) } } },
           responses: { "200": json(z.object({ key }), "Updated"), "409": json(error, "Revoked, or name taken"), ...errors },
         },
         delete: { summary: "Revoke a key (irreversible, immediate)", responses: { "200": json(z.object({ key }), "Revoked"), "409": json(error, "Already revoked"), ...errors } },
+      },
+      "/api/v1/keys/{keyId}/credits": {
+        parameters: [idParam("keyId", "The key's Sid")],
+        post: {
+          summary: "Add credits to a key's balance (a top-up)",
+          description: "Adds to what is left, after applying a refill that is due. Every Keydesk instance applies it within a second. Audited as key.credits_added.",
+          requestBody: { required: true, content: { "application/json": { schema: toSchema(z.object({ amount: z.number().int().min(1).max(MAX_CREDITS) })) } } },
+          responses: { "200": json(z.object({ key }), "The key with its new balance"), "409": json(error, "The key has no credits, or is revoked"), ...errors },
+        },
       },
       "/api/v1/keys/{keyId}/roll": {
         parameters: [idParam("keyId", "The key's Sid")],

@@ -1,6 +1,8 @@
 // The JSON representation of keys in the REST API. Never includes a hash or secret.
 import { keyStatus } from "@/lib/keys/status";
 import { maskedKey } from "@/lib/keys/secret";
+import type { KeyLimitsView } from "@/lib/queries/key-limits";
+import { creditsJson, ratelimitsJson } from "@/lib/validations/limits";
 
 export interface KeyRecord {
   publicId: string;
@@ -18,6 +20,8 @@ export interface KeyRecord {
   /** A JSON object ({} when none was set); the column's CHECK guarantees the shape. */
   metadata: unknown;
   constraints: { type: string; value: string; methods: string[] }[];
+  /** Usage limits; a key read alone has them (lib/queries/management.ts findKeyRecord). */
+  limits?: KeyLimitsView;
 }
 
 export function serializeKey(key: KeyRecord, now = new Date()) {
@@ -37,6 +41,13 @@ export function serializeKey(key: KeyRecord, now = new Date()) {
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
     constraints: key.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods })),
+    // The shapes the key is created and PATCHed with; credits.remaining is the balance now.
+    ...(key.limits
+      ? {
+          ratelimits: ratelimitsJson(key.limits.ratelimits),
+          credits: key.limits.credits && creditsJson({ remaining: key.limits.credits.remaining, refill: key.limits.credits.refill }),
+        }
+      : {}),
   };
 }
 

@@ -19,6 +19,8 @@ import { CONSTRAINT_TYPES, type ConstraintType, type KeyConstraint } from "@/lib
 import { createDbGuard, type DbGuard, type DbGuardStats } from "@/lib/keys/db-guard";
 import { onKeyChanged } from "@/lib/keys/invalidation";
 import { KeyStateCache, NO_ITEMS, estimateBytes, intern, keyCacheBudgetBytes } from "@/lib/keys/key-state-cache";
+import { LIMITS_COLUMNS, limitsFromRow } from "@/lib/keys/limits/config";
+import type { KeyLimits } from "@/lib/keys/limits/types";
 import { timingSafeEqualHex } from "@/lib/keys/secret";
 
 /** Notification payload that means "forget every key" (e.g. a project was archived). */
@@ -43,6 +45,8 @@ export interface CachedKey {
   metadata: Readonly<Record<string, unknown>>;
   projectArchived: boolean;
   constraints: readonly KeyConstraint[];
+  /** Rate limits and credits configuration (lib/keys/limits); null when the key has neither. */
+  limits: KeyLimits | null;
 }
 
 export type KeyLookup = { found: true; key: CachedKey } | { found: false };
@@ -123,6 +127,9 @@ interface KeyRow {
   metadata: unknown;
   projectArchived: boolean;
   constraints: unknown;
+  limitsVersion: number;
+  ratelimits: unknown;
+  credits: unknown;
 }
 
 function isConstraintType(value: unknown): value is ConstraintType {
@@ -162,7 +169,7 @@ function toMetadata(raw: unknown): Readonly<Record<string, unknown>> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? deepFreeze(value as Record<string, unknown>) : EMPTY_METADATA;
 }
 
-// One round trip through the unique index on "hash"; constraints come along as a JSON array.
+// One round trip through the unique index on "hash"; constraints and limits come along as JSON.
 // Named, so each connection plans it once (pg prepares it on first use).
 const LOOKUP_STATEMENT = {
   name: "keydesk_key_lookup",
@@ -173,7 +180,8 @@ const LOOKUP_STATEMENT = {
                   (SELECT json_agg(json_build_object('type', c."type", 'value', c."value", 'methods', c."methods")
                                    ORDER BY c."position")
                      FROM "ApiKeyConstraint" c WHERE c."keyId" = k."id"),
-                  '[]'::json) AS "constraints"
+                  '[]'::json) AS "constraints",
+                ${LIMITS_COLUMNS}
            FROM "ApiKey" k
            JOIN "Project" p ON p."id" = k."projectId"
           WHERE k."hash" = $1`,
@@ -202,6 +210,7 @@ async function loadFromDatabase(hash: string): Promise<KeyLookup> {
       metadata: toMetadata(row.metadata),
       projectArchived: row.projectArchived,
       constraints: compactConstraints(toConstraints(row.constraints)),
+      limits: limitsFromRow(row),
     },
   };
 }

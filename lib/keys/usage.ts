@@ -8,7 +8,7 @@
 import { db, type Db } from "@/lib/db";
 
 /** Verification outcomes that concern a known key (MALFORMED and NOT_FOUND have no key to count). */
-export type UsageOutcome = "VALID" | "REVOKED" | "EXPIRED" | "DISABLED" | "FORBIDDEN";
+export type UsageOutcome = "VALID" | "REVOKED" | "EXPIRED" | "DISABLED" | "FORBIDDEN" | "RATE_LIMITED" | "USAGE_EXCEEDED";
 
 interface PendingUsage {
   keyId: string;
@@ -19,6 +19,8 @@ interface PendingUsage {
   expired: number;
   disabled: number;
   forbidden: number;
+  rateLimited: number;
+  usageExceeded: number;
   /** Latest VALID verification (epoch ms): lastUsedAt means the last successful use. */
   lastValidAt: number | null;
 }
@@ -54,7 +56,7 @@ function state(): UsageState {
 }
 
 function emptyUsage(keyId: string, day: string): PendingUsage {
-  return { keyId, day, valid: 0, revoked: 0, expired: 0, disabled: 0, forbidden: 0, lastValidAt: null };
+  return { keyId, day, valid: 0, revoked: 0, expired: 0, disabled: 0, forbidden: 0, rateLimited: 0, usageExceeded: 0, lastValidAt: null };
 }
 
 function addInto(target: PendingUsage, source: PendingUsage): void {
@@ -63,6 +65,8 @@ function addInto(target: PendingUsage, source: PendingUsage): void {
   target.expired += source.expired;
   target.disabled += source.disabled;
   target.forbidden += source.forbidden;
+  target.rateLimited += source.rateLimited;
+  target.usageExceeded += source.usageExceeded;
   if (source.lastValidAt !== null && (target.lastValidAt === null || source.lastValidAt > target.lastValidAt)) {
     target.lastValidAt = source.lastValidAt;
   }
@@ -107,6 +111,12 @@ export function recordUsage(keyId: string, outcome: UsageOutcome, at: Date = new
     case "FORBIDDEN":
       entry.forbidden += 1;
       break;
+    case "RATE_LIMITED":
+      entry.rateLimited += 1;
+      break;
+    case "USAGE_EXCEEDED":
+      entry.usageExceeded += 1;
+      break;
   }
 }
 
@@ -126,20 +136,23 @@ async function writeBatch(client: Db, batch: PendingUsage[]): Promise<void> {
   // key would fail every later flush on the foreign key.
   const statements = [
     client.$executeRaw`
-      INSERT INTO "KeyUsageDaily" ("keyId", "day", "valid", "revoked", "expired", "disabled", "forbidden")
-      SELECT u."keyId", u."day", u."valid", u."revoked", u."expired", u."disabled", u."forbidden"
+      INSERT INTO "KeyUsageDaily" ("keyId", "day", "valid", "revoked", "expired", "disabled", "forbidden", "rateLimited", "usageExceeded")
+      SELECT u."keyId", u."day", u."valid", u."revoked", u."expired", u."disabled", u."forbidden", u."rateLimited", u."usageExceeded"
         FROM unnest(${batch.map((e) => e.keyId)}::uuid[], ${batch.map((e) => e.day)}::date[],
                     ${batch.map((e) => e.valid)}::int[], ${batch.map((e) => e.revoked)}::int[],
                     ${batch.map((e) => e.expired)}::int[], ${batch.map((e) => e.disabled)}::int[],
-                    ${batch.map((e) => e.forbidden)}::int[])
-             AS u("keyId", "day", "valid", "revoked", "expired", "disabled", "forbidden")
+                    ${batch.map((e) => e.forbidden)}::int[], ${batch.map((e) => e.rateLimited)}::int[],
+                    ${batch.map((e) => e.usageExceeded)}::int[])
+             AS u("keyId", "day", "valid", "revoked", "expired", "disabled", "forbidden", "rateLimited", "usageExceeded")
         JOIN "ApiKey" k ON k."id" = u."keyId"
       ON CONFLICT ("keyId", "day") DO UPDATE SET
         "valid" = "KeyUsageDaily"."valid" + EXCLUDED."valid",
         "revoked" = "KeyUsageDaily"."revoked" + EXCLUDED."revoked",
         "expired" = "KeyUsageDaily"."expired" + EXCLUDED."expired",
         "disabled" = "KeyUsageDaily"."disabled" + EXCLUDED."disabled",
-        "forbidden" = "KeyUsageDaily"."forbidden" + EXCLUDED."forbidden"`,
+        "forbidden" = "KeyUsageDaily"."forbidden" + EXCLUDED."forbidden",
+        "rateLimited" = "KeyUsageDaily"."rateLimited" + EXCLUDED."rateLimited",
+        "usageExceeded" = "KeyUsageDaily"."usageExceeded" + EXCLUDED."usageExceeded"`,
   ];
   if (lastUsed.size > 0) {
     const ids = [...lastUsed.keys()];

@@ -2,14 +2,24 @@ import { describe, expect, it } from "vitest";
 import { parseVerifyRequest } from "./verify-request";
 
 describe("parseVerifyRequest", () => {
-  it("reads key, project, method, path and ip, and ignores every other field", () => {
+  it("reads key, project, method, path, ip and cost, and ignores every other field", () => {
     expect(
       parseVerifyRequest({ key: "kd_x", project: "default", method: "GET", path: "/a", ip: "10.0.0.1", cost: 3, extra: { nested: true } }),
-    ).toEqual({ ok: true, request: { key: "kd_x", project: "default", method: "GET", path: "/a", ip: "10.0.0.1" } });
+    ).toEqual({ ok: true, request: { key: "kd_x", project: "default", method: "GET", path: "/a", ip: "10.0.0.1", cost: 3 } });
     expect(parseVerifyRequest({ key: "kd_x", project: "default", method: null, path: null, ip: null })).toEqual({
       ok: true,
-      request: { key: "kd_x", project: "default", method: undefined, path: undefined, ip: undefined },
+      request: { key: "kd_x", project: "default", method: undefined, path: undefined, ip: undefined, cost: 1 },
     });
+  });
+
+  it("takes cost as an integer 0…1000, 1 when absent, and refuses anything else", () => {
+    for (const cost of [0, 1, 1000]) expect(parseVerifyRequest({ key: "kd_x", project: "default", cost })).toMatchObject({ ok: true, request: { cost } });
+    for (const cost of [-1, 1001, 2.5, "3", true, [1], { n: 1 }]) {
+      expect(parseVerifyRequest({ key: "kd_x", project: "default", cost }), String(cost)).toEqual({
+        ok: false,
+        message: '"cost" must be a whole number from 0 to 1000 (1 when left out)',
+      });
+    }
   });
 
   it("requires key and project, and says what to send", () => {

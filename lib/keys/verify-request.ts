@@ -1,10 +1,10 @@
-// The fields of a verification request, `{ "key", "project", "method"?, "path"?, "ip"?,
-// "userAgent"?, "requestId"? }`, and
-// their parsing. One table: a new field (say `cost` or `requestId`) is one line here and its type
+// The fields of a verification request, `{ "key", "project", "method"?, "path"?, "ip"?, "cost"?,
+// "userAgent"?, "requestId"? }`, and their parsing. One table: a new field is one line here and its type
 // follows. Fields not in the table are ignored, so callers may send more than we read.
 //
 // Only types are checked here; what the values mean (a malformed secret, an unknown project, a
 // path that cannot be normalized, an address that does not parse) is decided by verification.
+import { MAX_COST, parseCost } from "@/lib/keys/limits/types";
 
 type FieldResult<T> = { ok: true; value: T } | { ok: false; message: string };
 type FieldParser<T> = (value: unknown) => FieldResult<T>;
@@ -24,12 +24,19 @@ function optionalText(name: string): FieldParser<string | undefined> {
   };
 }
 
+/** `cost`: what the request takes from the key's usage limits, an integer 0…1000 (1 when absent). */
+function cost(value: unknown): FieldResult<number> {
+  const parsed = parseCost(value);
+  return parsed === null ? { ok: false, message: `"cost" must be a whole number from 0 to ${MAX_COST} (1 when left out)` } : { ok: true, value: parsed };
+}
+
 export const VERIFY_REQUEST_FIELDS = {
   key: requiredText("key", "the secret that was presented to your API"),
   project: requiredText("project", 'the slug or id of the project your API belongs to, e.g. "project": "default"'),
   method: optionalText("method"),
   path: optionalText("path"),
   ip: optionalText("ip"),
+  cost,
   /** The calling API's client, for the request trail only (stored capped at 512 bytes). */
   userAgent: optionalText("userAgent"),
   /** The calling API's id for the request, for the request trail only (stored capped at 128 bytes). */

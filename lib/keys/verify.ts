@@ -17,7 +17,11 @@
 // - Order: request shape (422) → project (422 unknown_project, or NOT_FOUND if archived) →
 //   secret format (MALFORMED) → key state. So a misconfigured project shows up at once, even
 //   while testing with made-up keys.
-// - Precedence among known keys of the project: REVOKED > EXPIRED > DISABLED > FORBIDDEN.
+// - Precedence among known keys of the project: REVOKED > EXPIRED > DISABLED > FORBIDDEN >
+//   RATE_LIMITED > USAGE_EXCEEDED. Usage limits (lib/keys/limits) are consulted only for a request
+//   that passes everything else, and a denied request takes nothing from them.
+// - Every answer about a key with limits carries their state (`ratelimits`, `credits`), denials
+//   for other reasons too, so the calling API can send RateLimit headers whatever happened.
 // - lastUsedAt means the last successful use (VALID only); every known-key outcome is counted
 //   per day (lib/keys/usage.ts). MALFORMED and NOT_FOUND (also another project's key) are not
 //   counted: for the asking project there is no key.
@@ -30,8 +34,10 @@
 //   expiresAt } also when denied: the caller holds the secret, so this reveals nothing they could
 //   not see in the dashboard's key list. `externalId` is null and `metadata` is {} when unset.
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
-import { lookupKey, peekKey, type CachedKey } from "@/lib/keys/key-cache";
+import { invalidateKeyHash, lookupKey, peekKey, type CachedKey } from "@/lib/keys/key-cache";
 import { keyMembership } from "@/lib/keys/key-index";
+import { limiter } from "@/lib/keys/limits/runtime";
+import type { LimitResult, LimitsState } from "@/lib/keys/limits/types";
 import { resolveProjectNowOrLater, type ProjectEntry, type ProjectResolution } from "@/lib/keys/project-table";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
 import { recordUsage, type UsageOutcome } from "@/lib/keys/usage";
@@ -40,7 +46,16 @@ import { countTrailOutcome, pushTrailEvent } from "@/lib/trail/buffer";
 
 export type { VerifyInput, VerifyRequest };
 
-export type VerifyCode = "VALID" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "FORBIDDEN";
+export type VerifyCode =
+  | "VALID"
+  | "MALFORMED"
+  | "NOT_FOUND"
+  | "REVOKED"
+  | "EXPIRED"
+  | "DISABLED"
+  | "FORBIDDEN"
+  | "RATE_LIMITED"
+  | "USAGE_EXCEEDED";
 
 export interface VerifiedKey {
   /** The key's public id ("Sid", key_…). */
@@ -55,7 +70,7 @@ export interface VerifiedKey {
   expiresAt: string | null;
 }
 
-export interface VerifyResponse {
+export interface VerifyResponse extends LimitsState {
   valid: boolean;
   code: VerifyCode;
   key?: VerifiedKey;
@@ -132,10 +147,21 @@ function unknown(result: typeof NOT_FOUND | typeof MALFORMED, project: ProjectEn
   return result;
 }
 
-function deny(code: Exclude<UsageOutcome, "VALID">, key: CachedKey, request: VerifyRequest, now: Date): VerifyResult {
+type Denial = Exclude<UsageOutcome, "VALID">;
+
+/** The answer for a known key, with the state of its limits when it has any. */
+function answer(body: VerifyResponse, limits: LimitsState | null): VerifyResult {
+  return { status: 200, body: limits ? { ...body, ...limits } : body };
+}
+
+function deny(code: Denial, key: CachedKey, request: VerifyRequest, now: Date): VerifyResult | Promise<VerifyResult> {
   recordUsage(key.id, code, now);
   trail(key, code, request, now, null);
-  return { status: 200, body: { valid: false, code, key: publicKey(key) } };
+  const body: VerifyResponse = { valid: false, code, key: publicKey(key) };
+  if (key.limits === null) return { status: 200, body };
+  // Reading the state may need the database; if it cannot be read, the denial still stands.
+  const state = limiter().peek(key.id, key.limits);
+  return state instanceof Promise ? state.then((s) => answer(body, s), () => answer(body, null)) : answer(body, state);
 }
 
 /**
@@ -171,13 +197,16 @@ function forProject(resolution: ProjectResolution, request: VerifyRequest, now: 
 
   const hash = hashSecret(secret.secret);
   const cached = peekKey(hash);
-  if (cached) return decide(cached, project, request, now);
+  if (cached) return decide(cached, project, request, now, hash, 0);
   // No key has this hash: answered from memory, whether or not the database is reachable.
   if (keyMembership(hash) === "absent") return unknown(NOT_FOUND, project, request, now);
-  return lookupKey(hash).then((lookup) => decide(lookup.found ? lookup.key : null, project, request, now), unavailable);
+  return lookupKey(hash).then((lookup) => decide(lookup.found ? lookup.key : null, project, request, now, hash, 0), unavailable);
 }
 
-function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyRequest, now: Date): VerifyResult {
+/** Reloads a key whose limits changed under the request (the limiter said STALE) and decides again. */
+const MAX_RELOADS = 2;
+
+function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyRequest, now: Date, hash: string, reloads: number): VerifyResult | Promise<VerifyResult> {
   if (!key) return unknown(NOT_FOUND, project, request, now);
   // Another project's key is not a key of this one. The key's own view of its project is checked
   // too, in case the project table has not heard of an archive yet.
@@ -189,12 +218,40 @@ function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyReq
   const decision = evaluateConstraints(key.constraints, { method: request.method, path: request.path, ip: request.ip });
   if (!decision.allowed) return deny("FORBIDDEN", key, request, now);
 
-  recordUsage(key.id, "VALID", now);
-  trail(key, "VALID", request, now, decision.matched);
   const matched = decision.matched && {
     type: decision.matched.type,
     value: decision.matched.value,
     methods: [...decision.matched.methods],
   };
-  return { status: 200, body: { valid: true, code: "VALID", key: publicKey(key), matchedConstraint: matched } };
+  if (key.limits === null) {
+    recordUsage(key.id, "VALID", now);
+    trail(key, "VALID", request, now, decision.matched);
+    return { status: 200, body: { valid: true, code: "VALID", key: publicKey(key), matchedConstraint: matched } };
+  }
+
+  const afterLimits = (result: LimitResult): VerifyResult | Promise<VerifyResult> => {
+    switch (result.outcome) {
+      case "STALE":
+        // The database knows newer limits than the cached key: reload it and decide again.
+        if (reloads >= MAX_RELOADS) return UNAVAILABLE;
+        invalidateKeyHash(hash);
+        return lookupKey(hash).then((fresh) => decide(fresh.found ? fresh.key : null, project, request, now, hash, reloads + 1), unavailable);
+      case "UNAVAILABLE":
+        return UNAVAILABLE;
+      case "VALID": {
+        recordUsage(key.id, "VALID", now);
+        trail(key, "VALID", request, now, decision.matched);
+        const { outcome: _valid, ...state } = result;
+        return answer({ valid: true, code: "VALID", key: publicKey(key), matchedConstraint: matched }, state);
+      }
+      default: {
+        recordUsage(key.id, result.outcome, now);
+        trail(key, result.outcome, request, now, null);
+        const { outcome, ...state } = result;
+        return answer({ valid: false, code: outcome, key: publicKey(key) }, state);
+      }
+    }
+  };
+  const limited = limiter().consume(key.id, key.limits, request.cost);
+  return limited instanceof Promise ? limited.then(afterLimits, unavailable) : afterLimits(limited);
 }

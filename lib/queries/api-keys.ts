@@ -10,6 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId, maskedKey } from "@/lib/keys/secret";
 import { keyStatus } from "@/lib/keys/status";
 import { keyActivity, type Viewer } from "@/lib/queries/key-activity";
+import { projectLimitDefaults, type LimitDefaults } from "@/lib/validations/limits";
 
 export { keyStatus };
 import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort, type KeyStatus } from "@/lib/validations/api-key-list";
@@ -23,14 +24,32 @@ export interface ProjectOption {
   maxLifetimeDays: number | null;
   allowNoExpiry: boolean;
   activeKeyLimit: number;
+  /** Usage limits of keys created without their own (lib/validations/limits.ts). */
+  limitDefaults: LimitDefaults;
 }
 
 export async function listProjectsForKeys(): Promise<ProjectOption[]> {
-  return db.project.findMany({
+  const projects = await db.project.findMany({
     where: { archivedAt: null },
     orderBy: [{ isSystem: "asc" }, { name: "asc" }],
-    select: { id: true, name: true, slug: true, keyPrefix: true, isSystem: true, maxLifetimeDays: true, allowNoExpiry: true, activeKeyLimit: true },
+    select: {
+      id: true,
+      name: true,
+      slug: true,
+      keyPrefix: true,
+      isSystem: true,
+      maxLifetimeDays: true,
+      allowNoExpiry: true,
+      activeKeyLimit: true,
+      defaultRatelimits: true,
+      defaultCredits: true,
+      capLimitsAtDefaults: true,
+    },
   });
+  return projects.map(({ defaultRatelimits, defaultCredits, capLimitsAtDefaults, ...project }) => ({
+    ...project,
+    limitDefaults: projectLimitDefaults({ defaultRatelimits, defaultCredits, capLimitsAtDefaults }),
+  }));
 }
 
 export interface ApiKeyRow {
@@ -264,7 +283,11 @@ export type ApiKeyDetail = NonNullable<Awaited<ReturnType<typeof getApiKeyDetail
 export interface UsageDay {
   day: string;
   valid: number;
+  /** Refused access: revoked, expired, disabled or forbidden. */
   denied: number;
+  /** Over a usage limit: RATE_LIMITED and USAGE_EXCEEDED. */
+  rateLimited: number;
+  usageExceeded: number;
 }
 
 /** The last 30 UTC days of verifications for a key, one entry per day, zeros included. */
@@ -273,13 +296,19 @@ export async function getKeyUsage(keyId: string, now = new Date()): Promise<Usag
   const first = new Date(today - 29 * 86_400_000);
   const rows = await db.keyUsageDaily.findMany({
     where: { keyId, day: { gte: first } },
-    select: { day: true, valid: true, revoked: true, expired: true, disabled: true, forbidden: true },
+    select: { day: true, valid: true, revoked: true, expired: true, disabled: true, forbidden: true, rateLimited: true, usageExceeded: true },
   });
   const byDay = new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), r]));
   return Array.from({ length: 30 }, (_, i) => {
     const day = new Date(first.getTime() + i * 86_400_000).toISOString().slice(0, 10);
     const row = byDay.get(day);
-    return { day, valid: row?.valid ?? 0, denied: row ? row.revoked + row.expired + row.disabled + row.forbidden : 0 };
+    return {
+      day,
+      valid: row?.valid ?? 0,
+      denied: row ? row.revoked + row.expired + row.disabled + row.forbidden : 0,
+      rateLimited: row?.rateLimited ?? 0,
+      usageExceeded: row?.usageExceeded ?? 0,
+    };
   });
 }
 

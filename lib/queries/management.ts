@@ -3,7 +3,9 @@ import "server-only";
 import { db } from "@/lib/db";
 import { keyRecordSelect } from "@/lib/api/serialize";
 import { isPublicId } from "@/lib/keys/secret";
+import { getKeyLimits } from "@/lib/queries/key-limits";
 import { projectSelect } from "@/lib/queries/projects";
+import { creditsJson, projectLimitDefaults, ratelimitsJson } from "@/lib/validations/limits";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Anything else cannot name a project; checking first keeps bytes like NUL away from PostgreSQL.
@@ -25,10 +27,12 @@ export async function listAllProjects() {
 
 export async function findKeyRecord(publicId: string) {
   if (!isPublicId(publicId)) return null;
-  return db.apiKey.findUnique({ where: { publicId }, select: keyRecordSelect });
+  const record = await db.apiKey.findUnique({ where: { publicId }, select: { ...keyRecordSelect, id: true } });
+  return record && { ...record, limits: await getKeyLimits(db, record.id) };
 }
 
 export function serializeProject(project: NonNullable<Awaited<ReturnType<typeof findProject>>>) {
+  const defaults = projectLimitDefaults(project);
   return {
     id: project.id,
     name: project.name,
@@ -39,6 +43,9 @@ export function serializeProject(project: NonNullable<Awaited<ReturnType<typeof 
     allowNoExpiry: project.allowNoExpiry,
     requestRetentionDays: project.requestRetentionDays,
     logUnknownKeys: project.logUnknownKeys,
+    defaultRatelimits: ratelimitsJson(defaults.ratelimits),
+    defaultCredits: creditsJson(defaults.credits),
+    capLimitsAtDefaults: defaults.capped,
     isSystem: project.isSystem,
     archived: project.archivedAt !== null,
     createdAt: project.createdAt.toISOString(),

@@ -2,6 +2,8 @@ import "server-only";
 // Reads behind Admin → Projects. Projects are few (one per application or partner), so the list
 // is read whole, without paging, with its key counts from one grouped query.
 import { db } from "@/lib/db";
+import type { RateLimitConfig } from "@/lib/keys/limits/types";
+import { projectLimitDefaults, type CreditsInput } from "@/lib/validations/limits";
 
 export interface ProjectRow {
   id: string;
@@ -13,6 +15,10 @@ export interface ProjectRow {
   allowNoExpiry: boolean;
   requestRetentionDays: number;
   logUnknownKeys: boolean;
+  /** Usage limits of keys created without their own. */
+  defaultRatelimits: RateLimitConfig[];
+  defaultCredits: CreditsInput | null;
+  capLimitsAtDefaults: boolean;
   isSystem: boolean;
   archivedAt: string | null;
   createdAt: string;
@@ -42,6 +48,9 @@ export const projectSelect = {
   allowNoExpiry: true,
   requestRetentionDays: true,
   logUnknownKeys: true,
+  defaultRatelimits: true,
+  defaultCredits: true,
+  capLimitsAtDefaults: true,
   isSystem: true,
   archivedAt: true,
   createdAt: true,
@@ -67,8 +76,11 @@ export async function listProjects(now = new Date()): Promise<ProjectRow[]> {
   const byProject = new Map(counts.map((row) => [row.projectId, row]));
   return projects.map((project) => {
     const count = byProject.get(project.id);
+    const defaults = projectLimitDefaults(project);
     return {
       ...project,
+      defaultRatelimits: defaults.ratelimits,
+      defaultCredits: defaults.credits,
       archivedAt: project.archivedAt?.toISOString() ?? null,
       createdAt: project.createdAt.toISOString(),
       activeKeys: Number(count?.active ?? 0),

@@ -17,13 +17,17 @@ export interface LockedProject {
   activeKeyLimit: number;
   maxLifetimeDays: number | null;
   allowNoExpiry: boolean;
+  defaultRatelimits: unknown;
+  defaultCredits: unknown;
+  capLimitsAtDefaults: boolean;
   archivedAt: Date | null;
 }
 
 /** Locks the project row: creates in one project queue here, which makes the limit race-free. */
 export async function lockProject(tx: Tx, projectId: string): Promise<LockedProject> {
   const rows = await tx.$queryRaw<LockedProject[]>`
-    SELECT "id", "name", "slug", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry", "archivedAt"
+    SELECT "id", "name", "slug", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry",
+           "defaultRatelimits", "defaultCredits", "capLimitsAtDefaults", "archivedAt"
     FROM "Project" WHERE "id" = ${projectId}::uuid FOR UPDATE`;
   const project = rows[0];
   if (!project || project.archivedAt) throw fieldError("projectId", "That project does not exist or is archived.", "not_found");
@@ -88,7 +92,21 @@ export async function lockKey(tx: Tx, keyId: string) {
   return tx.apiKey.findUniqueOrThrow({
     where: { id: key.id },
     include: {
-      project: { select: { id: true, name: true, slug: true, keyPrefix: true, activeKeyLimit: true, maxLifetimeDays: true, allowNoExpiry: true, archivedAt: true } },
+      project: {
+        select: {
+          id: true,
+          name: true,
+          slug: true,
+          keyPrefix: true,
+          activeKeyLimit: true,
+          maxLifetimeDays: true,
+          allowNoExpiry: true,
+          defaultRatelimits: true,
+          defaultCredits: true,
+          capLimitsAtDefaults: true,
+          archivedAt: true,
+        },
+      },
       constraints: { orderBy: { position: "asc" } },
     },
   });

@@ -13,10 +13,15 @@ import { maskedKey } from "@/lib/keys/secret";
 import { activeWhere, assertNameFree, insertKey, lockKey, lockProject } from "@/lib/services/api-key-rows";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
+import { getKeyLimits } from "@/lib/queries/key-limits";
+import { drainCreditLeases, insertKeyLimitsCore, limitsForNewKey, updateKeyLimitsCore } from "@/lib/services/key-limits";
+import { creditsJson, ratelimitsJson } from "@/lib/validations/limits";
 import type { KeyMetadata } from "@/lib/validations/key-fields";
 import {
   createApiKeySchema,
   graceToMs,
+  keyIdSchema,
+  keyIdWhere,
   resolveExpiry,
   rollApiKeySchema,
   setApiKeyEnabledSchema,
@@ -66,6 +71,8 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
       );
     }
     await assertNameFree(tx, project.id, input.name, now);
+    // The key's own limits, or the project's defaults (refused when looser than a capped project allows).
+    const limits = limitsForNewKey(project, { ratelimits: input.ratelimits, credits: input.credits });
 
     const { key, secret, hash } = await insertKey(tx, actor, project, {
       name: input.name,
@@ -75,6 +82,7 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
       externalId: input.externalId,
       metadata: input.metadata,
     });
+    await insertKeyLimitsCore(tx, key.id, limits, now);
     await recordAudit(tx, {
       actor: auditActorOf(actor),
       action: "key.created",
@@ -88,6 +96,8 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
         constraints: input.constraints.length,
         externalId: input.externalId,
         metadata: input.metadata,
+        ratelimits: ratelimitsJson(limits.ratelimits),
+        credits: creditsJson(limits.credits),
         via: via(actor),
       },
       context,
@@ -132,6 +142,13 @@ export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, co
   const parsed = updateApiKeySchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
   const input = parsed.data;
+  const limitsChange = input.ratelimits !== undefined || input.credits !== undefined;
+  if (input.credits) {
+    // Before the transaction: processes hand back the credits they hold (see drainCreditLeases).
+    const ref = keyIdSchema.safeParse(keyId);
+    const target = ref.success ? await db.apiKey.findUnique({ where: keyIdWhere(ref.data), select: { id: true } }) : null;
+    if (target) await drainCreditLeases(target.id);
+  }
 
   const updated = await db.$transaction(async (tx) => {
     const key = await lockKey(tx, keyId);
@@ -178,8 +195,11 @@ export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, co
         ...target,
       });
     }
-    const changed = enabledChanged || Object.keys(changes).length > 0;
-    if (changed) await notifyKeyChanged(tx, result.hash);
+    if (limitsChange) {
+      await updateKeyLimitsCore(tx, actor, { ...key, name: result.name, hash: result.hash }, { ratelimits: input.ratelimits, credits: input.credits }, context);
+    }
+    const changed = enabledChanged || Object.keys(changes).length > 0 || limitsChange;
+    if (changed && !limitsChange) await notifyKeyChanged(tx, result.hash);
     return { result, changed };
   });
   if (updated.changed) emitKeyChanged(updated.result.hash);
@@ -230,6 +250,18 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
       externalId: old.externalId,
       metadata: old.metadata as KeyMetadata,
     });
+    // Same limits; the credits start from what the old key has left (it keeps its own balance
+    // for its grace period).
+    const oldLimits = await getKeyLimits(tx, old.id, now.getTime());
+    await insertKeyLimitsCore(
+      tx,
+      key.id,
+      {
+        ratelimits: oldLimits.ratelimits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs })),
+        credits: oldLimits.credits && { remaining: oldLimits.credits.remaining, refill: oldLimits.credits.refill },
+      },
+      now,
+    );
     await tx.apiKey.update({ where: { id: old.id }, data: { replacedById: key.id, expiresAt: oldExpiresAt } });
     await recordAudit(tx, {
       actor: auditActorOf(actor),

@@ -3,9 +3,10 @@
 // project's keys, because an archived project's keys must stop verifying at once. Every write
 // also tells the verifiers' project tables (lib/keys/project-table.ts) to reload, so a new slug
 // verifies at once everywhere and an archived project stops at once.
-import { recordAudit, type RequestContext } from "@/lib/audit";
+import { canonicalJson, recordAudit, type RequestContext } from "@/lib/audit";
 import { db, type Tx } from "@/lib/db";
 import { lockForTransaction } from "@/lib/db/locks";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { KEY_CHANGED_CHANNEL, emitKeyChanged, emitProjectChanged, notifyProjectChanged } from "@/lib/keys/invalidation";
 import { projectSelect } from "@/lib/queries/projects";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
@@ -19,6 +20,7 @@ import {
   slugify,
   updateProjectSchema,
 } from "@/lib/validations/project";
+import { creditsJson, ratelimitsJson } from "@/lib/validations/limits";
 
 
 export interface ProjectRecord {
@@ -31,14 +33,35 @@ export interface ProjectRecord {
   allowNoExpiry: boolean;
   requestRetentionDays: number;
   logUnknownKeys: boolean;
+  /** Stored as REST shows them (lib/validations/limits.ts: ratelimitsJson, creditsJson). */
+  defaultRatelimits: Prisma.JsonValue;
+  defaultCredits: Prisma.JsonValue;
+  capLimitsAtDefaults: boolean;
   isSystem: boolean;
   archivedAt: Date | null;
 }
 
 
 /** The settings that are audited when they change, in the order the form shows them. */
-const AUDITED_FIELDS = ["name", "slug", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry", "requestRetentionDays", "logUnknownKeys"] as const;
+const AUDITED_FIELDS = [
+  "name",
+  "slug",
+  "keyPrefix",
+  "activeKeyLimit",
+  "maxLifetimeDays",
+  "allowNoExpiry",
+  "defaultRatelimits",
+  "defaultCredits",
+  "capLimitsAtDefaults",
+  "requestRetentionDays",
+  "logUnknownKeys",
+] as const;
 type AuditedField = (typeof AUDITED_FIELDS)[number];
+
+/** Prisma writes SQL NULL into a Json? column only when told so explicitly. */
+function jsonOrNull(value: Prisma.InputJsonValue | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value === null ? Prisma.DbNull : value;
+}
 
 /** Serialises project writes, so the slug and prefix checks below cannot race each other. */
 async function takeWriteLock(tx: Tx): Promise<void> {
@@ -111,6 +134,9 @@ export async function createProject(actor: Actor, raw: unknown, context: Request
         allowNoExpiry: effectiveAllowNoExpiry(input.maxLifetimeDays, input.allowNoExpiry),
         requestRetentionDays: input.requestRetentionDays,
         logUnknownKeys: input.logUnknownKeys,
+        defaultRatelimits: ratelimitsJson(input.defaultRatelimits),
+        defaultCredits: jsonOrNull(creditsJson(input.defaultCredits)),
+        capLimitsAtDefaults: input.capLimitsAtDefaults,
       },
       select: projectSelect,
     });
@@ -129,6 +155,9 @@ export async function createProject(actor: Actor, raw: unknown, context: Request
         allowNoExpiry: project.allowNoExpiry,
         requestRetentionDays: project.requestRetentionDays,
         logUnknownKeys: project.logUnknownKeys,
+        defaultRatelimits: project.defaultRatelimits,
+        defaultCredits: project.defaultCredits,
+        capLimitsAtDefaults: project.capLimitsAtDefaults,
       },
       context,
     });
@@ -172,8 +201,12 @@ export async function updateProject(
       allowNoExpiry: effectiveAllowNoExpiry(input.maxLifetimeDays, input.allowNoExpiry),
       requestRetentionDays: input.requestRetentionDays ?? current.requestRetentionDays,
       logUnknownKeys: input.logUnknownKeys,
+      defaultRatelimits: ratelimitsJson(input.defaultRatelimits),
+      defaultCredits: creditsJson(input.defaultCredits),
+      capLimitsAtDefaults: input.capLimitsAtDefaults,
     };
-    const changed = AUDITED_FIELDS.filter((field) => next[field] !== current[field]);
+    // JSON settings compare by content (jsonb does not keep key order).
+    const changed = AUDITED_FIELDS.filter((field) => canonicalJson(next[field]) !== canonicalJson(current[field]));
     if (changed.length === 0) return { project: current, changed };
 
     if (changed.includes("keyPrefix")) {
@@ -196,7 +229,11 @@ export async function updateProject(
     }
     if (changed.includes("slug")) await assertSlugFree(tx, next.slug, current.id);
 
-    const project = await tx.project.update({ where: { id: current.id }, data: next, select: projectSelect });
+    const project = await tx.project.update({
+      where: { id: current.id },
+      data: { ...next, defaultCredits: jsonOrNull(next.defaultCredits) },
+      select: projectSelect,
+    });
     const changes = Object.fromEntries(changed.map((field) => [field, { from: current[field], to: project[field] }]));
     await recordAudit(tx, {
       actor: auditActorOf(actor),

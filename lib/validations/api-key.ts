@@ -10,6 +10,7 @@ import {
   type KeyConstraint,
 } from "@/lib/keys/constraints";
 import { parseIpRange } from "@/lib/keys/ip";
+import { creditsFieldSchema, ratelimitsFieldSchema } from "@/lib/validations/limits";
 import { isPublicId } from "@/lib/keys/public-id";
 import {
   CONTROL_CHARS,
@@ -334,6 +335,9 @@ export const createApiKeySchema = z
     constraints: constraintsFieldSchema,
     externalId: externalIdSchema,
     metadata: metadataSchema,
+    /** Absent: the project's defaults; [] / null: none (lib/validations/limits.ts). */
+    ratelimits: ratelimitsFieldSchema.optional(),
+    credits: creditsFieldSchema.optional(),
   })
   .superRefine((input, ctx) => {
     // Only presence is checked here; resolveExpiry judges the date against the project policy.
@@ -357,10 +361,12 @@ export const updateApiKeySchema = z
     enabled: enabledSchema.optional(),
     externalId: externalIdUpdateSchema,
     metadata: metadataUpdateSchema,
+    ratelimits: ratelimitsFieldSchema.optional(),
+    credits: creditsFieldSchema.optional(),
   })
   .refine(
     (input) => Object.values(input).some((value) => value !== undefined),
-    "Nothing to update: send name, description, enabled, externalId or metadata",
+    "Nothing to update: send name, description, enabled, externalId, metadata, ratelimits or credits",
   );
 export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
 

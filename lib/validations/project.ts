@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_MIN_LENGTH, isValidKeyPrefix } from "@/lib/keys/prefix";
+import { creditsFieldSchema, ratelimitsFieldSchema } from "@/lib/validations/limits";
 import { wellFormed } from "@/lib/validations/text";
 
 /**
@@ -118,6 +119,10 @@ export const projectSettingsSchema = z.object({
   requestRetentionDays: z.preprocess((raw) => (raw === undefined || raw === "" ? DEFAULT_REQUEST_RETENTION_DAYS : raw), requestRetentionDaysSchema),
   /** Also log MALFORMED and NOT_FOUND verifications one by one (they are always counted). */
   logUnknownKeys: checkboxSchema,
+  /** Usage limits of keys created without their own; absent means none. */
+  defaultRatelimits: z.preprocess((raw) => raw ?? [], ratelimitsFieldSchema),
+  defaultCredits: z.preprocess((raw) => (raw === undefined ? null : raw), creditsFieldSchema),
+  capLimitsAtDefaults: checkboxSchema,
 });
 
 export const createProjectSchema = projectSettingsSchema;

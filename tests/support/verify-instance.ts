@@ -1,5 +1,5 @@
-// A second Keydesk "instance" for cross-process tests: the lean verify handler and the key
-// change listener against DATABASE_URL, on a free port. The cache is per process (globalThis),
+// A second Keydesk "instance" for cross-process tests: the lean verify handler (with its usage
+// limiter) and the key change listener against DATABASE_URL, on a free port. The cache is per process (globalThis),
 // so a separate process is the only way to have a second, independent one.
 //
 // Run: node --import tsx tests/support/verify-instance.ts
@@ -12,6 +12,7 @@ import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
 import { keyIndexStats } from "@/lib/keys/key-index";
 import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
+import { existingLimiter, stopLimiter } from "@/lib/keys/limits/runtime";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
@@ -33,7 +34,7 @@ const server = http.createServer((req, res) => {
   }
   if (req.method === "GET" && req.url === "/stats") {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ ...keyCacheStats(), listening: listener.isListening(), index: keyIndexStats() }));
+    res.end(JSON.stringify({ ...keyCacheStats(), listening: listener.isListening(), index: keyIndexStats(), limits: existingLimiter()?.stats() ?? null }));
     return;
   }
   res.writeHead(404).end();
@@ -46,6 +47,8 @@ async function shutdown() {
   server.close();
   await listener.stop();
   await index.stop();
+  // Hands back what the limiter holds, before the pools close (as server/index.ts does).
+  await stopLimiter();
   await disconnectDb().catch(() => undefined);
   process.exit(0);
 }

@@ -1,8 +1,9 @@
 "use client";
 
 import { Lock, Pencil, Plus } from "lucide-react";
-import { useActionState, useId, useState, type ReactNode } from "react";
+import { startTransition, useActionState, useId, useState, type FormEvent, type ReactNode } from "react";
 
+import { LimitsEditor } from "@/components/limits/limits-editor";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
@@ -14,6 +15,8 @@ import { toast } from "@/components/ui/toaster";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { createProjectAction, updateProjectAction } from "@/lib/actions/projects";
 import type { FormState } from "@/lib/actions/form-state";
+import type { RateLimitConfig } from "@/lib/keys/limits/types";
+import type { CreditsInput } from "@/lib/validations/limits";
 import { cn } from "@/lib/utils";
 import {
   DEFAULT_ACTIVE_KEY_LIMIT,
@@ -40,6 +43,9 @@ export type EditableProject = {
   allowNoExpiry: boolean;
   requestRetentionDays: number;
   logUnknownKeys: boolean;
+  defaultRatelimits: RateLimitConfig[];
+  defaultCredits: CreditsInput | null;
+  capLimitsAtDefaults: boolean;
   isSystem: boolean;
   /** Keys ever issued: once there is one, the prefix is fixed. */
   totalKeys: number;
@@ -75,7 +81,7 @@ export function ProjectFormDialog({ project, compact = false }: ProjectFormDialo
           <DialogTitle>{project ? `Edit ${project.name}` : "New project"}</DialogTitle>
           <DialogDescription>
             {project
-              ? "Changes to the limit and lifetime apply to keys created from now on; existing keys keep working."
+              ? "Changes to the limits and lifetime apply to keys created from now on; existing keys keep theirs."
               : "A project groups the keys of one application or partner and sets the rules for them."}
           </DialogDescription>
         </DialogHeader>
@@ -123,8 +129,16 @@ function ProjectForm({ project, onSaved }: ProjectFormProps) {
     values?.maxLifetimeCustom ??
     (project && lifetimeChoice(project.maxLifetimeDays) === "custom" ? String(project.maxLifetimeDays) : "");
 
+  // Not `action={formAction}`: React resets a form after its action, and the controlled selects,
+  // checkboxes and the limits editor would then show other values than they hold.
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => formAction(data));
+  }
+
   return (
-    <form action={formAction} className="grid gap-5" noValidate>
+    <form onSubmit={submit} className="grid gap-5" noValidate>
       {project ? <input type="hidden" name="projectId" value={project.id} /> : null}
 
       <FormField label="Name" name="name" id={`${idPrefix}-name`} error={errors.name} required>
@@ -312,6 +326,32 @@ function ProjectForm({ project, onSaved }: ProjectFormProps) {
           </p>
         </div>
       </fieldset>
+      <div className="grid gap-3 border-t border-border pt-4">
+        <LimitsEditor
+          initialRatelimits={project?.defaultRatelimits ?? []}
+          initialCredits={project?.defaultCredits ?? null}
+          names={{ ratelimits: "defaultRatelimits", credits: "defaultCredits" }}
+          errors={{ ratelimits: errors.defaultRatelimits, credits: errors.defaultCredits }}
+          description="Keys created without limits of their own get these. The create dialog shows them and can set others."
+        />
+        <div className="grid gap-1.5">
+          <div className="flex items-start gap-2.5">
+            <Checkbox
+              id={`${idPrefix}-cap-limits`}
+              name="capLimitsAtDefaults"
+              className="mt-0.5"
+              aria-describedby={`${idPrefix}-cap-limits-hint`}
+              defaultChecked={values ? values.capLimitsAtDefaults === "on" : (project?.capLimitsAtDefaults ?? false)}
+            />
+            <Label htmlFor={`${idPrefix}-cap-limits`} className="leading-snug">
+              Keys may not exceed these limits
+            </Label>
+          </div>
+          <p id={`${idPrefix}-cap-limits-hint`} className="pl-6.5 text-[13px] text-muted-foreground">
+            When on, a key&apos;s own limits must be at least as strict, and a key cannot go without them.
+          </p>
+        </div>
+      </div>
 
       <p role="alert" aria-live="polite" className="text-sm font-medium text-destructive empty:hidden">
         {formError}

@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { ProjectRow } from "@/lib/queries/projects";
 import { cn } from "@/lib/utils";
+import { describeLimits } from "@/lib/validations/limits";
 import { formatLifetime } from "@/lib/validations/project";
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
@@ -25,6 +26,17 @@ function KeyUsage({ project }: { project: ProjectRow }) {
     <span className={cn("tabular-nums", full && "font-medium text-warning")}>
       {project.activeKeys} / {project.activeKeyLimit}
       {full ? <span className="sr-only"> (limit reached)</span> : null}
+    </span>
+  );
+}
+
+/** The defaults new keys get, and whether keys may exceed them. */
+function KeyLimits({ project }: { project: ProjectRow }) {
+  const text = describeLimits({ ratelimits: project.defaultRatelimits, credits: project.defaultCredits });
+  return (
+    <span className={cn(text === "None" && "text-muted-foreground")}>
+      {text}
+      {project.capLimitsAtDefaults && text !== "None" ? <span className="block text-xs text-muted-foreground">Keys may not exceed these</span> : null}
     </span>
   );
 }
@@ -89,6 +101,7 @@ export function ProjectsTable({ projects }: ProjectsTableProps) {
             <TableHead className="text-right">Active keys / limit</TableHead>
             <TableHead>Max lifetime</TableHead>
             <TableHead>No-expiry keys</TableHead>
+            <TableHead>Key limits</TableHead>
             <TableHead>Requests kept</TableHead>
             <TableHead>Status</TableHead>
             <TableHead>Created</TableHead>
@@ -114,6 +127,9 @@ export function ProjectsTable({ projects }: ProjectsTableProps) {
               </TableCell>
               <TableCell>{formatLifetime(project.maxLifetimeDays)}</TableCell>
               <TableCell>{project.allowNoExpiry ? "Allowed" : "Not allowed"}</TableCell>
+              <TableCell className="max-w-[16rem] whitespace-normal">
+                <KeyLimits project={project} />
+              </TableCell>
               <TableCell>
                 <TrailSettings project={project} />
               </TableCell>
@@ -163,6 +179,12 @@ export function ProjectsTable({ projects }: ProjectsTableProps) {
               <div>
                 <dt className="text-xs text-muted-foreground">No-expiry keys</dt>
                 <dd>{project.allowNoExpiry ? "Allowed" : "Not allowed"}</dd>
+              </div>
+              <div className="col-span-2">
+                <dt className="text-xs text-muted-foreground">Key limits</dt>
+                <dd>
+                  <KeyLimits project={project} />
+                </dd>
               </div>
               <div>
                 <dt className="text-xs text-muted-foreground">Requests kept</dt>

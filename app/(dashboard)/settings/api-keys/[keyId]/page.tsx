@@ -10,6 +10,7 @@ import { KeyActivity } from "@/components/api-keys/key-activity";
 import { KeyConstraintsList } from "@/components/api-keys/key-constraints-list";
 import { KeyEditableFields } from "@/components/api-keys/key-editable-fields";
 import { KeyEnabledButton } from "@/components/api-keys/key-enabled-button";
+import { KeyLimitsCard } from "@/components/api-keys/key-limits-card";
 import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
 import { RollKeyDialog } from "@/components/api-keys/roll-key-dialog";
@@ -26,6 +27,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { getApiKeyDetail, getKeyUsage, type ApiKeyDetail } from "@/lib/queries/api-keys";
 import { keyAnomaliesFor } from "@/lib/queries/key-anomalies";
 import { keyClientIps, keyRequestChart, latestKeyRequests, topKeyPaths } from "@/lib/queries/key-requests";
+import { readKeyLimits } from "@/lib/queries/key-limits";
 import { KEY_DESCRIPTION_MAX_LENGTH, KEY_NAME_MAX_LENGTH } from "@/lib/validations/api-key";
 
 export const metadata: Metadata = { title: "API key" };
@@ -100,8 +102,9 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
   const serverNow = now.toISOString();
   const canSeeIps = can(user, "requests.ips");
   const trailKey = { id: key.id, projectId: key.project.id };
-  const [usage, anomalies, chart, latest, topPaths, ips] = await Promise.all([
+  const [usage, limits, anomalies, chart, latest, topPaths, ips] = await Promise.all([
     getKeyUsage(key.id, now),
+    readKeyLimits(key.id, now.getTime()),
     keyAnomaliesFor([key], { canSeeIps, now }),
     keyRequestChart(key.id, now),
     latestKeyRequests(trailKey, { canSeeIps }),
@@ -261,15 +264,19 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
           </CardContent>
         </Card>
 
-        <Card>
-          <CardHeader>
-            <CardTitle>Constraints</CardTitle>
-            <CardDescription>Which paths and methods this key may call, and from which addresses.</CardDescription>
-          </CardHeader>
-          <CardContent>
-            <KeyConstraintsList constraints={key.constraints} showAdvice={key.status === "active"} />
-          </CardContent>
-        </Card>
+        <div className="grid grid-cols-1 gap-6">
+          <Card>
+            <CardHeader>
+              <CardTitle>Constraints</CardTitle>
+              <CardDescription>Which paths and methods this key may call, and from which addresses.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <KeyConstraintsList constraints={key.constraints} showAdvice={key.status === "active"} />
+            </CardContent>
+          </Card>
+
+          <KeyLimitsCard keyId={key.publicId} name={key.name} initial={limits ?? { version: 0, ratelimits: [], credits: null }} canEdit={canEdit} serverNow={serverNow} />
+        </div>
       </div>
 
       <Card>

@@ -1,5 +1,5 @@
-// GET /api/v1/keys/{id} — one key · PATCH — edit name, description, enabled, externalId, metadata
-// · DELETE — revoke (irreversible)
+// GET /api/v1/keys/{id} — one key · PATCH — edit name, description, enabled, externalId, metadata,
+// ratelimits, credits · DELETE — revoke (irreversible)
 import { readJsonBody } from "@/lib/api/errors";
 import { managementRoute, notFound } from "@/lib/api/handler";
 import { serializeKey } from "@/lib/api/serialize";
@@ -26,8 +26,8 @@ export async function PATCH(request: Request, { params }: Params) {
     const body = await readJsonBody(request);
     await load(keyId);
     // Only the editable fields; anything else in the body is ignored.
-    const { name, description, enabled, externalId, metadata } = body;
-    await updateApiKey(actor, keyId, { name, description, enabled, externalId, metadata }, context);
+    const { name, description, enabled, externalId, metadata, ratelimits, credits } = body;
+    await updateApiKey(actor, keyId, { name, description, enabled, externalId, metadata, ratelimits, credits }, context);
     return { body: { key: serializeKey(await load(keyId)) } };
   });
 }
