@@ -104,3 +104,9 @@ export async function listProjectOptions(): Promise<ProjectOption[]> {
   });
   return projects.map((p) => ({ id: p.id, name: p.name, archived: p.archivedAt !== null }));
 }
+
+/** The key prefixes of every project that can still have working keys (the scanner rules). */
+export async function listKeyPrefixes(): Promise<string[]> {
+  const projects = await db.project.findMany({ where: { archivedAt: null }, select: { keyPrefix: true }, orderBy: { keyPrefix: "asc" } });
+  return projects.map((project) => project.keyPrefix);
+}

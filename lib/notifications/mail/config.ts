@@ -25,9 +25,9 @@ export function mailSettings(): MailSettings {
   return { enabled: Boolean(url && from && server), from, url, server };
 }
 
-/** Where links in mail point: NEXTAUTH_URL (the public URL), else this machine. */
-export function publicBaseUrl(): string {
+/** Where links point: NEXTAUTH_URL (the public URL), else `fallback` (a request's origin), else this machine. */
+export function publicBaseUrl(fallback?: string): string {
   const configured = process.env.NEXTAUTH_URL?.trim();
-  const base = configured || `http://localhost:${process.env.PORT ?? 3000}`;
+  const base = configured || fallback || `http://localhost:${process.env.PORT ?? 3000}`;
   return base.replace(/\/+$/, "");
 }
