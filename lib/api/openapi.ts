@@ -76,6 +76,7 @@ const project = z.object({
   defaultRatelimits: ratelimits.describe("Rate limits of keys created without `ratelimits`"),
   defaultCredits: credits.describe("Credits of keys created without `credits`; null: none"),
   capLimitsAtDefaults: z.boolean().describe("true: a key's own limits must be at least as strict as the defaults"),
+  leakPolicy: z.enum(["revoke", "report"]).describe("What happens to a key reported leaked: revoked at once, or marked for an administrator"),
   isSystem: z.boolean(),
   archived: z.boolean(),
   createdAt: z.string(),

@@ -19,6 +19,7 @@ export interface ProjectRow {
   defaultRatelimits: RateLimitConfig[];
   defaultCredits: CreditsInput | null;
   capLimitsAtDefaults: boolean;
+  leakPolicy: "revoke" | "report";
   isSystem: boolean;
   archivedAt: string | null;
   createdAt: string;
@@ -51,6 +52,7 @@ export const projectSelect = {
   defaultRatelimits: true,
   defaultCredits: true,
   capLimitsAtDefaults: true,
+  leakPolicy: true,
   isSystem: true,
   archivedAt: true,
   createdAt: true,
