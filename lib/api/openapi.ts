@@ -6,6 +6,7 @@ import { EXPIRY_PRESETS, GRACE_PERIODS, createApiKeySchema } from "@/lib/validat
 import { KEY_STATUSES } from "@/lib/validations/api-key-list";
 import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES } from "@/lib/validations/key-fields";
 import { MAX_COST, MAX_CREDITS, MAX_DURATION_MS, MAX_RATE_LIMIT, MAX_RATE_LIMITS, MAX_REFILL_AMOUNT, MIN_DURATION_MS, RATE_LIMIT_NAME_MAX_LENGTH, REFILL_INTERVALS } from "@/lib/keys/limits/types";
+import { notificationPaths, webhookEvents } from "@/lib/api/openapi-notifications";
 
 const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
 
@@ -249,6 +250,8 @@ export function openApiDocument(serverUrl: string) {
           responses: { "201": json(z.object({ key, secret: z.string(), previous: key }), "The replacement; store the secret now"), ...errors },
         },
       },
+      ...notificationPaths(toSchema, json, errors, error),
     },
+    webhooks: webhookEvents(toSchema),
   };
 }
