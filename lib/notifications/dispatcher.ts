@@ -17,6 +17,10 @@ interface PendingEvent {
 export async function dispatchOutbox(options: { now?: Date; batchSize?: number } = {}): Promise<number> {
   const now = options.now ?? new Date();
   const limit = options.batchSize ?? BATCH_SIZE;
+  // Every instance polls every second: when nothing waits (nearly always), one index probe and
+  // no transaction.
+  const waiting = await db.$queryRaw<unknown[]>`SELECT 1 FROM "OutboxEvent" WHERE "dispatchedAt" IS NULL LIMIT 1`;
+  if (waiting.length === 0) return 0;
   return db.$transaction(async (tx) => {
     const events = await tx.$queryRaw<PendingEvent[]>`
       SELECT "id", "type", "keyId", "body" FROM "OutboxEvent"

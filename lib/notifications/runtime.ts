@@ -2,10 +2,12 @@
 // poll the database (about once a second; a poke runs them at once) and never overlap themselves.
 // Every instance runs them; the claims in each step (SKIP LOCKED, leases, the scheduler's
 // conditional UPDATE) make sure work is done once however many instances poll.
-//   outbox   — leak reports, then the dispatcher (events → deliveries and alert mail), then due
+//   outbox   — canary uses and leak reports, then the dispatcher (events → deliveries and alert mail), then due
 //              scheduled jobs (expiry events and reminders, the weekly digest, retention)
 //   webhooks — due webhook deliveries
 //   mail     — due mail, when email is configured
+import { setCanaryListener } from "@/lib/keys/canary";
+import { recordCanaryUses } from "@/lib/notifications/canary-alerts";
 import { deliverDue } from "@/lib/notifications/deliveries";
 import { dispatchOutbox } from "@/lib/notifications/dispatcher";
 import { SCHEDULED_JOBS } from "@/lib/notifications/jobs";
@@ -99,6 +101,7 @@ export function startNotificationWorkers(options: NotificationWorkerOptions): No
     "outbox",
     pollMs,
     async () => {
+      const canaries = await recordCanaryUses(options.log);
       const leaks = await processLeakReports();
       const dispatched = await dispatchOutbox();
       if (dispatched > 0) {
@@ -110,7 +113,7 @@ export function startNotificationWorkers(options: NotificationWorkerOptions): No
         const runs = await runDueJobs(SCHEDULED_JOBS, new Date(), options.log);
         if (runs.length > 0) mail.poke();
       }
-      return leaks > 0 || dispatched > 0;
+      return canaries > 0 || leaks > 0 || dispatched > 0;
     },
     options.log,
   );
@@ -121,10 +124,13 @@ export function startNotificationWorkers(options: NotificationWorkerOptions): No
     mail.poke();
   };
   setNotificationsPoke(poke);
+  // A canary use is alerted at once, not at the next poll.
+  setCanaryListener(() => outbox.poke());
   return {
     poke,
     async stop() {
       setNotificationsPoke(undefined);
+      setCanaryListener(null);
       await Promise.all([outbox.stop(), webhooks.stop(), mail.stop()]);
       closeMailTransport();
     },

@@ -40,6 +40,9 @@ interface ClaimedReport {
 /** Processes a batch of waiting reports; returns how many there were (matched or not). */
 export async function processLeakReports(now: Date = new Date()): Promise<number> {
   const changed: string[] = [];
+  // Polled every second by every instance: no transaction unless a report waits.
+  const waiting = await db.$queryRaw<unknown[]>`SELECT 1 FROM "LeakReport" WHERE "processedAt" IS NULL LIMIT 1`;
+  if (waiting.length === 0) return 0;
   const processed = await db.$transaction(async (tx) => {
     const reports = await tx.$queryRaw<ClaimedReport[]>`
       SELECT "id", "tokenHash", "url", "reporterIp" FROM "LeakReport"
