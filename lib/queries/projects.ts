@@ -23,7 +23,7 @@ export interface ProjectRow {
   isSystem: boolean;
   archivedAt: string | null;
   createdAt: string;
-  /** Keys that count against the limit: not revoked, not expired, not being replaced. */
+  /** Keys that count against the limit: not revoked, not expired, not being replaced, not canaries. */
   activeKeys: number;
   /** Keys that verify right now (incl. rolled keys in their grace period): what archiving stops. */
   workingKeys: number;
@@ -69,7 +69,7 @@ export async function listProjects(now = new Date()): Promise<ProjectRow[]> {
     db.$queryRaw<KeyCounts[]>`
       SELECT "projectId",
              count(*) AS "total",
-             count(*) FILTER (WHERE "revokedAt" IS NULL AND "replacedById" IS NULL
+             count(*) FILTER (WHERE "revokedAt" IS NULL AND "replacedById" IS NULL AND NOT "canary"
                                AND ("expiresAt" IS NULL OR "expiresAt" > ${now})) AS "active",
              count(*) FILTER (WHERE "revokedAt" IS NULL
                                AND ("expiresAt" IS NULL OR "expiresAt" > ${now})) AS "working"
