@@ -60,8 +60,10 @@ test.describe("notifications", () => {
       const dialog = page.getByRole("dialog");
       await dialog.getByLabel("Endpoint URL").fill(receiver.url);
       await dialog.getByLabel("Description").fill("e2e receiver");
-      await dialog.getByRole("button", { name: "Clear all" }).click();
-      await dialog.getByRole("checkbox", { name: /^key\.revoked/ }).check();
+      const events = dialog.getByRole("group", { name: "Events" });
+      await events.getByRole("button", { name: "Select all" }).click();
+      await events.getByRole("button", { name: "Clear all" }).click();
+      await events.getByRole("checkbox", { name: "key.revoked", exact: true }).check();
       await dialog.getByRole("button", { name: "Add endpoint" }).click();
       const secretField = page.getByRole("textbox", { name: "Signing secret" });
       await expect(secretField).toBeVisible();

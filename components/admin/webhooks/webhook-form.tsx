@@ -120,19 +120,18 @@ export function WebhookForm({ projects, endpoint, action, submitLabel, pendingLa
         )}
       </FormField>
 
-      <fieldset className="grid gap-2" aria-describedby={eventsError ? eventsErrorId : undefined} aria-invalid={eventsError ? true : undefined}>
-        <div className="flex items-center justify-between gap-3">
-          <legend className="text-sm font-medium">Events</legend>
-          <Button
-            type="button"
-            variant="ghost"
-            size="sm"
-            onClick={() => setSelected(allSelected ? new Set() : new Set(OFFERED.map((event) => event.type)))}
-          >
-            {allSelected ? "Clear all" : "Select all"}
-          </Button>
-        </div>
-        <ul className="grid gap-2 rounded-md border border-border p-3 sm:grid-cols-2">
+      <fieldset className="flex flex-wrap items-center justify-between gap-2" aria-describedby={eventsError ? eventsErrorId : undefined} aria-invalid={eventsError ? true : undefined}>
+        {/* The legend must be the fieldset's first child to name the group. */}
+        <legend className="float-left text-sm font-medium">Events</legend>
+        <Button
+          type="button"
+          variant="ghost"
+          size="sm"
+          onClick={() => setSelected(allSelected ? new Set() : new Set(OFFERED.map((event) => event.type)))}
+        >
+          {allSelected ? "Clear all" : "Select all"}
+        </Button>
+        <ul className="grid w-full basis-full gap-2 rounded-md border border-border p-3 sm:grid-cols-2">
           {OFFERED.map((event) => {
             const checkboxId = `${id}-${event.type}`;
             return (
@@ -146,18 +145,20 @@ export function WebhookForm({ projects, endpoint, action, submitLabel, pendingLa
                   aria-describedby={`${checkboxId}-description`}
                   className="mt-0.5"
                 />
-                <label htmlFor={checkboxId} className="grid gap-0.5 text-sm">
-                  <span className="font-mono text-[13px] font-medium">{event.type}</span>
-                  <span id={`${checkboxId}-description`} className="text-xs text-muted-foreground">
+                <div className="grid gap-0.5 text-sm">
+                  <label htmlFor={checkboxId} className="font-mono text-[13px] font-medium">
+                    {event.type}
+                  </label>
+                  <p id={`${checkboxId}-description`} className="text-xs text-muted-foreground">
                     {event.description}
-                  </span>
-                </label>
+                  </p>
+                </div>
               </li>
             );
           })}
         </ul>
         {eventsError ? (
-          <p id={eventsErrorId} className="text-sm text-destructive">
+          <p id={eventsErrorId} className="basis-full text-sm text-destructive">
             {[eventsError].flat().join(" ")}
           </p>
         ) : null}
