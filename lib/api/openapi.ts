@@ -59,6 +59,8 @@ const key = z.object({
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  canary: z.boolean().describe("A honeytoken: never valid; verifying it answers NOT_FOUND and raises key.canary_used"),
+  leakedAt: z.string().nullable().describe("When the key was first reported leaked (POST /api/v1/keys/leaked)"),
   constraints: z.array(constraint),
   ratelimits,
   credits,
@@ -149,6 +151,7 @@ const createBody = z.object({
   metadata: metadata.optional(),
   ratelimits: ratelimits.optional().describe("Absent: the project's defaults; [] for none"),
   credits: credits.optional().describe("Absent: the project's defaults; null for none"),
+  canary: z.boolean().optional().describe("Create a canary key (honeytoken); it does not count towards the project's limit"),
 });
 
 const patchBody = z.object({

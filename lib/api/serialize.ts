@@ -19,6 +19,8 @@ export interface KeyRecord {
   externalId: string | null;
   /** A JSON object ({} when none was set); the column's CHECK guarantees the shape. */
   metadata: unknown;
+  canary: boolean;
+  leakedAt: Date | null;
   constraints: { type: string; value: string; methods: string[] }[];
   /** Usage limits; a key read alone has them (lib/queries/management.ts findKeyRecord). */
   limits?: KeyLimitsView;
@@ -40,6 +42,8 @@ export function serializeKey(key: KeyRecord, now = new Date()) {
     expiresAt: key.expiresAt?.toISOString() ?? null,
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
+    canary: key.canary,
+    leakedAt: key.leakedAt?.toISOString() ?? null,
     constraints: key.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods })),
     // The shapes the key is created and PATCHed with; credits.remaining is the balance now.
     ...(key.limits
@@ -65,6 +69,8 @@ export const keyRecordSelect = {
   enabled: true,
   externalId: true,
   metadata: true,
+  canary: true,
+  leakedAt: true,
   constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
 };
 
