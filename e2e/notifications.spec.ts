@@ -30,11 +30,12 @@ async function startReceiver() {
   return { url: `http://127.0.0.1:${port}/keydesk`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-async function createKey(page: Page, name: string): Promise<string> {
+async function createKey(page: Page, name: string, options: { canary?: boolean } = {}): Promise<string> {
   await page.goto("/settings/api-keys");
   await page.getByRole("button", { name: /create api key/i }).first().click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Name").fill(name);
+  if (options.canary) await dialog.getByRole("checkbox", { name: "Canary key (honeytoken)" }).check();
   await dialog.getByRole("button", { name: "Create key" }).click();
   const secret = await page.getByRole("textbox", { name: "New API key" }).inputValue();
   rememberSecret(secret);
@@ -125,5 +126,21 @@ test.describe("notifications", () => {
     await expect(page.getByText("Revoked").first()).toBeVisible();
     await expect(page.getByText(/reported leaked/i).first()).toBeVisible();
     await expect(page.getByText("https://github.com/acme/app/blob/main/.env")).toBeVisible();
+  });
+
+  test("a canary key answers exactly like an unknown key, is marked in the list, and its use is audited", async ({ page, request }) => {
+    await signIn(page, ADMIN);
+    const keyName = `Canary e2e ${Date.now()}`;
+    const secret = await createKey(page, keyName, { canary: true });
+    const verify = (key: string) => request.post("/api/v1/keys/verify", { data: { key, method: "GET", path: "/admin" } });
+    const canary = await verify(secret);
+    const unknown = await verify(`${secret.slice(0, 10)}${"A".repeat(secret.length - 16)}${secret.slice(-6)}`);
+    expect([canary.status(), await canary.text()]).toEqual([200, '{"valid":false,"code":"NOT_FOUND"}']);
+    expect(await unknown.json()).toMatchObject({ valid: false });
+
+    await page.goto("/settings/api-keys");
+    await expect(page.getByRole("row", { name: new RegExp(keyName) }).getByText("Canary")).toBeVisible();
+    await page.goto(`/admin/audit?action=key.canary_used`);
+    await expect(page.getByText(new RegExp(`Canary key "${keyName}"`))).toBeVisible({ timeout: 30_000 });
   });
 });
