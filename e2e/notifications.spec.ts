@@ -139,7 +139,7 @@ test.describe("notifications", () => {
     expect(await unknown.json()).toMatchObject({ valid: false });
 
     await page.goto("/settings/api-keys");
-    await expect(page.getByRole("row", { name: new RegExp(keyName) }).getByText("Canary")).toBeVisible();
+    await expect(page.getByRole("row", { name: new RegExp(keyName) }).getByText("Canary", { exact: true })).toBeVisible();
     await page.goto(`/admin/audit?action=key.canary_used`);
     await expect(page.getByText(new RegExp(`Canary key "${keyName}"`))).toBeVisible({ timeout: 30_000 });
   });
