@@ -141,6 +141,6 @@ test.describe("notifications", () => {
     await page.goto("/settings/api-keys");
     await expect(page.getByRole("row", { name: new RegExp(keyName) }).getByText("Canary", { exact: true })).toBeVisible();
     await page.goto(`/admin/audit?action=key.canary_used`);
-    await expect(page.getByText(new RegExp(`Canary key "${keyName}"`))).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByText(new RegExp(`Canary key "${keyName}"`)).first()).toBeVisible({ timeout: 30_000 });
   });
 });
