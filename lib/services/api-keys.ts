@@ -10,7 +10,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { sameConstraintSet } from "@/lib/keys/constraints";
 import { emitKeyChanged, emitKeyCreated, notifyKeyChanged } from "@/lib/keys/invalidation";
 import { maskedKey } from "@/lib/keys/secret";
-import { activeWhere, assertNameFree, insertKey, limitedWhere, lockKey, lockProject } from "@/lib/services/api-key-rows";
+import { assertNameFree, insertKey, limitedWhere, lockKey, lockProject } from "@/lib/services/api-key-rows";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
 import { getKeyLimits } from "@/lib/queries/key-limits";
