@@ -110,7 +110,7 @@ describe("verifying a canary", () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   async function post(key: string) {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, method: "POST", path: "/payouts" }) });
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key, project: projectId, method: "POST", path: "/payouts" }) });
     return { status: response.status, type: response.headers.get("content-type"), body: await response.text() };
   }
 

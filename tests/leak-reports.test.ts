@@ -69,14 +69,14 @@ describe("POST /api/v1/keys/leaked", () => {
   it("revokes at once by default: the key stops verifying, and key.leaked and key.revoked are raised", async () => {
     const project = await createProject();
     const key = await newKey(project.id, "Pushed to GitHub");
-    expect((await verifyKey({ key: key.secret })).body).toMatchObject({ code: "VALID" });
+    expect((await verifyKey({ key: key.secret, project: project.id })).body).toMatchObject({ code: "VALID" });
     await post({ credentials: [{ token: key.secret, url: "https://gist.github.com/x" }] });
     await processLeakReports();
 
     const row = await db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
     expect(row.revokedAt).not.toBeNull();
     expect(row.leakedAt).not.toBeNull();
-    expect((await verifyKey({ key: key.secret })).body).toMatchObject({ valid: false, code: "REVOKED" });
+    expect((await verifyKey({ key: key.secret, project: project.id })).body).toMatchObject({ valid: false, code: "REVOKED" });
 
     const events = await db.outboxEvent.findMany({ where: { keyId: key.id }, orderBy: { id: "asc" } });
     const leaked = events.find((e) => e.type === "key.leaked");
@@ -105,7 +105,7 @@ describe("POST /api/v1/keys/leaked", () => {
     const row = await db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
     expect(row.revokedAt).toBeNull();
     expect(row.leakedAt).not.toBeNull();
-    expect((await verifyKey({ key: key.secret })).body).toMatchObject({ code: "VALID" });
+    expect((await verifyKey({ key: key.secret, project: project.id })).body).toMatchObject({ code: "VALID" });
     expect(await db.leakReport.findFirstOrThrow({ where: { keyId: key.id } })).toMatchObject({ action: "reported", url: null });
     expect(await db.outboxEvent.count({ where: { keyId: key.id, type: "key.revoked" } })).toBe(0);
   });
