@@ -91,6 +91,8 @@ export default defineConfig({
       KEYDESK_LOG_FILE: path.join(dataDir, "server.log"),
       NEXTAUTH_URL: e2eBaseURL,
       DATABASE_URL: "",
+      // e2e/notifications.spec.ts points a webhook at a plain-http receiver on this machine.
+      KEYDESK_WEBHOOK_ALLOW_PRIVATE: "1",
     },
   },
 });

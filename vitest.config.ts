@@ -17,5 +17,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Webhook signing secrets are stored encrypted (lib/notifications/secret-box.ts); `npm start`
+    // provides the key, tests name a throwaway one.
+    env: { KEYDESK_ENCRYPTION_KEY: "vitest-only-encryption-key" },
   },
 });

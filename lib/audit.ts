@@ -15,6 +15,7 @@ import { scheduleAuditHeadRecord } from "@/lib/audit-head";
 import type { Tx } from "@/lib/db";
 import { lockForTransaction } from "@/lib/db/locks";
 import type { ActorType } from "@/lib/generated/prisma/enums";
+import { enqueueAuditEvent } from "@/lib/notifications/outbox";
 
 export type AuditActor =
   | { type: "user"; id: string; email: string }
@@ -147,6 +148,8 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<{ id: bigi
     },
     select: { id: true, hash: true },
   });
+  // Key events for webhooks and mail, in this same transaction (the transactional outbox).
+  await enqueueAuditEvent(tx, input);
   // Runs once this transaction has ended: recording takes the chain lock, which we hold until then.
   scheduleAuditHeadRecord();
   return created;

@@ -17,6 +17,8 @@ import { keyIndexStats } from "@/lib/keys/key-index";
 import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
 import { startKeyChangeListener } from "@/lib/keys/listener";
 import { flushUsage, oneLine, startUsageFlusher, stopUsageFlusher, usageStats } from "@/lib/keys/usage";
+import { mailSettings } from "@/lib/notifications/mail/config";
+import { startNotificationWorkers } from "@/lib/notifications/runtime";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { PostgresTrailSink } from "@/lib/trail/postgres-sink";
 import { maintainTrail, startTrailWriter, stopTrailWriter, trailWriterStats } from "@/lib/trail/writer";
@@ -125,6 +127,11 @@ async function main() {
   startTrailWriter({ sink: new PostgresTrailSink({ connectionString: database.appUrl }), log });
   startedParts.push(async () => void (await stopTrailWriter({ timeoutMs: 1_000 })));
   await maintainTrail();
+  // Webhooks, mail, leak reports and the scheduler (issue 17); every instance runs them.
+  const notifications = startNotificationWorkers({ log });
+  startedParts.push(() => notifications.stop());
+  const mail = mailSettings();
+  log(mail.enabled ? `email on: sending through ${mail.server} as ${mail.from}` : "email off: set SMTP_URL and KEYDESK_MAIL_FROM to send reminders and alerts");
 
   const app = next({ dev, dir: path.resolve(import.meta.dirname, ".."), hostname, port });
   await app.prepare();
@@ -176,6 +183,7 @@ async function main() {
     await flushUsage().catch((error: unknown) => {
       log(`usage flush at shutdown failed, counts lost: ${oneLine(error)}`);
     });
+    await notifications.stop();
     const trail = await stopTrailWriter({ timeoutMs: SHUTDOWN_GRACE_MS });
     if (trail.lost > 0) log(`request trail: ${trail.lost} event(s) could not be written at shutdown and are lost`);
     await keyListener.stop();

@@ -93,7 +93,7 @@ function respond(state: HandlerState, req: http.IncomingMessage, res: http.Serve
     sendError(res, 422, "invalid_request", "Request body must be a JSON object");
     return;
   }
-  const result = verifyKeyNowOrLater(parsed);
+  const result = verifyKeyNowOrLater(parsed, new Date(), { remoteAddress: req.socket.remoteAddress ?? null });
   if (result instanceof Promise) {
     result.then(
       (settled) => answer(state, res, settled),

@@ -1,12 +1,14 @@
 import { KeyRound, TriangleAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { MailStatus } from "@/components/admin/webhooks/mail-status";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requireUser } from "@/lib/auth/session";
+import { mailSettings } from "@/lib/notifications/mail/config";
 import { getDashboardSummary } from "@/lib/queries/dashboard";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -19,6 +21,7 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
   const user = await requireUser();
   const { denied } = await searchParams;
   const summary = await getDashboardSummary();
+  const mail = mailSettings();
   const stats = [
     { label: "Active keys", value: summary.activeKeys },
     { label: "Expiring within 7 days", value: summary.expiringSoon },
@@ -45,6 +48,8 @@ export default async function DashboardPage({ searchParams }: DashboardPageProps
           <p>That page is for administrators. Your role ({ROLE_LABELS[user.role]}) can view keys but not change settings.</p>
         </div>
       ) : null}
+      {/* Administrators can turn email on; everyone else would only be told something they cannot change. */}
+      {!mail.enabled && can(user, "webhooks.manage") ? <MailStatus enabled={false} server={null} from={null} /> : null}
       <section aria-label="Summary" className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
         {stats.map((stat) => (
           <Card key={stat.label}>

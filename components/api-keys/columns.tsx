@@ -4,6 +4,7 @@ import Link from "next/link";
 
 import { ExpiryText } from "@/components/api-keys/expiry-text";
 import { KeyEnabledButton } from "@/components/api-keys/key-enabled-button";
+import { KeyMarkers } from "@/components/api-keys/key-markers";
 import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
 import { AnomalyBadges } from "@/components/requests/anomaly-badges";
@@ -101,6 +102,7 @@ export function getApiKeyColumns({ canRevoke, canUpdate, serverNow, selection }:
                 </Badge>
               ) : null}
               <AnomalyBadges anomalies={key.anomalies ?? []} />
+              <KeyMarkers canary={key.canary} leakedAt={key.leakedAt} />
             </div>
           </div>
         );

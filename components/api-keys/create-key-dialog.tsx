@@ -17,6 +17,7 @@ import {
   constraintDraftError,
   type ConstraintDraft,
 } from "@/components/api-keys/constraints-editor";
+import { CanaryField } from "@/components/api-keys/canary-field";
 import type { CreateKeyConfig } from "@/components/api-keys/create-key-config";
 import { ExpiryField } from "@/components/api-keys/expiry-field";
 import { KeyLimitsChoice } from "@/components/api-keys/key-limits-choice";
@@ -236,6 +237,8 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
         />
 
         <KeyLimitsChoice defaults={config.usageDefaults} errors={{ ratelimits: errors.ratelimits, credits: errors.credits }} />
+
+        <CanaryField defaultChecked={state.values?.canary === "on"} />
 
         {state.error && !pending ? (
           <FormAlert>

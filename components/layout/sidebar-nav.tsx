@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType } from "react";
-import { Activity, Braces, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Users } from "lucide-react";
+import { Activity, Braces, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Users, Webhook } from "lucide-react";
 
 import { cn } from "@/lib/utils";
 import type { UserRole } from "@/components/layout/role-badge";
@@ -37,6 +37,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     items: [
       { title: "Users", href: "/admin/users", icon: Users },
       { title: "Projects", href: "/admin/projects", icon: FolderKanban },
+      { title: "Webhooks", href: "/admin/webhooks", icon: Webhook },
       { title: "Audit log", href: "/admin/audit", icon: ScrollText },
       { title: "API", href: "/settings/api", icon: Braces },
     ],

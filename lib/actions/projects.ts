@@ -29,6 +29,7 @@ function settingsFrom(values: Record<string, string>) {
     defaultRatelimits: values.defaultRatelimits,
     defaultCredits: values.defaultCredits,
     capLimitsAtDefaults: values.capLimitsAtDefaults,
+    leakPolicy: values.leakPolicy,
   };
 }
 

@@ -50,9 +50,10 @@ export function toErrorResponse(error: unknown): NextResponse {
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
 /** Reads a JSON object body with a size limit; 413 when too large, 400 when not JSON. */
-export async function readJsonBody(request: Request): Promise<Record<string, unknown>> {
+export async function readJsonBody(request: Request, maxBytes: number = MAX_JSON_BODY_BYTES): Promise<Record<string, unknown>> {
+  const tooLarge = () => new ApiError(413, "payload_too_large", `Request bodies are limited to ${maxBytes} bytes.`);
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_JSON_BODY_BYTES) throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes.`);
+  if (declared > maxBytes) throw tooLarge();
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -60,9 +61,9 @@ export async function readJsonBody(request: Request): Promise<Record<string, unk
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_JSON_BODY_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel();
-      throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes.`);
+      throw tooLarge();
     }
     chunks.push(value);
   }

@@ -6,6 +6,7 @@ import "server-only";
 // enabled again. Cookies are never consulted, so a browser session cannot drive this API.
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { db } from "@/lib/db";
+import { noteCanaryUse } from "@/lib/keys/canary";
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
 import { hashSecret, parseSecret, timingSafeEqualHex } from "@/lib/keys/secret";
 import { ApiError } from "@/lib/api/errors";
@@ -49,12 +50,20 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
       expiresAt: true,
       revokedAt: true,
       enabled: true,
+      canary: true,
       project: { select: { isSystem: true, archivedAt: true } },
       createdBy: { select: { id: true, email: true, role: true, active: true } },
       constraints: { orderBy: { position: "asc" }, select: { type: true, value: true, methods: true } },
     },
   });
   if (!key || !timingSafeEqualHex(key.hash, hash)) {
+    await countUnknownManagementKey("NOT_FOUND");
+    throw unauthorized("The API key is not valid.");
+  }
+  if (key.canary) {
+    // A canary planted as a management key: alert, and answer exactly as for an unknown key.
+    const url = new URL(request.url);
+    noteCanaryUse(key.id, { method: request.method, path: url.pathname, ip: context.ip });
     await countUnknownManagementKey("NOT_FOUND");
     throw unauthorized("The API key is not valid.");
   }

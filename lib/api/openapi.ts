@@ -6,6 +6,7 @@ import { EXPIRY_PRESETS, GRACE_PERIODS, createApiKeySchema } from "@/lib/validat
 import { KEY_STATUSES } from "@/lib/validations/api-key-list";
 import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES } from "@/lib/validations/key-fields";
 import { MAX_COST, MAX_CREDITS, MAX_DURATION_MS, MAX_RATE_LIMIT, MAX_RATE_LIMITS, MAX_REFILL_AMOUNT, MIN_DURATION_MS, RATE_LIMIT_NAME_MAX_LENGTH, REFILL_INTERVALS } from "@/lib/keys/limits/types";
+import { notificationPaths, webhookEvents } from "@/lib/api/openapi-notifications";
 
 const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
 
@@ -58,6 +59,8 @@ const key = z.object({
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  canary: z.boolean().describe("A honeytoken: never valid; verifying it answers NOT_FOUND and raises key.canary_used"),
+  leakedAt: z.string().nullable().describe("When the key was first reported leaked (POST /api/v1/keys/leaked)"),
   constraints: z.array(constraint),
   ratelimits,
   credits,
@@ -76,6 +79,7 @@ const project = z.object({
   defaultRatelimits: ratelimits.describe("Rate limits of keys created without `ratelimits`"),
   defaultCredits: credits.describe("Credits of keys created without `credits`; null: none"),
   capLimitsAtDefaults: z.boolean().describe("true: a key's own limits must be at least as strict as the defaults"),
+  leakPolicy: z.enum(["revoke", "report"]).describe("What happens to a key reported leaked: revoked at once, or marked for an administrator"),
   isSystem: z.boolean(),
   archived: z.boolean(),
   createdAt: z.string(),
@@ -147,6 +151,7 @@ const createBody = z.object({
   metadata: metadata.optional(),
   ratelimits: ratelimits.optional().describe("Absent: the project's defaults; [] for none"),
   credits: credits.optional().describe("Absent: the project's defaults; null for none"),
+  canary: z.boolean().optional().describe("Create a canary key (honeytoken); it does not count towards the project's limit"),
 });
 
 const patchBody = z.object({
@@ -248,6 +253,8 @@ export function openApiDocument(serverUrl: string) {
           responses: { "201": json(z.object({ key, secret: z.string(), previous: key }), "The replacement; store the secret now"), ...errors },
         },
       },
+      ...notificationPaths(toSchema, json, errors, error),
     },
+    webhooks: webhookEvents(toSchema),
   };
 }

@@ -19,6 +19,8 @@ export interface KeyRecord {
   externalId: string | null;
   /** A JSON object ({} when none was set); the column's CHECK guarantees the shape. */
   metadata: unknown;
+  canary: boolean;
+  leakedAt: Date | null;
   constraints: { type: string; value: string; methods: string[] }[];
   /** Usage limits; a key read alone has them (lib/queries/management.ts findKeyRecord). */
   limits?: KeyLimitsView;
@@ -40,6 +42,8 @@ export function serializeKey(key: KeyRecord, now = new Date()) {
     expiresAt: key.expiresAt?.toISOString() ?? null,
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
+    canary: key.canary,
+    leakedAt: key.leakedAt?.toISOString() ?? null,
     constraints: key.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods })),
     // The shapes the key is created and PATCHed with; credits.remaining is the balance now.
     ...(key.limits
@@ -65,5 +69,76 @@ export const keyRecordSelect = {
   enabled: true,
   externalId: true,
   metadata: true,
+  canary: true,
+  leakedAt: true,
   constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
 };
+
+export interface WebhookEndpointShape {
+  id: string;
+  projectId: string | null;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  enabled: boolean;
+  secretRotatedAt: Date | null;
+  previousSecretExpiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A webhook endpoint; never its signing secret (shown once, at creation and rotation). */
+export function serializeWebhookEndpoint(endpoint: WebhookEndpointShape, now = new Date()) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    projectId: endpoint.projectId,
+    eventTypes: endpoint.eventTypes,
+    enabled: endpoint.enabled,
+    secretRotatedAt: endpoint.secretRotatedAt?.toISOString() ?? null,
+    previousSecretExpiresAt: endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecretExpiresAt.toISOString() : null,
+    createdAt: endpoint.createdAt.toISOString(),
+    updatedAt: endpoint.updatedAt.toISOString(),
+  };
+}
+
+export interface DeliveryShape {
+  id: string;
+  status: "pending" | "succeeded" | "failed";
+  attempts: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+  completedAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  event: { eventId: string; type: string; body: string };
+  attemptLog: { attempt: number; startedAt: Date; durationMs: number; statusCode: number | null; error: string | null; responseBody: string | null }[];
+}
+
+/** One row of an endpoint's delivery log, with the body sent and every attempt. */
+export function serializeDelivery(delivery: DeliveryShape) {
+  return {
+    id: delivery.id,
+    eventId: delivery.event.eventId,
+    eventType: delivery.event.type,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    nextAttemptAt: delivery.status === "pending" ? delivery.nextAttemptAt.toISOString() : null,
+    createdAt: delivery.createdAt.toISOString(),
+    completedAt: delivery.completedAt?.toISOString() ?? null,
+    responseStatus: delivery.lastStatusCode,
+    durationMs: delivery.lastDurationMs,
+    error: delivery.lastError,
+    body: delivery.event.body,
+    attemptLog: delivery.attemptLog.map((a) => ({
+      attempt: a.attempt,
+      startedAt: a.startedAt.toISOString(),
+      durationMs: a.durationMs,
+      responseStatus: a.statusCode,
+      error: a.error,
+      responseBody: a.responseBody,
+    })),
+  };
+}

@@ -11,7 +11,7 @@ describe("permission table", () => {
   it.each(["manager", "viewer"] as const)("lets a %s look but never change", (role) => {
     expect(can(active(role), "keys.read")).toBe(true);
     expect(can(active(role), "projects.read")).toBe(true);
-    for (const permission of ["keys.create", "keys.update", "keys.revoke", "keys.roll", "users.manage", "projects.manage", "audit.read"] as const) {
+    for (const permission of ["keys.create", "keys.update", "keys.revoke", "keys.roll", "users.manage", "projects.manage", "audit.read", "webhooks.manage"] as const) {
       expect(can(active(role), permission)).toBe(false);
     }
   });

@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   "audit.read",
   "requests.read",
   "requests.ips",
+  "webhooks.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -18,6 +18,12 @@ export const ADVISORY_LOCKS = {
   userAdmin: 7_301_003,
   /** lib/services/projects.ts: project writes, so the slug and key-prefix uniqueness checks cannot race. */
   projectWrite: 7_301_004,
+  /**
+   * The request trail's partition functions (prisma/migrations/20261202000200_request_trail), so
+   * two processes never create or drop the same partition at once. SQL cannot import this file:
+   * the migration spells the number, and tests/advisory-locks.test.ts checks it is registered.
+   */
+  trailPartitions: 7_301_005,
   /** lib/db/migrator.ts: Prisma Migrate's own key (72707369), so `prisma migrate` and our migrator never run at once. */
   migrate: 72_707_369,
 } as const;

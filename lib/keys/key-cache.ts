@@ -44,6 +44,8 @@ export interface CachedKey {
   /** A JSON object, deep-frozen: one instance is handed to every answer for this entry. */
   metadata: Readonly<Record<string, unknown>>;
   projectArchived: boolean;
+  /** A honeytoken: verification answers NOT_FOUND and raises an alert (lib/keys/canary.ts). */
+  canary: boolean;
   constraints: readonly KeyConstraint[];
   /** Rate limits and credits configuration (lib/keys/limits); null when the key has neither. */
   limits: KeyLimits | null;
@@ -126,6 +128,7 @@ interface KeyRow {
   externalId: string | null;
   metadata: unknown;
   projectArchived: boolean;
+  canary: boolean;
   constraints: unknown;
   limitsVersion: number;
   ratelimits: unknown;
@@ -174,7 +177,7 @@ function toMetadata(raw: unknown): Readonly<Record<string, unknown>> {
 const LOOKUP_STATEMENT = {
   name: "keydesk_key_lookup",
   text: `SELECT k."id", k."publicId", k."name", k."projectId", k."hash", k."expiresAt", k."revokedAt",
-                k."enabled", k."externalId", k."metadata",
+                k."enabled", k."externalId", k."metadata", k."canary",
                 (p."archivedAt" IS NOT NULL) AS "projectArchived",
                 COALESCE(
                   (SELECT json_agg(json_build_object('type', c."type", 'value', c."value", 'methods', c."methods")
@@ -209,6 +212,7 @@ async function loadFromDatabase(hash: string): Promise<KeyLookup> {
       externalId: row.externalId,
       metadata: toMetadata(row.metadata),
       projectArchived: row.projectArchived,
+      canary: row.canary,
       constraints: compactConstraints(toConstraints(row.constraints)),
       limits: limitsFromRow(row),
     },

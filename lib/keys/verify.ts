@@ -33,6 +33,10 @@
 // - Known keys of the asking project report { id, name, projectId, externalId, metadata,
 //   expiresAt } also when denied: the caller holds the secret, so this reveals nothing they could
 //   not see in the dashboard's key list. `externalId` is null and `metadata` is {} when unset.
+// - A canary key answers exactly what an unknown key answers (the same object), counts no usage,
+//   and has its use noted for the alert without waiting for anything (lib/keys/canary.ts). It is
+//   checked before the project: a canary presented anywhere means it was read where it lay.
+import { noteCanaryUse } from "@/lib/keys/canary";
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
 import { invalidateKeyHash, lookupKey, peekKey, type CachedKey } from "@/lib/keys/key-cache";
 import { keyMembership } from "@/lib/keys/key-index";
@@ -87,6 +91,11 @@ export type VerifyResult =
   /** The database could not be asked and the key (or the project table) was not cached: fail closed. */
   | { status: 503; body: { valid: false; code: "UNAVAILABLE" } }
   | { status: 422; body: VerifyErrorBody };
+
+/** Who is asking, for canary alerts only: the verifying service's address. */
+export interface VerifyCaller {
+  remoteAddress?: string | null;
+}
 
 function invalidRequest(message: string): VerifyResult {
   return { status: 422, body: { error: { code: "invalid_request", message } } };
@@ -169,8 +178,8 @@ function deny(code: Denial, key: CachedKey, request: VerifyRequest, now: Date): 
  * `now` is the verification time (expiry is always judged against it, never against the time the
  * key was cached) and the time usage is counted under.
  */
-export async function verifyKey(input: VerifyInput, now: Date = new Date()): Promise<VerifyResult> {
-  return verifyKeyNowOrLater(input, now);
+export async function verifyKey(input: VerifyInput, now: Date = new Date(), caller: VerifyCaller = {}): Promise<VerifyResult> {
+  return verifyKeyNowOrLater(input, now, caller);
 }
 
 /**
@@ -178,16 +187,16 @@ export async function verifyKey(input: VerifyInput, now: Date = new Date()): Pro
  * from the table, malformed secret, cached key), so the HTTP handler can respond in the same
  * tick; a promise only when the project table or the key must be read.
  */
-export function verifyKeyNowOrLater(input: VerifyInput, now: Date = new Date()): VerifyResult | Promise<VerifyResult> {
+export function verifyKeyNowOrLater(input: VerifyInput, now: Date = new Date(), caller: VerifyCaller = {}): VerifyResult | Promise<VerifyResult> {
   const parsed = parseVerifyRequest(input);
   if (!parsed.ok) return invalidRequest(parsed.message);
   const request = parsed.request;
   const project = resolveProjectNowOrLater(request.project);
-  if (project instanceof Promise) return project.then((resolved) => forProject(resolved, request, now), unavailable);
-  return forProject(project, request, now);
+  if (project instanceof Promise) return project.then((resolved) => forProject(resolved, request, now, caller), unavailable);
+  return forProject(project, request, now, caller);
 }
 
-function forProject(resolution: ProjectResolution, request: VerifyRequest, now: Date): VerifyResult | Promise<VerifyResult> {
+function forProject(resolution: ProjectResolution, request: VerifyRequest, now: Date, caller: VerifyCaller): VerifyResult | Promise<VerifyResult> {
   if (!resolution.found) return UNKNOWN_PROJECT;
   const project = resolution.project;
   if (project.archived) return unknown(NOT_FOUND, project, request, now);
@@ -197,17 +206,21 @@ function forProject(resolution: ProjectResolution, request: VerifyRequest, now: 
 
   const hash = hashSecret(secret.secret);
   const cached = peekKey(hash);
-  if (cached) return decide(cached, project, request, now, hash, 0);
+  if (cached) return decide(cached, project, request, now, hash, 0, caller);
   // No key has this hash: answered from memory, whether or not the database is reachable.
   if (keyMembership(hash) === "absent") return unknown(NOT_FOUND, project, request, now);
-  return lookupKey(hash).then((lookup) => decide(lookup.found ? lookup.key : null, project, request, now, hash, 0), unavailable);
+  return lookupKey(hash).then((lookup) => decide(lookup.found ? lookup.key : null, project, request, now, hash, 0, caller), unavailable);
 }
 
 /** Reloads a key whose limits changed under the request (the limiter said STALE) and decides again. */
 const MAX_RELOADS = 2;
 
-function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyRequest, now: Date, hash: string, reloads: number): VerifyResult | Promise<VerifyResult> {
+function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyRequest, now: Date, hash: string, reloads: number, caller: VerifyCaller): VerifyResult | Promise<VerifyResult> {
   if (!key) return unknown(NOT_FOUND, project, request, now);
+  if (key.canary) {
+    noteCanaryUse(key.id, { method: request.method, path: request.path, ip: request.ip ?? caller.remoteAddress }, now);
+    return unknown(NOT_FOUND, project, request, now);
+  }
   // Another project's key is not a key of this one. The key's own view of its project is checked
   // too, in case the project table has not heard of an archive yet.
   if (key.projectId !== project.id || key.projectArchived) return unknown(NOT_FOUND, project, request, now);
@@ -235,7 +248,7 @@ function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyReq
         // The database knows newer limits than the cached key: reload it and decide again.
         if (reloads >= MAX_RELOADS) return UNAVAILABLE;
         invalidateKeyHash(hash);
-        return lookupKey(hash).then((fresh) => decide(fresh.found ? fresh.key : null, project, request, now, hash, reloads + 1), unavailable);
+        return lookupKey(hash).then((fresh) => decide(fresh.found ? fresh.key : null, project, request, now, hash, reloads + 1, caller), unavailable);
       case "UNAVAILABLE":
         return UNAVAILABLE;
       case "VALID": {

@@ -72,6 +72,10 @@ export interface ApiKeyRow {
   constraintCount: number;
   /** Sid of the replacement when this key was rolled. */
   replacedBy: string | null;
+  /** A honeytoken (issue 17). */
+  canary: boolean;
+  /** When the key was first reported leaked, if ever. */
+  leakedAt: string | null;
 }
 
 /**
@@ -153,6 +157,8 @@ interface ListRow {
   createdByKeyName: string | null;
   replacedBy: string | null;
   constraintCount: number;
+  canary: boolean;
+  leakedAt: Date | null;
 }
 
 export interface ApiKeyListOptions {
@@ -185,14 +191,14 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, o
     WITH page AS (
       SELECT k."id", k."publicId", k."name", k."description", k."displayPrefix", k."last4", k."createdAt",
              k."expiresAt", k."lastUsedAt", k."revokedAt", k."enabled", k."externalId",
-             k."createdById", k."createdByKeyId", k."replacedById"
+             k."createdById", k."createdByKeyId", k."replacedById", k."canary", k."leakedAt"
         FROM "ApiKey" k
        WHERE ${where}
        ORDER BY ${listOrder("k", params)}
        LIMIT ${KEY_PAGE_SIZE} OFFSET ${offset}
     )
     SELECT t."total", p."id", p."publicId", p."name", p."description", p."displayPrefix", p."last4", p."createdAt",
-           p."expiresAt", p."lastUsedAt", p."revokedAt", p."enabled", p."externalId", u."name" AS "createdByName", ck."name" AS "createdByKeyName",
+           p."expiresAt", p."lastUsedAt", p."revokedAt", p."enabled", p."externalId", p."canary", p."leakedAt", u."name" AS "createdByName", ck."name" AS "createdByKeyName",
            rk."publicId" AS "replacedBy",
            (SELECT count(*)::int FROM "ApiKeyConstraint" c WHERE c."keyId" = p."id") AS "constraintCount"
       FROM (SELECT count(*)::int AS "total"
@@ -228,6 +234,8 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, o
           externalId: key.externalId,
           constraintCount: key.constraintCount,
           replacedBy: key.replacedBy,
+          canary: key.canary,
+          leakedAt: key.leakedAt?.toISOString() ?? null,
         }),
       ),
   };
@@ -256,6 +264,9 @@ export async function getApiKeyDetail(publicId: string, viewer: Viewer) {
       enabled: true,
       externalId: true,
       metadata: true,
+      canary: true,
+      leakedAt: true,
+      leakReports: { orderBy: { receivedAt: "desc" }, take: 10, select: { id: true, receivedAt: true, url: true, action: true, reporterIp: true } },
       project: { select: { id: true, name: true, slug: true, isSystem: true } },
       createdBy: { select: { name: true, email: true } },
       createdByKey: { select: { name: true, publicId: true } },

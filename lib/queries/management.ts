@@ -46,6 +46,7 @@ export function serializeProject(project: NonNullable<Awaited<ReturnType<typeof 
     defaultRatelimits: ratelimitsJson(defaults.ratelimits),
     defaultCredits: creditsJson(defaults.credits),
     capLimitsAtDefaults: defaults.capped,
+    leakPolicy: project.leakPolicy,
     isSystem: project.isSystem,
     archived: project.archivedAt !== null,
     createdAt: project.createdAt.toISOString(),

@@ -19,10 +19,11 @@ export interface ProjectRow {
   defaultRatelimits: RateLimitConfig[];
   defaultCredits: CreditsInput | null;
   capLimitsAtDefaults: boolean;
+  leakPolicy: "revoke" | "report";
   isSystem: boolean;
   archivedAt: string | null;
   createdAt: string;
-  /** Keys that count against the limit: not revoked, not expired, not being replaced. */
+  /** Keys that count against the limit: not revoked, not expired, not being replaced, not canaries. */
   activeKeys: number;
   /** Keys that verify right now (incl. rolled keys in their grace period): what archiving stops. */
   workingKeys: number;
@@ -51,6 +52,7 @@ export const projectSelect = {
   defaultRatelimits: true,
   defaultCredits: true,
   capLimitsAtDefaults: true,
+  leakPolicy: true,
   isSystem: true,
   archivedAt: true,
   createdAt: true,
@@ -67,7 +69,7 @@ export async function listProjects(now = new Date()): Promise<ProjectRow[]> {
     db.$queryRaw<KeyCounts[]>`
       SELECT "projectId",
              count(*) AS "total",
-             count(*) FILTER (WHERE "revokedAt" IS NULL AND "replacedById" IS NULL
+             count(*) FILTER (WHERE "revokedAt" IS NULL AND "replacedById" IS NULL AND NOT "canary"
                                AND ("expiresAt" IS NULL OR "expiresAt" > ${now})) AS "active",
              count(*) FILTER (WHERE "revokedAt" IS NULL
                                AND ("expiresAt" IS NULL OR "expiresAt" > ${now})) AS "working"
@@ -103,4 +105,10 @@ export async function listProjectOptions(): Promise<ProjectOption[]> {
     select: { id: true, name: true, archivedAt: true },
   });
   return projects.map((p) => ({ id: p.id, name: p.name, archived: p.archivedAt !== null }));
+}
+
+/** The key prefixes of every project that can still have working keys (the scanner rules). */
+export async function listKeyPrefixes(): Promise<string[]> {
+  const projects = await db.project.findMany({ where: { archivedAt: null }, select: { keyPrefix: true }, orderBy: { keyPrefix: "asc" } });
+  return projects.map((project) => project.keyPrefix);
 }

@@ -39,6 +39,11 @@ export function activeWhere(projectId: string, now: Date) {
   return { projectId, revokedAt: null, replacedById: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
 }
 
+/** What counts against the active-key limit: active keys that are not canaries (honeytokens serve no caller). */
+export function limitedWhere(projectId: string, now: Date) {
+  return { ...activeWhere(projectId, now), canary: false };
+}
+
 export async function assertNameFree(tx: Tx, projectId: string, name: string, now: Date, exceptId?: string) {
   const clash = await tx.apiKey.findFirst({
     where: { ...activeWhere(projectId, now), name: { equals: name, mode: "insensitive" }, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
@@ -54,6 +59,8 @@ export interface NewKeyFields {
   constraints: KeyConstraint[];
   externalId: string | null;
   metadata: KeyMetadata;
+  /** A honeytoken (lib/keys/canary.ts). */
+  canary?: boolean;
 }
 
 export async function insertKey(tx: Tx, actor: Actor, project: LockedProject, fields: NewKeyFields) {
@@ -73,6 +80,7 @@ export async function insertKey(tx: Tx, actor: Actor, project: LockedProject, fi
       expiresAt: fields.expiresAt,
       externalId: fields.externalId,
       metadata: fields.metadata as Prisma.InputJsonObject,
+      canary: fields.canary ?? false,
       constraints: {
         create: fields.constraints.map((c, position) => ({ position, type: c.type, value: c.value, methods: c.methods })),
       },

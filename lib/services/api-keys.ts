@@ -10,7 +10,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { sameConstraintSet } from "@/lib/keys/constraints";
 import { emitKeyChanged, emitKeyCreated, notifyKeyChanged } from "@/lib/keys/invalidation";
 import { maskedKey } from "@/lib/keys/secret";
-import { activeWhere, assertNameFree, insertKey, lockKey, lockProject } from "@/lib/services/api-key-rows";
+import { assertNameFree, insertKey, limitedWhere, lockKey, lockProject } from "@/lib/services/api-key-rows";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
 import { getKeyLimits } from "@/lib/queries/key-limits";
@@ -63,7 +63,7 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
     const expiry = resolveExpiry({ preset: input.expiry, customDate: input.customDate }, now, project);
     if (!expiry.ok) throw fieldError(expiry.field, expiry.message);
 
-    const active = await tx.apiKey.count({ where: activeWhere(project.id, now) });
+    const active = input.canary ? 0 : await tx.apiKey.count({ where: limitedWhere(project.id, now) });
     if (active >= project.activeKeyLimit) {
       throw new ServiceError(
         "limit",
@@ -81,12 +81,13 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
       constraints: input.constraints,
       externalId: input.externalId,
       metadata: input.metadata,
+      canary: input.canary,
     });
     await insertKeyLimitsCore(tx, key.id, limits, now);
     await recordAudit(tx, {
       actor: auditActorOf(actor),
       action: "key.created",
-      summary: `Created key "${key.name}" (${key.publicId}) in ${project.name}`,
+      summary: `Created ${input.canary ? "canary " : ""}key "${key.name}" (${key.publicId}) in ${project.name}`,
       targetType: "key",
       targetId: key.publicId,
       projectId: project.id,
@@ -99,6 +100,7 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
         ratelimits: ratelimitsJson(limits.ratelimits),
         credits: creditsJson(limits.credits),
         via: via(actor),
+        ...(input.canary ? { canary: true } : {}),
       },
       context,
     });
@@ -225,6 +227,7 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
     const old = await lockKey(tx, parsed.data.keyId);
     if (old.revokedAt) throw new ServiceError("conflict", "A revoked key cannot be rolled. Create a new key instead.");
     if (old.replacedById) throw new ServiceError("conflict", "This key has already been rolled.");
+    if (old.canary) throw new ServiceError("conflict", "A canary key is never used, so it cannot be rolled. Create a new canary key instead.");
     if (old.expiresAt && old.expiresAt <= now) throw new ServiceError("conflict", "An expired key cannot be rolled. Create a new key instead.");
     const project = await lockProject(tx, old.projectId);
     const constraints = old.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods }));

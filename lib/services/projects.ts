@@ -37,6 +37,7 @@ export interface ProjectRecord {
   defaultRatelimits: Prisma.JsonValue;
   defaultCredits: Prisma.JsonValue;
   capLimitsAtDefaults: boolean;
+  leakPolicy: "revoke" | "report";
   isSystem: boolean;
   archivedAt: Date | null;
 }
@@ -55,6 +56,7 @@ const AUDITED_FIELDS = [
   "capLimitsAtDefaults",
   "requestRetentionDays",
   "logUnknownKeys",
+  "leakPolicy",
 ] as const;
 type AuditedField = (typeof AUDITED_FIELDS)[number];
 
@@ -137,6 +139,7 @@ export async function createProject(actor: Actor, raw: unknown, context: Request
         defaultRatelimits: ratelimitsJson(input.defaultRatelimits),
         defaultCredits: jsonOrNull(creditsJson(input.defaultCredits)),
         capLimitsAtDefaults: input.capLimitsAtDefaults,
+        leakPolicy: input.leakPolicy,
       },
       select: projectSelect,
     });
@@ -158,6 +161,7 @@ export async function createProject(actor: Actor, raw: unknown, context: Request
         defaultRatelimits: project.defaultRatelimits,
         defaultCredits: project.defaultCredits,
         capLimitsAtDefaults: project.capLimitsAtDefaults,
+        leakPolicy: project.leakPolicy,
       },
       context,
     });
@@ -204,6 +208,7 @@ export async function updateProject(
       defaultRatelimits: ratelimitsJson(input.defaultRatelimits),
       defaultCredits: creditsJson(input.defaultCredits),
       capLimitsAtDefaults: input.capLimitsAtDefaults,
+      leakPolicy: input.leakPolicy,
     };
     // JSON settings compare by content (jsonb does not keep key order).
     const changed = AUDITED_FIELDS.filter((field) => canonicalJson(next[field]) !== canonicalJson(current[field]));

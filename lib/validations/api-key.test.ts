@@ -360,6 +360,7 @@ describe("createApiKeySchema", () => {
       constraints: [{ type: "prefix", value: "/jobs", methods: [] }],
       externalId: null,
       metadata: {},
+      canary: false,
     });
   });
 
@@ -367,10 +368,10 @@ describe("createApiKeySchema", () => {
     expect(createApiKeySchema.parse(base)).toEqual({
       ...base,
       description: "",
-      customDate: undefined,
       constraints: [],
       externalId: null,
       metadata: {},
+      canary: false,
     });
     expect(
       createApiKeySchema.parse({ ...base, constraints: [{ type: "verb", methods: ["GET"] }] }).constraints,
@@ -419,7 +420,7 @@ describe("updateApiKeySchema", () => {
 
   it("refuses empty updates and invalid fields", () => {
     expect(messages(updateApiKeySchema.safeParse({}))).toEqual([
-      "Nothing to update: send name, description, enabled, externalId or metadata",
+      "Nothing to update: send name, description, enabled, externalId, metadata, ratelimits or credits",
     ]);
     expect(messages(updateApiKeySchema.safeParse({ name: "" }))).toEqual(["Name is required"]);
     expect(messages(updateApiKeySchema.safeParse({ name: "a\u0007" }))).toEqual([

@@ -338,6 +338,11 @@ export const createApiKeySchema = z
     /** Absent: the project's defaults; [] / null: none (lib/validations/limits.ts). */
     ratelimits: ratelimitsFieldSchema.optional(),
     credits: creditsFieldSchema.optional(),
+    /** A honeytoken: never valid; any verification of it raises key.canary_used. */
+    canary: z
+      .preprocess((raw) => (raw === undefined || raw === null || raw === "" ? false : raw === "on" || raw === "true" ? true : raw === "false" ? false : raw), z.boolean({ error: "canary must be true or false" }))
+      .optional()
+      .transform((value) => value ?? false),
   })
   .superRefine((input, ctx) => {
     // Only presence is checked here; resolveExpiry judges the date against the project policy.

@@ -107,6 +107,18 @@ export const checkboxSchema = z.preprocess(
   z.boolean({ error: "Must be true or false" }),
 );
 
+/** What happens to a key reported leaked (POST /api/v1/keys/leaked). */
+export const LEAK_POLICIES = [
+  { value: "revoke", label: "Revoke it at once (recommended)" },
+  { value: "report", label: "Mark it reported, for an administrator to decide" },
+] as const;
+export type LeakPolicy = (typeof LEAK_POLICIES)[number]["value"];
+
+export const leakPolicySchema = z.preprocess(
+  (raw) => (raw === undefined || raw === "" ? "revoke" : raw),
+  z.enum(["revoke", "report"], { error: "leakPolicy must be revoke or report" }),
+);
+
 /** The settings a project has; on create a blank slug is derived from the name. */
 export const projectSettingsSchema = z.object({
   name: projectNameSchema,
@@ -123,6 +135,7 @@ export const projectSettingsSchema = z.object({
   defaultRatelimits: z.preprocess((raw) => raw ?? [], ratelimitsFieldSchema),
   defaultCredits: z.preprocess((raw) => (raw === undefined ? null : raw), creditsFieldSchema),
   capLimitsAtDefaults: checkboxSchema,
+  leakPolicy: leakPolicySchema,
 });
 
 export const createProjectSchema = projectSettingsSchema;

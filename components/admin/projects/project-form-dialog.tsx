@@ -20,6 +20,7 @@ import type { CreditsInput } from "@/lib/validations/limits";
 import { cn } from "@/lib/utils";
 import {
   DEFAULT_ACTIVE_KEY_LIMIT,
+  LEAK_POLICIES,
   LIFETIME_PRESETS,
   MAX_ACTIVE_KEY_LIMIT,
   DEFAULT_REQUEST_RETENTION_DAYS,
@@ -46,6 +47,7 @@ export type EditableProject = {
   defaultRatelimits: RateLimitConfig[];
   defaultCredits: CreditsInput | null;
   capLimitsAtDefaults: boolean;
+  leakPolicy: "revoke" | "report";
   isSystem: boolean;
   /** Keys ever issued: once there is one, the prefix is fixed. */
   totalKeys: number;
@@ -352,6 +354,23 @@ function ProjectForm({ project, onSaved }: ProjectFormProps) {
           </p>
         </div>
       </div>
+      <FormField
+        label="When a key is reported leaked"
+        name="leakPolicy"
+        id={`${idPrefix}-leak-policy`}
+        error={errors.leakPolicy}
+        hint="Reports come from secret scanners through POST /api/v1/keys/leaked. Either way, administrators are alerted."
+      >
+        {(field) => (
+          <Select {...field} defaultValue={values?.leakPolicy ?? project?.leakPolicy ?? "revoke"}>
+            {LEAK_POLICIES.map((policy) => (
+              <option key={policy.value} value={policy.value}>
+                {policy.label}
+              </option>
+            ))}
+          </Select>
+        )}
+      </FormField>
 
       <p role="alert" aria-live="polite" className="text-sm font-medium text-destructive empty:hidden">
         {formError}

@@ -139,7 +139,7 @@ BEGIN
         RAISE EXCEPTION 'keydesk_trail_ensure_partitions: no project %', p_project;
     END IF;
     -- One creator at a time across processes: two sessions creating the same table collide.
-    PERFORM pg_advisory_xact_lock(hashtext('keydesk.trail.partitions'));
+    PERFORM pg_advisory_xact_lock(7301005); -- ADVISORY_LOCKS.trailPartitions (lib/db/locks.ts)
     IF to_regclass(format('keydesk_trail.%I', parent)) IS NULL THEN
         EXECUTE format('CREATE TABLE keydesk_trail.%I PARTITION OF public."RequestEvent" FOR VALUES IN (%L) PARTITION BY RANGE ("at")',
                        parent, p_project);
@@ -174,7 +174,7 @@ AS $$
 DECLARE
     expired RECORD;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('keydesk.trail.partitions'));
+    PERFORM pg_advisory_xact_lock(7301005); -- ADVISORY_LOCKS.trailPartitions (lib/db/locks.ts)
     FOR expired IN
         SELECT leaf.relname AS name
           FROM pg_inherits i

@@ -11,6 +11,8 @@ import { KeyConstraintsList } from "@/components/api-keys/key-constraints-list";
 import { KeyEditableFields } from "@/components/api-keys/key-editable-fields";
 import { KeyEnabledButton } from "@/components/api-keys/key-enabled-button";
 import { KeyLimitsCard } from "@/components/api-keys/key-limits-card";
+import { KeyMarkers } from "@/components/api-keys/key-markers";
+import { KeyNotices } from "@/components/api-keys/key-notices";
 import { KeyStatusBadge } from "@/components/api-keys/key-status-badge";
 import { RevokeKeyButton } from "@/components/api-keys/revoke-key-button";
 import { RollKeyDialog } from "@/components/api-keys/roll-key-dialog";
@@ -114,7 +116,7 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
   const revoked = key.status === "revoked";
   const canEdit = can(user, "keys.update") && !revoked;
   const mayRoll = can(user, "keys.roll");
-  const rollable = key.status === "active" && !key.replacedBy;
+  const rollable = key.status === "active" && !key.replacedBy && !key.canary;
   const mayRevoke = can(user, "keys.revoke");
   const mayToggle = can(user, "keys.update") && !revoked;
   // For the "how to verify" command's first render; the browser then shows its own origin.
@@ -138,6 +140,7 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
               <KeyStatusBadge status={key.status} />
               {key.constraints.length > 0 ? <Badge variant="info">Restricted</Badge> : null}
               <AnomalyBadges anomalies={anomalies.get(key.id) ?? []} />
+              <KeyMarkers canary={key.canary} leakedAt={key.leakedAt} />
               <span>
                 API key in {key.project.name}
                 {key.project.isSystem ? " (management key)" : ""}
@@ -159,6 +162,8 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
           }
         />
       </div>
+
+      <KeyNotices canary={key.canary} leakedAt={key.leakedAt} revoked={revoked} leakReports={key.leakReports} />
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] lg:items-start">
         <Card>

@@ -34,6 +34,8 @@ export async function GET(request: Request, { params }: Params) {
           lastUsedAt: row.lastUsedAt,
           revokedAt: row.revokedAt,
           constraintCount: row.constraintCount,
+          canary: row.canary,
+          leakedAt: row.leakedAt,
         })),
         total: list.total,
         page: apiKeyListParamsSchema.parse(query).page,
