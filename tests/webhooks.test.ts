@@ -260,7 +260,6 @@ describe("endpoint management", () => {
       { url: "not a url", eventTypes: ["key.revoked"] },
       { url: receiver.url, eventTypes: [] },
       { url: receiver.url, eventTypes: ["key.exploded"] },
-      { url: receiver.url, eventTypes: ["key.rate_limited"] },
       { url: receiver.url, eventTypes: ["key.revoked"], projectId: "not-a-uuid" },
       { url: "ftp://example.com/x", eventTypes: ["key.revoked"] },
       { url: "http://user:pass@127.0.0.1/x", eventTypes: ["key.revoked"] },

@@ -25,9 +25,9 @@ export const EVENT_TYPE_LIST = [
   { type: "key.expired", description: "A key reached its expiry date and no longer verifies." },
   { type: "key.leaked", description: "A key's secret was reported found in the wild (POST /api/v1/keys/leaked)." },
   { type: "key.canary_used", description: "Someone tried a canary key: the request's method, path and IP are included." },
-  { type: "key.rate_limited", description: "A key hit its rate limit (at most one event per key per hour).", pending: true },
-  { type: "key.usage_exceeded", description: "A key used up its usage quota (at most one event per key per hour).", pending: true },
-  { type: "key.new_ip", description: "A key was used from an IP address it had not been seen from before.", pending: true },
+  { type: "key.rate_limited", description: "A key hit its rate limit (at most one event per key per hour)." },
+  { type: "key.usage_exceeded", description: "A key used up its usage quota (at most one event per key per hour)." },
+  { type: "key.new_ip", description: "A key was used from an IP address it had not been seen from before (or not for 30 days)." },
 ] as const satisfies readonly EventTypeInfo[];
 
 export type EventType = (typeof EVENT_TYPE_LIST)[number]["type"];

@@ -42,9 +42,15 @@ export const EVENT_DATA = {
   "key.canary_used": z.object({
     request: z.object({ method: z.string().nullable(), path: z.string().nullable(), ip: z.string().nullable() }),
   }),
-  "key.rate_limited": z.object({}),
-  "key.usage_exceeded": z.object({}),
-  "key.new_ip": z.object({ ip: z.string() }),
+  "key.rate_limited": z.object({
+    hour: z.string().describe("The UTC hour (ISO 8601) in which the key was refused"),
+    refused: z.number().int().describe("Requests refused RATE_LIMITED in that hour when the event was raised"),
+  }),
+  "key.usage_exceeded": z.object({
+    hour: z.string().describe("The UTC hour (ISO 8601) in which the key was refused"),
+    refused: z.number().int().describe("Requests refused USAGE_EXCEEDED in that hour when the event was raised"),
+  }),
+  "key.new_ip": z.object({ ip: z.string().describe("The client address the key had not been used from (in the last 30 days)") }),
 } satisfies Record<EventType, z.ZodObject>;
 
 export function eventBodySchema(type: EventType) {

@@ -92,7 +92,7 @@ function startLoop(name: string, pollMs: number, pass: () => Promise<boolean>, l
 
 export function startNotificationWorkers(options: NotificationWorkerOptions): NotificationWorkers {
   const pollMs = options.pollMs ?? Number(process.env.KEYDESK_NOTIFY_POLL_MS ?? 1000);
-  const schedulerPollMs = options.schedulerPollMs ?? 30_000;
+  const schedulerPollMs = options.schedulerPollMs ?? 10_000;
   let lastSchedulerRun = -Infinity;
 
   const webhooks = startLoop("webhooks", pollMs, async () => (await deliverDue()) > 0, options.log);

@@ -3,9 +3,12 @@ import { DAY_MS } from "@/lib/dates";
 import { queueStaleDigests, nextDigestTime } from "@/lib/notifications/jobs/digest";
 import { raiseExpiryEvents } from "@/lib/notifications/jobs/expiry";
 import { pruneNotificationHistory } from "@/lib/notifications/jobs/retention";
+import { raiseUsageSignals } from "@/lib/notifications/jobs/usage-signals";
 import type { ScheduledJob } from "@/lib/notifications/scheduler";
 
 const EXPIRY_CHECK_MS = 10 * 60 * 1000;
+/** key.rate_limited, key.usage_exceeded and key.new_ip follow the trail's counts this closely. */
+const USAGE_SIGNAL_MS = 10 * 1000;
 
 export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   {
@@ -14,6 +17,14 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     next: (now) => new Date(now.getTime() + EXPIRY_CHECK_MS),
     run: async (now) => {
       await raiseExpiryEvents(now);
+    },
+  },
+  {
+    name: "usage-signals",
+    firstRun: (now) => now,
+    next: (now) => new Date(now.getTime() + USAGE_SIGNAL_MS),
+    run: async (now) => {
+      await raiseUsageSignals(now);
     },
   },
   {
