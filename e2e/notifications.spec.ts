@@ -119,7 +119,7 @@ test.describe("notifications", () => {
     expect([unknown.status(), await unknown.json()]).toEqual([202, { received: 1 }]);
 
     await expect
-      .poll(async () => (await request.post("/api/v1/keys/verify", { data: { key: secret } }).then((r) => r.json())).code, { timeout: 20_000 })
+      .poll(async () => (await request.post("/api/v1/keys/verify", { data: { key: secret, project: "default" } }).then((r) => r.json())).code, { timeout: 20_000 })
       .toBe("REVOKED");
     await page.goto("/settings/api-keys");
     await page.getByRole("link", { name: keyName }).click();
@@ -128,11 +128,22 @@ test.describe("notifications", () => {
     await expect(page.getByText("https://github.com/acme/app/blob/main/.env")).toBeVisible();
   });
 
+  test("the expiry reminder's \"Roll the key\" link opens the roll dialog on the key's page", async ({ page }) => {
+    await signIn(page, ADMIN);
+    const keyName = `Reminder e2e ${Date.now()}`;
+    await createKey(page, keyName);
+    await page.getByRole("link", { name: keyName }).click();
+    await expect(page.getByRole("heading", { name: keyName })).toBeVisible();
+    await page.goto(`${new URL(page.url()).pathname}?roll=1`);
+    await expect(page.getByRole("dialog")).toBeVisible();
+    await expect(page.getByRole("dialog")).toContainText(keyName);
+  });
+
   test("a canary key answers exactly like an unknown key, is marked in the list, and its use is audited", async ({ page, request }) => {
     await signIn(page, ADMIN);
     const keyName = `Canary e2e ${Date.now()}`;
     const secret = await createKey(page, keyName, { canary: true });
-    const verify = (key: string) => request.post("/api/v1/keys/verify", { data: { key, method: "GET", path: "/admin" } });
+    const verify = (key: string) => request.post("/api/v1/keys/verify", { data: { key, project: "default", method: "GET", path: "/admin" } });
     const canary = await verify(secret);
     const unknown = await verify(`${secret.slice(0, 10)}${"A".repeat(secret.length - 16)}${secret.slice(-6)}`);
     expect([canary.status(), await canary.text()]).toEqual([200, '{"valid":false,"code":"NOT_FOUND"}']);

@@ -32,15 +32,17 @@ export type RollKeyDialogProps = KeyIdentity & {
    * roll itself makes the key unavailable, and the reveal must survive that re-render.
    */
   available: boolean;
+  /** Opens at once: the expiry reminder's "Roll the key" link lands on the key page with ?roll=1. */
+  initiallyOpen?: boolean;
 };
 
 /**
  * "Roll key": creates a replacement with the same settings, shows its secret once, and lets
  * the old key live on for a grace period so apps can switch without an outage.
  */
-export function RollKeyDialog({ keyId, name, available }: RollKeyDialogProps) {
+export function RollKeyDialog({ keyId, name, available, initiallyOpen = false }: RollKeyDialogProps) {
   const router = useRouter();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(initiallyOpen && available);
   const [revealed, setRevealed] = useState<{ key: RevealedKey; message: string | undefined } | null>(null);
   const [formKey, setFormKey] = useState(0);
 

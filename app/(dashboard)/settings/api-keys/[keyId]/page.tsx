@@ -36,6 +36,7 @@ export const metadata: Metadata = { title: "API key" };
 
 interface ApiKeyPageProps {
   params: Promise<{ keyId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
 const ROW = "grid gap-1 py-3 sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4";
@@ -93,9 +94,11 @@ function TimeWithRelative({ value, serverNow }: { value: Date; serverNow: string
   );
 }
 
-export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
+export default async function ApiKeyPage({ params, searchParams }: ApiKeyPageProps) {
   const user = await requirePermission("keys.read");
   const { keyId } = await params;
+  // The expiry reminder's "Roll the key" link.
+  const rollRequested = (await searchParams).roll === "1";
   // Sids are short; anything longer cannot exist, so skip the query.
   const key: ApiKeyDetail | null = keyId.length <= 64 ? await getApiKeyDetail(keyId, user) : null;
   if (!key) notFound();
@@ -153,7 +156,7 @@ export default async function ApiKeyPage({ params }: ApiKeyPageProps) {
             mayRoll || mayRevoke || mayToggle ? (
               <>
                 {mayToggle ? <KeyEnabledButton keyId={key.publicId} name={key.name} enabled={key.enabled} variant="button" /> : null}
-                {mayRoll ? <RollKeyDialog keyId={key.publicId} name={key.name} available={rollable} /> : null}
+                {mayRoll ? <RollKeyDialog keyId={key.publicId} name={key.name} available={rollable} initiallyOpen={rollRequested} /> : null}
                 {mayRevoke && !revoked ? (
                   <RevokeKeyButton keyId={key.publicId} name={key.name} variant="button" />
                 ) : null}
