@@ -28,9 +28,14 @@ function createClient(): Db {
   const adapter = new PrismaPg({
     connectionString: connectionString(),
     max: Number(process.env.KEYDESK_DB_POOL_SIZE ?? 10),
-    connectionTimeoutMillis: 5_000,
+    // As long as Prisma's maxWait below: waiting for a pooled connection is the same wait.
+    connectionTimeoutMillis: 10_000,
   });
-  return new PrismaClient({ adapter });
+  // Writes to one project queue on its row lock (the active-key limit, name uniqueness), each
+  // holding a pooled connection meanwhile. A burst of creates must wait its turn rather than fail
+  // after Prisma's defaults (2 s to get a connection, 5 s per transaction); a request that cannot
+  // get a connection within 10 s still fails, and nothing half-written survives a timeout.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
 }
 
 export function getDb(): Db {
