@@ -1,0 +1,62 @@
+// Strict parsing of a REST request against its operation (lib/api/operations.ts). The API
+// refuses instead of guessing: an unknown, repeated or invalid query parameter, an unknown body
+// field or a wrong type is a 422 whose message and `issues` name the parameter. (The dashboard's
+// URLs keep falling back to defaults; that is a page's business, not an API's.)
+import type { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+
+type Issues = Record<string, string[]>;
+
+function add(issues: Issues, name: string, message: string) {
+  (issues[name] ??= []).push(message);
+}
+
+function failed(where: string, issues: Issues): ApiError {
+  const names = Object.keys(issues);
+  const first = names[0]!;
+  const message =
+    names.length === 1
+      ? `Invalid ${where} \`${first}\`: ${issues[first]![0]}`
+      : `Invalid ${where}s: ${names.map((n) => `\`${n}\``).join(", ")}. See \`issues\`.`;
+  return new ApiError(422, "validation_failed", message, issues);
+}
+
+function zodIssues(error: z.ZodError, issues: Issues = {}): Issues {
+  for (const issue of error.issues) {
+    const name = issue.path.length > 0 ? issue.path.map(String).join(".") : "body";
+    add(issues, name, issue.code === "unrecognized_keys" ? `Unknown field(s): ${issue.keys.join(", ")}` : issue.message);
+  }
+  return issues;
+}
+
+/** Query parameters: each at most once, none unknown, each valid. */
+export function parseQuery<T extends z.ZodObject>(schema: T, params: URLSearchParams): z.output<T> {
+  const issues: Issues = {};
+  const values: Record<string, string> = {};
+  const known = new Set(Object.keys(schema.shape));
+  for (const [name, value] of params) {
+    if (!known.has(name)) add(issues, name, `Unknown query parameter; this operation takes ${[...known].join(", ") || "none"}`);
+    else if (name in values) add(issues, name, "Given more than once");
+    else values[name] = value;
+  }
+  if (Object.keys(issues).length === 0) {
+    const parsed = schema.safeParse(values);
+    if (parsed.success) return parsed.data;
+    zodIssues(parsed.error, issues);
+  }
+  throw failed("query parameter", issues);
+}
+
+/** A JSON body already read; unknown fields are refused by the strict schemas. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw failed("field", zodIssues(parsed.error));
+}
+
+/** Path parameters that cannot name anything are a 404, like a well-formed id that names nothing. */
+export function parsePath<T extends z.ZodObject>(schema: T, params: Record<string, string | string[] | undefined>, what: string): z.output<T> {
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(404, "not_found", `${what} not found.`);
+}
