@@ -168,7 +168,7 @@ const scannerRules = {
   summary: "Secret-scanner rules for this installation's keys",
   description: "gitleaks (TOML) or trufflehog (YAML) rules matching every active project's key prefix and the key format. No authentication.",
   auth: "none",
-  query: z.object({ format: z.enum(SCANNER_FORMATS) }),
+  query: z.object({ format: z.enum(SCANNER_FORMATS, { error: `Choose a format: ?format=${SCANNER_FORMATS.join(" or ?format=")}` }) }),
   responses: {
     200: { description: "The rules", text: ["application/toml", "application/yaml"] },
     422: { description: "`validation_failed`: unknown or missing format", schema: errorSchema },

@@ -21,10 +21,17 @@ function failed(where: string, issues: Issues): ApiError {
   return new ApiError(422, "validation_failed", message, issues);
 }
 
+/**
+ * Issues are keyed by the parameter or top-level field, as the services key theirs; where inside
+ * it the problem is (`ratelimits[0].limit`) starts the message.
+ */
 function zodIssues(error: z.ZodError, issues: Issues = {}): Issues {
   for (const issue of error.issues) {
-    const name = issue.path.length > 0 ? issue.path.map(String).join(".") : "body";
-    add(issues, name, issue.code === "unrecognized_keys" ? `Unknown field(s): ${issue.keys.join(", ")}` : issue.message);
+    const [head, ...rest] = issue.path;
+    const message = issue.code === "unrecognized_keys" ? `Unknown field(s): ${issue.keys.join(", ")}` : issue.message;
+    const inner = rest.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
+    if (head === undefined) add(issues, "body", message);
+    else add(issues, String(head), inner ? `${String(head)}${inner}: ${message}` : message);
   }
   return issues;
 }

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { component } from "@/lib/api/schemas";
 import { SUBSCRIBABLE_EVENT_TYPES } from "@/lib/notifications/event-types";
-import { MAX_LEAK_CREDENTIALS, MAX_LEAK_TOKEN_LENGTH, MAX_LEAK_URL_LENGTH } from "@/lib/validations/leak-report";
+import { leakReportSchema } from "@/lib/validations/leak-report";
 import { DELIVERY_STATUSES, ROTATION_OVERLAPS, WEBHOOK_DESCRIPTION_MAX_LENGTH, WEBHOOK_URL_MAX_LENGTH } from "@/lib/validations/webhook";
 
 const timestamp = z.iso.datetime({ offset: true }).describe("An RFC 3339 date-time in UTC");
@@ -124,21 +124,8 @@ export const webhookDeliveryListSchema = component(
   "A page of an endpoint's deliveries, newest first",
 );
 
-export const leakReportBodySchema = component(
-  "LeakReportRequest",
-  z.object({
-    credentials: z
-      .array(
-        z.object({
-          token: z.string().min(1).max(MAX_LEAK_TOKEN_LENGTH).describe("The secret that was found"),
-          url: z.string().max(MAX_LEAK_URL_LENGTH).nullable().optional().describe("Where it was found"),
-        }),
-      )
-      .min(1)
-      .max(MAX_LEAK_CREDENTIALS),
-  }),
-  "GitHub's credential-revocation shape; other fields a scanner adds are ignored",
-);
+/** The service's own schema (lib/validations/leak-report.ts): its messages are what a scanner sees. */
+export const leakReportBodySchema = component("LeakReportRequest", leakReportSchema, "GitHub's credential-revocation shape; other fields a scanner adds are ignored");
 
 export const leakReportAcceptedSchema = component(
   "LeakReportAccepted",
