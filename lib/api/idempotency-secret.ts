@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { dataDir } from "@/lib/data-dir";
 
 const ENV = "KEYDESK_IDEMPOTENCY_SECRET";
 const FILE = "idempotency-secret";
@@ -31,6 +32,6 @@ export function ensureIdempotencySecret(dataRoot: string): void {
 
 /** 32 bytes for AES-256-GCM, derived from the configured secret (any length, any text). */
 export function idempotencyKeyBytes(): Buffer {
-  if (!process.env[ENV]) ensureIdempotencySecret(path.resolve(process.env.KEYDESK_DATA_DIR ?? path.join(process.cwd(), ".data")));
+  if (!process.env[ENV]) ensureIdempotencySecret(dataDir());
   return createHash("sha256").update(`keydesk idempotency v1\0${process.env[ENV]}`).digest();
 }
