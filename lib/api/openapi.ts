@@ -75,10 +75,11 @@ function responsesOf(operation: Operation): Record<string, Json> {
     shared[400] = error("`invalid_json`: the body is not JSON");
     shared[413] = error("`payload_too_large`: the body is over 16 KiB");
   }
-  if (operation.body || operation.query || isIdempotent(operation)) {
+  // A management operation refuses unknown query parameters even when it takes none.
+  if (managed || operation.body || operation.query) {
     shared[422] = error(
       [
-        operation.body || operation.query ? "`validation_failed`: a parameter or field is missing, unknown or invalid; `issues` names each" : null,
+        "`validation_failed`: a parameter or field is missing, unknown or invalid; `issues` names each",
         isIdempotent(operation) ? "`idempotency_key_mismatch`: this Idempotency-Key was used for a different request; `invalid_idempotency_key`: the header is malformed" : null,
       ]
         .filter(Boolean)
