@@ -17,9 +17,8 @@ import {
   rollKeyBodySchema,
   rolledKeyResponseSchema,
   updateKeyBodySchema,
-  verifyRequestSchema,
-  verifyResponseSchema,
 } from "@/lib/api/schemas";
+import { verifyRequestSchema, verifyResponseSchema } from "@/lib/api/schemas-verify";
 import { webhookOperations } from "@/lib/api/operations-webhooks";
 import { KEY_SORTS, KEY_STATUSES } from "@/lib/validations/api-key-list";
 

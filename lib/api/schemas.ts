@@ -17,7 +17,6 @@ import {
 import { KEY_STATUSES } from "@/lib/validations/api-key-list";
 import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES } from "@/lib/validations/key-fields";
 import {
-  MAX_COST,
   MAX_CREDITS,
   MAX_DURATION_MS,
   MAX_RATE_LIMIT,
@@ -132,8 +131,8 @@ export const creditsSchema = component(
   "A credit balance and its refill",
 );
 
-const externalIdSchema = z.string().max(EXTERNAL_ID_MAX_LENGTH).describe(`The owner: whom the key was issued to, at most ${EXTERNAL_ID_MAX_LENGTH} characters`);
-const metadataSchema = z.record(z.string(), z.unknown()).describe(`A JSON object of at most ${METADATA_MAX_BYTES} bytes serialized`);
+export const externalIdSchema = z.string().max(EXTERNAL_ID_MAX_LENGTH).describe(`The owner: whom the key was issued to, at most ${EXTERNAL_ID_MAX_LENGTH} characters`);
+export const metadataSchema = z.record(z.string(), z.unknown()).describe(`A JSON object of at most ${METADATA_MAX_BYTES} bytes serialized`);
 
 // ---------------------------------------------------------------------------------------------
 // Keys
@@ -272,64 +271,4 @@ export const projectListSchema = component(
   "ProjectList",
   z.strictObject({ projects: z.array(projectSchema), ...listFields }),
   "A page of projects",
-);
-
-// ---------------------------------------------------------------------------------------------
-// Verification (answered by server/verify-handler.ts; described here for the document)
-
-export const verifyRequestSchema = component(
-  "VerifyRequest",
-  z.object({
-    key: z.string().describe("The secret presented to your API"),
-    project: z
-      .string()
-      .describe("The slug (e.g. `default`) or id of the project your API belongs to. Only keys of this project verify; management keys verify only with `keydesk-api`."),
-    method: z.enum(HTTP_METHODS).optional().describe("The method of the request being authorised"),
-    path: z.string().optional().describe("The path of the request being authorised"),
-    ip: z.string().optional().describe("The client's address, IPv4 or IPv6 without a port; needed by keys with ip constraints"),
-    userAgent: z.string().optional().describe("Your client's User-Agent, for the request trail"),
-    requestId: z.string().optional().describe("Your own id for the request, for the request trail"),
-    cost: z.number().int().min(0).max(MAX_COST).optional().describe("What the request takes from the key's rate limits and credits, default 1; 0 checks without consuming"),
-  }),
-  "A presented key and, for keys with constraints, the request it should authorise. Other fields are ignored.",
-);
-
-const limitsState = {
-  ratelimits: z
-    .array(z.strictObject({ name: z.string(), limit: z.number().int(), remaining: z.number().int(), reset: z.number().int().describe("Epoch milliseconds when the current window ends") }))
-    .optional()
-    .describe("For a key with rate limits"),
-  credits: z
-    .strictObject({
-      remaining: z.number().int(),
-      refill: z
-        .strictObject({ interval: z.enum(REFILL_INTERVALS), amount: z.number().int(), refillDay: z.number().int().optional(), nextRefillAt: z.number().int().describe("Epoch milliseconds") })
-        .optional(),
-    })
-    .optional()
-    .describe("For a key with credits"),
-};
-
-export const verifyResponseSchema = component(
-  "VerifyResponse",
-  z.strictObject({
-    valid: z.boolean(),
-    code: z
-      .enum(["VALID", "MALFORMED", "NOT_FOUND", "REVOKED", "EXPIRED", "DISABLED", "FORBIDDEN", "RATE_LIMITED", "USAGE_EXCEEDED", "UNAVAILABLE"])
-      .describe("Why a key is not valid. NOT_FOUND also for a key of another project and for an archived project, always without `key`."),
-    key: z
-      .strictObject({
-        id: keySidSchema,
-        name: z.string(),
-        projectId: z.uuid(),
-        externalId: externalIdSchema.nullable(),
-        metadata: metadataSchema,
-        expiresAt: nullableTimestamp,
-      })
-      .optional()
-      .describe("Present for keys of the asking project"),
-    matchedConstraint: constraintSchema.nullable().optional().describe("On VALID: the path/verb rule that allowed the request, null when the key has none"),
-    ...limitsState,
-  }),
-  "The verdict; `code` says why a key is not valid",
 );
