@@ -105,6 +105,9 @@ describe("strict query parameters", () => {
       expect(errorOf(response).message).toContain(parameter);
     }
     expect((await api.call("GET", "/api/v1/projects?status=active", { key })).status).toBe(422);
+    // Every wrong parameter at once, not only the first.
+    const all = await list("?status=AAA&page=-27091&limit=500");
+    expect(Object.keys(errorOf(all).issues ?? {}).sort()).toEqual(["limit", "page", "status"]);
   });
 
   it("accepts every documented value", async () => {
@@ -115,17 +118,19 @@ describe("strict query parameters", () => {
 
   it("refuses unknown and mistyped body fields, and null constraints", async () => {
     const cases: [unknown, string][] = [
-      [{ name: "a", extra: 1 }, "body"],
+      [{ name: "a", extra: 1 }, "extra"],
       [{ name: "a", constraints: null }, "constraints"],
       [{ name: 5 }, "name"],
-      [{ name: "a", constraints: [{ type: "exact", value: "" }] }, "constraints.0.value"],
-      [{ name: "a", constraints: [{ type: "verb", methods: [] }] }, "constraints.0.methods"],
+      [{ name: "a", constraints: [{ type: "exact", value: "" }] }, "constraints"],
+      [{ name: "a", constraints: [{ type: "verb", methods: [] }] }, "constraints"],
     ];
     for (const [body, field] of cases) {
       const response = await api.call("POST", "/api/v1/projects/default/keys", { key, body });
       expect(response.status, JSON.stringify(body)).toBe(422);
       expect(errorOf(response).issues, JSON.stringify(body)).toHaveProperty([field]);
     }
+    const nested = await api.call("POST", "/api/v1/projects/default/keys", { key, body: { name: "a", constraints: [{ type: "exact", value: "" }] } });
+    expect(errorOf(nested).issues?.constraints?.[0]).toMatch(/^constraints\[0\]\.value: /);
     const verb = await api.call("POST", "/api/v1/projects/default/keys", { key, body: { name: "verb only", constraints: [{ type: "verb", methods: ["GET"] }] } });
     expect(verb.status).toBe(201);
   });

@@ -28,10 +28,13 @@ function failed(where: string, issues: Issues): ApiError {
 function zodIssues(error: z.ZodError, issues: Issues = {}): Issues {
   for (const issue of error.issues) {
     const [head, ...rest] = issue.path;
-    const message = issue.code === "unrecognized_keys" ? `Unknown field(s): ${issue.keys.join(", ")}` : issue.message;
     const inner = rest.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
-    if (head === undefined) add(issues, "body", message);
-    else add(issues, String(head), inner ? `${String(head)}${inner}: ${message}` : message);
+    if (issue.code === "unrecognized_keys") {
+      // An unknown top-level field is named itself; one inside a field, under that field.
+      if (head === undefined) for (const key of issue.keys) add(issues, key, "Unknown field");
+      else add(issues, String(head), `${String(head)}${inner}: unknown field(s) ${issue.keys.join(", ")}`);
+    } else if (head === undefined) add(issues, "body", issue.message);
+    else add(issues, String(head), inner ? `${String(head)}${inner}: ${issue.message}` : issue.message);
   }
   return issues;
 }
@@ -46,11 +49,10 @@ export function parseQuery<T extends z.ZodObject>(schema: T, params: URLSearchPa
     else if (name in values) add(issues, name, "Given more than once");
     else values[name] = value;
   }
-  if (Object.keys(issues).length === 0) {
-    const parsed = schema.safeParse(values);
-    if (parsed.success) return parsed.data;
-    zodIssues(parsed.error, issues);
-  }
+  // Every problem at once: unknown and repeated names, and the known values that are invalid.
+  const parsed = schema.safeParse(values);
+  if (parsed.success && Object.keys(issues).length === 0) return parsed.data;
+  if (!parsed.success) zodIssues(parsed.error, issues);
   throw failed("query parameter", issues);
 }
 
