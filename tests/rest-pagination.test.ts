@@ -129,6 +129,17 @@ describe("rate-limit headers", () => {
       const other = await api.call("GET", "/api/v1/projects", { key: fresh });
       expect(other.status).toBe(200);
       expect(other.headers.get("ratelimit-remaining")).toBe("2");
+
+      // A key's own first rate limit is its limit: an administrator changes it per key (and the
+      // default for new keys in the Keydesk API project's usage limits).
+      const own = (await createApiKey(userActor(admin), { projectId: systemProjectId, name: "own limit", expiry: "7d", ratelimits: [{ limit: 2, duration: 3_600_000 }] }, context)).secret;
+      const first = await api.call("GET", "/api/v1/projects", { key: own });
+      expect(first.headers.get("ratelimit-limit")).toBe("2");
+      expect(Number(first.headers.get("ratelimit-reset"))).toBeLessThanOrEqual(3600);
+      await api.call("GET", "/api/v1/projects", { key: own });
+      const third = await api.call("GET", "/api/v1/projects", { key: own });
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get("retry-after"))).toBeLessThanOrEqual(3600);
     } finally {
       if (saved === undefined) delete process.env.KEYDESK_API_RATE_LIMIT;
       else process.env.KEYDESK_API_RATE_LIMIT = saved;

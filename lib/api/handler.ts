@@ -14,7 +14,7 @@ import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint } from "@/l
 import { authenticateManagementKey, recordDenied, type ManagementCaller } from "@/lib/api/management-auth";
 import { isIdempotent, type Operation } from "@/lib/api/operation-types";
 import { parseBody, parsePath, parseQuery } from "@/lib/api/parse";
-import { defaultRateLimit, takeRateLimit, type RateLimitState } from "@/lib/api/management-rate-limit";
+import { rateLimitOf, takeRateLimit, type RateLimitState } from "@/lib/api/management-rate-limit";
 import { recordManagementCall } from "@/lib/api/management-trail";
 import { INTERNAL_REQUEST_ID_HEADER, REQUEST_ID_HEADER } from "@/lib/request-id";
 import { contextFromHeaders } from "@/lib/request-context";
@@ -67,7 +67,7 @@ export function managementRoute<O extends Operation>(operation: O, what: string,
     let claim: { id: string; token: string } | undefined;
     try {
       caller = await authenticateManagementKey(request, async (keyId) => {
-        limit = await takeRateLimit(keyId, defaultRateLimit());
+        limit = await takeRateLimit(keyId, await rateLimitOf(keyId));
         if (!limit.allowed) {
           const message = `This management key may make ${limit.limit} requests per ${limit.windowSeconds} seconds. Retry after ${limit.resetSeconds} seconds.`;
           throw new ApiError(429, "rate_limited", message, undefined, { "retry-after": String(limit.resetSeconds) });

@@ -3,6 +3,11 @@ import "server-only";
 // counted in the database (one upsert per call), so that every Keydesk process behind a load
 // balancer spends the same budget and a restart forgets nothing. Answers carry the IETF
 // RateLimit-Limit / -Remaining / -Reset headers; a refused call gets 429 with Retry-After.
+//
+// The limit is the key's own first rate limit (its usage limits, set like any key's in the
+// dashboard or with PATCH /api/v1/keys/{id}; new keys get the Keydesk API project's defaults),
+// else KEYDESK_API_RATE_LIMIT. So an administrator changes it per key, and the default for new
+// keys in Admin → Projects.
 import { db } from "@/lib/db";
 
 export interface RateLimitConfig {
@@ -18,12 +23,19 @@ export interface RateLimitState extends RateLimitConfig {
 }
 
 /** `KEYDESK_API_RATE_LIMIT`, e.g. `600/60s` (the default) or `100/10s`: calls per window per management key. */
-export function defaultRateLimit(env: Record<string, string | undefined> = process.env): RateLimitConfig {
+function defaultRateLimit(env: Record<string, string | undefined> = process.env): RateLimitConfig {
   const match = /^\s*(\d{1,9})\s*\/\s*(\d{1,5})\s*s\s*$/.exec(env.KEYDESK_API_RATE_LIMIT ?? "");
   const limit = Number(match?.[1]);
   const windowSeconds = Number(match?.[2]);
   if (match && limit >= 1 && windowSeconds >= 1 && windowSeconds <= 86_400) return { limit, windowSeconds };
   return { limit: 600, windowSeconds: 60 };
+}
+
+/** The limit of one management key: its first rate limit, else the installation's default. */
+export async function rateLimitOf(keyId: string): Promise<RateLimitConfig> {
+  const own = await db.apiKeyRateLimit.findFirst({ where: { keyId }, orderBy: { position: "asc" }, select: { limit: true, durationMs: true } });
+  if (own) return { limit: own.limit, windowSeconds: Math.max(1, Math.ceil(own.durationMs / 1000)) };
+  return defaultRateLimit();
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
