@@ -195,7 +195,7 @@ export function openApiDocument(serverUrl: string) {
       },
       headers: {
         RequestId: header("This request's id; also in Keydesk's log lines and in audit events it caused", { type: "string" }),
-        RateLimitLimit: header("Requests this management key may make per window", { type: "integer" }),
+        RateLimitLimit: header("Requests this management key may make per window: its own first rate limit, else the installation's default", { type: "integer" }),
         RateLimitRemaining: header("Requests left in the current window", { type: "integer" }),
         RateLimitReset: header("Seconds until the window resets", { type: "integer" }),
         RetryAfter: header("Seconds to wait before retrying", { type: "integer" }),
