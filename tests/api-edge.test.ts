@@ -129,6 +129,10 @@ describe("strict query parameters", () => {
       expect(response.status, JSON.stringify(body)).toBe(422);
       expect(errorOf(response).issues, JSON.stringify(body)).toHaveProperty([field]);
     }
+    // Field names that are Object.prototype's own were once a 500 (found by the hostile-input property test).
+    const proto = await api.call("POST", "/api/v1/projects/default/keys", { key, body: '{"name":"a","constructor":"0001-01-01","__proto__":{"x":1}}' });
+    expect(proto.status).toBe(422);
+    expect(Object.hasOwn(errorOf(proto).issues ?? {}, "constructor")).toBe(true);
     const nested = await api.call("POST", "/api/v1/projects/default/keys", { key, body: { name: "a", constraints: [{ type: "exact", value: "" }] } });
     expect(errorOf(nested).issues?.constraints?.[0]).toMatch(/^constraints\[0\]\.value: /);
     const verb = await api.call("POST", "/api/v1/projects/default/keys", { key, body: { name: "verb only", constraints: [{ type: "verb", methods: ["GET"] }] } });

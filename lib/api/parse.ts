@@ -7,8 +7,10 @@ import { ApiError } from "@/lib/api/errors";
 
 type Issues = Record<string, string[]>;
 
+/** Own properties only: a field called `constructor` or `__proto__` is a name like any other. */
 function add(issues: Issues, name: string, message: string) {
-  (issues[name] ??= []).push(message);
+  if (Object.hasOwn(issues, name)) issues[name]!.push(message);
+  else Object.defineProperty(issues, name, { value: [message], enumerable: true, writable: true, configurable: true });
 }
 
 function failed(where: string, issues: Issues): ApiError {
