@@ -4,6 +4,7 @@
 // create or roll a key that outlives it, acts only inside its project scope, and can revoke a
 // management key only when that key is itself or one it created (never its parent or siblings).
 // People in the dashboard are bound by their role alone.
+import { DAY_MS } from "@/lib/dates";
 import type { Tx } from "@/lib/db";
 import { db } from "@/lib/db";
 import type { Actor } from "@/lib/services/actor";
@@ -33,6 +34,16 @@ export function assertWithinActorLifetime(actor: Actor, expiresAt: Date | null):
       `A key cannot outlive the management key that creates it: this one expires ${actor.key.expiresAt.toISOString()}, so choose an expiry on or before then.`,
     );
   }
+}
+
+/**
+ * The expiry a REST create gets when the body names none: 30 days, or the management key's own
+ * expiry when that comes sooner (so the default never trips assertWithinActorLifetime).
+ */
+export function defaultExpiryFor(actor: Actor, now = new Date()): { expiry: "30d" } | { expiry: "custom"; customDate: string } {
+  const thirtyDays = now.getTime() + 30 * DAY_MS;
+  if (actor.type !== "key" || actor.key.expiresAt === null || actor.key.expiresAt.getTime() >= thirtyDays) return { expiry: "30d" };
+  return { expiry: "custom", customDate: actor.key.expiresAt.toISOString() };
 }
 
 /** Scope and Keydesk-API checks for an edit, before any work (credit drains included) is done. */

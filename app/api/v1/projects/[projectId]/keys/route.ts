@@ -7,6 +7,7 @@ import { listApiKeys } from "@/lib/queries/api-keys";
 import { scopeOf } from "@/lib/services/project-scope";
 import { findKeyRecord, findProject } from "@/lib/queries/management";
 import { createApiKey } from "@/lib/services/api-keys";
+import { defaultExpiryFor } from "@/lib/services/api-key-guards";
 import { apiKeyListParamsSchema } from "@/lib/validations/api-key-list";
 
 interface Params {
@@ -51,7 +52,7 @@ export async function POST(request: Request, { params }: Params) {
     const project = await findProject(scopeOf(actor), (await params).projectId);
     if (!project) throw notFound("Project");
     const body = await readJsonBody(request);
-    const created = await createApiKey(actor, { expiry: "30d", ...body, projectId: project.id }, context);
+    const created = await createApiKey(actor, { ...(body.expiry === undefined ? defaultExpiryFor(actor) : {}), ...body, projectId: project.id }, context);
     const record = await findKeyRecord(scopeOf(actor), created.publicId);
     if (!record) throw notFound("Key");
     return { status: 201, body: { key: serializeKey(record), secret: created.secret } };
