@@ -62,10 +62,15 @@ export async function revokeApiKeyAction(_prev: FormState, form: FormData): Prom
   const values = formValues(form);
   return runAction(async () => {
     const user = await authorize("keys.revoke");
-    const revoked = await revokeApiKey({ type: "user", user }, { keyId: values.keyId }, await currentRequestContext());
+    const revoked = await revokeApiKey({ type: "user", user }, { keyId: values.keyId, cascade: values.cascade }, await currentRequestContext());
     revalidatePath(LIST_PATH);
     revalidatePath(`${LIST_PATH}/${revoked.publicId}`);
-    return { ok: true, message: `Revoked "${revoked.name}". Apps using it have lost access.` };
+    const cascaded = revoked.cascaded?.length ?? 0;
+    for (const key of revoked.cascaded ?? []) revalidatePath(`${LIST_PATH}/${key.publicId}`);
+    return {
+      ok: true,
+      message: `Revoked "${revoked.name}"${cascaded > 0 ? ` and ${cascaded} key${cascaded === 1 ? "" : "s"} it created` : ""}. Apps using ${cascaded > 0 ? "them" : "it"} have lost access.`,
+    };
   }, values);
 }
 
