@@ -7,6 +7,7 @@ import { ApiError, NO_STORE, toErrorResponse } from "@/lib/api/errors";
 import { authenticateManagementKey, recordDenied, type ManagementCaller } from "@/lib/api/management-auth";
 import { recordManagementCall } from "@/lib/api/management-trail";
 import { ServiceError } from "@/lib/services/errors";
+import { PROJECT_SCOPE_ALL } from "@/lib/validations/project-scope";
 
 export async function managementRoute(
   request: Request,
@@ -21,6 +22,10 @@ export async function managementRoute(
     // constraints allow. The trail records the call, not how the work went (the audit log does).
     recordManagementCall(request, caller.context, caller.trail, allowed ? "VALID" : "FORBIDDEN", allowed ? caller.trail.matched : null);
     if (!allowed) throw new PermissionError(permission);
+    // Webhook endpoints may receive every project's events: not for a key scoped to some projects.
+    if (permission === "webhooks.manage" && caller.actor.key.projectScope !== PROJECT_SCOPE_ALL) {
+      throw new ServiceError("forbidden", "This management key is scoped to some projects; managing webhooks needs a key scoped to all projects.");
+    }
     const { status = 200, body } = await work(caller);
     return NextResponse.json(body, { status, headers: NO_STORE });
   } catch (error) {

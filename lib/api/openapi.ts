@@ -5,6 +5,7 @@ import { CONSTRAINT_TYPES, HTTP_METHODS } from "@/lib/keys/constraints";
 import { EXPIRY_PRESETS, GRACE_PERIODS, createApiKeySchema } from "@/lib/validations/api-key";
 import { KEY_STATUSES } from "@/lib/validations/api-key-list";
 import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES } from "@/lib/validations/key-fields";
+import { MAX_SCOPE_PROJECTS } from "@/lib/validations/project-scope";
 import { MAX_COST, MAX_CREDITS, MAX_DURATION_MS, MAX_RATE_LIMIT, MAX_RATE_LIMITS, MAX_REFILL_AMOUNT, MIN_DURATION_MS, RATE_LIMIT_NAME_MAX_LENGTH, REFILL_INTERVALS } from "@/lib/keys/limits/types";
 import { notificationPaths, webhookEvents } from "@/lib/api/openapi-notifications";
 
@@ -22,6 +23,12 @@ const constraint = z.object({
 
 const externalId = z.string().max(EXTERNAL_ID_MAX_LENGTH).nullable().describe(`The owner: whom or what the key was issued to (a customer, a device), free text of at most ${EXTERNAL_ID_MAX_LENGTH} characters; null when unset`);
 const metadata = z.record(z.string(), z.unknown()).describe(`A JSON object of at most ${METADATA_MAX_BYTES} bytes serialized; {} when unset`);
+
+const projectScope = z
+  .union([z.literal("all"), z.array(z.string()).min(1).max(MAX_SCOPE_PROJECTS)])
+  .describe(
+    "Which projects a management key may act on: `\"all\"` (every project, including later ones) or a list of project slugs or ids. Outside its scope, projects and keys answer 404 as if absent, and webhooks need `\"all\"`",
+  );
 
 const rateLimit = z.object({
   name: z.string().max(RATE_LIMIT_NAME_MAX_LENGTH).describe("Unique per key; letters, digits, `._-`. Defaults to the duration's short form, e.g. `1m`, `10s`"),
@@ -62,6 +69,7 @@ const key = z.object({
   canary: z.boolean().describe("A honeytoken: never valid; verifying it answers NOT_FOUND and raises key.canary_used"),
   leakedAt: z.string().nullable().describe("When the key was first reported leaked (POST /api/v1/keys/leaked)"),
   constraints: z.array(constraint),
+  projectScope: projectScope.nullable().describe("Management keys (keys of the Keydesk API project): `\"all\"` or the ids of the projects it may act on. null for every other key"),
   ratelimits,
   credits,
 });
@@ -144,7 +152,7 @@ const verifyResponse = z.object({
 const createBody = z.object({
   name: createApiKeySchema.shape.name,
   description: createApiKeySchema.shape.description,
-  expiry: z.enum(EXPIRY_PRESETS).optional().describe("Defaults to 30d"),
+  expiry: z.enum(EXPIRY_PRESETS).optional().describe("Defaults to 30d, or the calling management key's own expiry when that comes sooner"),
   customDate: createApiKeySchema.shape.customDate.describe("With expiry `custom`: YYYY-MM-DD or an ISO date-time with zone"),
   constraints: z.array(constraint).optional(),
   externalId: externalId.optional(),
@@ -152,6 +160,11 @@ const createBody = z.object({
   ratelimits: ratelimits.optional().describe("Absent: the project's defaults; [] for none"),
   credits: credits.optional().describe("Absent: the project's defaults; null for none"),
   canary: z.boolean().optional().describe("Create a canary key (honeytoken); it does not count towards the project's limit"),
+  projectScope: projectScope
+    .optional()
+    .describe(
+      'Keys of the Keydesk API project only (422 elsewhere), default `"all"`: `"all"` or a list of project slugs or ids. Management keys are created in the dashboard: a management key cannot create keys in the Keydesk API project, so through this API the field is refused',
+    ),
 });
 
 const patchBody = z.object({
@@ -167,8 +180,8 @@ const patchBody = z.object({
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema: toSchema(schema) } } });
 const errors = {
   "401": json(error, "Missing, invalid, revoked or expired management key"),
-  "403": json(error, "The key's creator lacks the role, or the key's constraints do not allow this request"),
-  "404": json(error, "Not found"),
+  "403": json(error, "The key's creator lacks the role, the key's constraints do not allow this request, or a management key tried to create, roll or edit a key of the Keydesk API project"),
+  "404": json(error, "Not found, or outside the management key's project scope"),
   "422": json(error, "Invalid input, with the issues per field"),
 };
 const idParam = (name: string, description: string) => ({ name, in: "path", required: true, schema: { type: "string" }, description });
@@ -220,7 +233,8 @@ export function openApiDocument(serverUrl: string) {
         },
         post: {
           summary: "Create a key (the secret is returned once)",
-          description: "A management key with constraints can only create keys with exactly its own constraints.",
+          description:
+            "A management key with constraints can only create keys with exactly its own constraints. A key cannot outlive the management key that creates it: an `expiry` after the management key's own (or `never` from an expiring key) is a 422 on `expiry`; without `expiry`, the default is 30 days or the management key's own expiry, whichever comes first. A management key cannot create keys in the Keydesk API project (403), nor in a project outside its `projectScope` (404).",
           requestBody: { required: true, content: { "application/json": { schema: toSchema(createBody) } } },
           responses: { "201": json(z.object({ key, secret: z.string() }), "Created; store the secret now"), "409": json(error, "Active-key limit reached or name taken"), ...errors },
         },
@@ -234,7 +248,17 @@ export function openApiDocument(serverUrl: string) {
           requestBody: { required: true, content: { "application/json": { schema: toSchema(patchBody) } } },
           responses: { "200": json(z.object({ key }), "Updated"), "409": json(error, "Revoked, or name taken"), ...errors },
         },
-        delete: { summary: "Revoke a key (irreversible, immediate)", responses: { "200": json(z.object({ key }), "Revoked"), "409": json(error, "Already revoked"), ...errors } },
+        delete: {
+          summary: "Revoke a key (irreversible, immediate)",
+          description:
+            "With `?cascade=true`, also revokes the still-active keys this key created, directly or through keys it created, in the same transaction; each gets its own key.revoked audit event with `cascade: true` and `cascadeFrom`. A management key may revoke keys of the Keydesk API project only when they are itself or keys it created.",
+          parameters: [{ name: "cascade", in: "query", schema: { type: "string", enum: ["true", "false"] }, description: "Also revoke what the key created (default false)" }],
+          responses: {
+            "200": json(z.object({ key, cascaded: z.array(z.string()).optional().describe("With cascade: the Sids of the created keys revoked with it") }), "Revoked"),
+            "409": json(error, "Already revoked"),
+            ...errors,
+          },
+        },
       },
       "/api/v1/keys/{keyId}/credits": {
         parameters: [idParam("keyId", "The key's Sid")],
@@ -249,6 +273,8 @@ export function openApiDocument(serverUrl: string) {
         parameters: [idParam("keyId", "The key's Sid")],
         post: {
           summary: "Roll a key: create a replacement, expire the old one after a grace period",
+          description:
+            "The replacement gets a lifetime as long as the old key's, under the project's policy as it is now: cut to `maxLifetimeDays`, and a never-expiring key in a project that no longer allows that gets the maximum lifetime, or 30 days when the project sets none. A management key cannot roll keys of the Keydesk API project (403), nor roll a key past its own expiry (422 on `expiry`).",
           requestBody: { content: { "application/json": { schema: toSchema(z.object({ grace: z.enum(GRACE_PERIODS).optional().describe("Defaults to 24h") })) } } },
           responses: { "201": json(z.object({ key, secret: z.string(), previous: key }), "The replacement; store the secret now"), ...errors },
         },

@@ -22,6 +22,9 @@ export interface KeyRecord {
   canary: boolean;
   leakedAt: Date | null;
   constraints: { type: string; value: string; methods: string[] }[];
+  project: { isSystem: boolean };
+  projectScopeRestricted: boolean;
+  projectScopes: { projectId: string }[];
   /** Usage limits; a key read alone has them (lib/queries/management.ts findKeyRecord). */
   limits?: KeyLimitsView;
 }
@@ -45,6 +48,8 @@ export function serializeKey(key: KeyRecord, now = new Date()) {
     canary: key.canary,
     leakedAt: key.leakedAt?.toISOString() ?? null,
     constraints: key.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods })),
+    // Management keys: "all" or the ids of the projects they may act on; null for other keys.
+    projectScope: key.project.isSystem ? (key.projectScopeRestricted ? key.projectScopes.map((scope) => scope.projectId) : "all") : null,
     // The shapes the key is created and PATCHed with; credits.remaining is the balance now.
     ...(key.limits
       ? {
@@ -72,6 +77,9 @@ export const keyRecordSelect = {
   canary: true,
   leakedAt: true,
   constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
+  project: { select: { isSystem: true } },
+  projectScopeRestricted: true,
+  projectScopes: { orderBy: { projectId: "asc" as const }, select: { projectId: true } },
 };
 
 export interface WebhookEndpointShape {

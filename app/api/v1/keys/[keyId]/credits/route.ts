@@ -2,6 +2,7 @@
 import { readJsonBody } from "@/lib/api/errors";
 import { managementRoute, notFound } from "@/lib/api/handler";
 import { serializeKey } from "@/lib/api/serialize";
+import { scopeOf } from "@/lib/services/project-scope";
 import { findKeyRecord } from "@/lib/queries/management";
 import { addCredits } from "@/lib/services/key-limits";
 
@@ -13,9 +14,9 @@ export async function POST(request: Request, { params }: Params) {
   return managementRoute(request, "keys.update", async ({ actor, context }) => {
     const { keyId } = await params;
     const body = await readJsonBody(request);
-    if (!(await findKeyRecord(keyId))) throw notFound("Key");
+    if (!(await findKeyRecord(scopeOf(actor), keyId))) throw notFound("Key");
     await addCredits(actor, { keyId, amount: body.amount }, context);
-    const record = await findKeyRecord(keyId);
+    const record = await findKeyRecord(scopeOf(actor), keyId);
     if (!record) throw notFound("Key");
     return { body: { key: serializeKey(record) } };
   });

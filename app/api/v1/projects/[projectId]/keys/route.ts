@@ -4,8 +4,10 @@ import { readJsonBody } from "@/lib/api/errors";
 import { managementRoute, notFound } from "@/lib/api/handler";
 import { serializeKey } from "@/lib/api/serialize";
 import { listApiKeys } from "@/lib/queries/api-keys";
+import { scopeOf } from "@/lib/services/project-scope";
 import { findKeyRecord, findProject } from "@/lib/queries/management";
 import { createApiKey } from "@/lib/services/api-keys";
+import { defaultExpiryFor } from "@/lib/services/api-key-guards";
 import { apiKeyListParamsSchema } from "@/lib/validations/api-key-list";
 
 interface Params {
@@ -13,8 +15,8 @@ interface Params {
 }
 
 export async function GET(request: Request, { params }: Params) {
-  return managementRoute(request, "keys.read", async () => {
-    const project = await findProject((await params).projectId);
+  return managementRoute(request, "keys.read", async ({ actor }) => {
+    const project = await findProject(scopeOf(actor), (await params).projectId);
     if (!project) throw notFound("Project");
     const query = Object.fromEntries(new URL(request.url).searchParams);
     const list = await listApiKeys(project.id, apiKeyListParamsSchema.parse(query));
@@ -47,11 +49,11 @@ export async function GET(request: Request, { params }: Params) {
 
 export async function POST(request: Request, { params }: Params) {
   return managementRoute(request, "keys.create", async ({ actor, context }) => {
-    const project = await findProject((await params).projectId);
+    const project = await findProject(scopeOf(actor), (await params).projectId);
     if (!project) throw notFound("Project");
     const body = await readJsonBody(request);
-    const created = await createApiKey(actor, { expiry: "30d", ...body, projectId: project.id }, context);
-    const record = await findKeyRecord(created.publicId);
+    const created = await createApiKey(actor, { ...(body.expiry === undefined ? defaultExpiryFor(actor) : {}), ...body, projectId: project.id }, context);
+    const record = await findKeyRecord(scopeOf(actor), created.publicId);
     if (!record) throw notFound("Key");
     return { status: 201, body: { key: serializeKey(record), secret: created.secret } };
   });
