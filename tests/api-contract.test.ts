@@ -142,7 +142,7 @@ describe("the contract check", () => {
     id: "key_AAAAAAAAAAAAAAAA", projectId: "0b4f6c1e-7d2a-4c3b-9e8f-1a2b3c4d5e6f", name: "n", description: "", prefix: "kd_abcdef",
     maskedKey: "kd_abcdef…wxyz", status: "active", createdAt: "2026-01-01T00:00:00.000Z", expiresAt: null, lastUsedAt: null,
     revokedAt: null, replacedBy: null, constraints: [], enabled: true, externalId: null, metadata: {}, canary: false, leakedAt: null,
-    ratelimits: [], credits: null,
+    ratelimits: [], credits: null, projectScope: null,
   };
   const check = (status: number, body: unknown, method = "GET", url = "http://x/api/v1/keys/key_AAAAAAAAAAAAAAAA", extra?: Record<string, string>) =>
     () => checkResponse({ method, url, status, headers: headers(extra), body });

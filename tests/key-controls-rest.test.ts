@@ -20,7 +20,7 @@ let adminKey: string;
 let project: { id: string; slug: string };
 
 async function managementKey(constraints: KeyConstraint[] = []) {
-  return createApiKey(userActor(admin), { projectId: systemProjectId, name: `mgmt ${Math.random()}`, expiry: "30d", constraints }, context);
+  return createApiKey(userActor(admin), { projectId: systemProjectId, name: `mgmt ${Math.random()}`, expiry: "1y", constraints }, context);
 }
 
 function req(method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) {

@@ -249,7 +249,7 @@ describe("ip rules at verification", () => {
       { type: "prefix" as const, value: "/projects/controls/keys", methods: ["GET", "POST"] },
     ];
     const management = await createKey({ projectId: systemProject.id, constraints: rules });
-    const keyActor: Actor = { type: "key", user: userActor(admin).user, key: { id: management.id, name: management.name, publicId: management.publicId, constraints: rules } };
+    const keyActor: Actor = { type: "key", user: userActor(admin).user, key: { id: management.id, name: management.name, publicId: management.publicId, constraints: rules, expiresAt: null, projectScope: "all" } };
     await expect(createKey({ constraints: [rules[1]] }, keyActor)).rejects.toMatchObject({ code: "forbidden" });
     await expect(createKey({ constraints: [{ type: "ip", value: "10.0.0.0/9" }, rules[1]] }, keyActor)).rejects.toMatchObject({ code: "forbidden" });
     await expect(createKey({ constraints: [rules[1], { type: "ip", value: "::ffff:10.0.0.0/104" }] }, keyActor)).resolves.toMatchObject({ name: expect.any(String) });

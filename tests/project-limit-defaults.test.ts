@@ -46,7 +46,7 @@ describe("project defaults for usage limits", () => {
       defaultCredits: { remaining: 10_000, refill: { interval: "monthly", amount: 10_000, refillDay: 31 } },
       capLimitsAtDefaults: true,
     });
-    const rest = (await listProjectsPage(100, null)).items.map(serializeProject).find((p) => p.id === project.id);
+    const rest = (await listProjectsPage("all", 100, null)).items.map(serializeProject).find((p) => p.id === project.id);
     expect(rest).toMatchObject({
       defaultRatelimits: [
         { name: "1m", limit: 100, duration: 60_000 },

@@ -20,7 +20,7 @@ const body = (response: { body: unknown }) => response.body as Body;
 
 async function managementKey(creator: { id: string }, constraints: KeyConstraint[] = [], name = `mgmt ${Math.random()}`) {
   // Keys are created by an admin; the creator column is what the API consults afterwards.
-  const created = await createApiKey(userActor(admin), { projectId: systemProjectId, name, expiry: "30d", constraints }, context);
+  const created = await createApiKey(userActor(admin), { projectId: systemProjectId, name, expiry: "1y", constraints }, context);
   await db.apiKey.update({ where: { publicId: created.publicId }, data: { createdById: creator.id } });
   return created;
 }

@@ -217,7 +217,7 @@ export function getApiKeyColumns({ canRevoke, canUpdate, serverNow, selection }:
             {canUpdate ? (
               <KeyEnabledButton keyId={row.original.publicId} name={row.original.name} enabled={row.original.enabled} />
             ) : null}
-            {canRevoke ? <RevokeKeyButton keyId={row.original.publicId} name={row.original.name} /> : null}
+            {canRevoke ? <RevokeKeyButton keyId={row.original.publicId} name={row.original.name} createdActiveCount={row.original.createdActiveCount} /> : null}
           </span>
         ) : null,
     });

@@ -30,6 +30,8 @@ export type CreateKeyConfig = {
   limits: { name: number; description: number; constraints: number; constraintValue: number };
   /** The project's default usage limits, which a key without its own gets. */
   usageDefaults: LimitDefaults;
+  /** Keydesk API project only: the projects a management key can be scoped to. */
+  scopeProjects: { id: string; name: string; slug: string }[] | null;
 };
 
 const PRESET_LABELS: Record<keyof typeof EXPIRY_PRESET_DAYS, string> = {
@@ -41,7 +43,7 @@ const PRESET_LABELS: Record<keyof typeof EXPIRY_PRESET_DAYS, string> = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function createKeyConfig(project: ProjectOption, now: Date): CreateKeyConfig {
+export function createKeyConfig(project: ProjectOption, now: Date, projects: ProjectOption[]): CreateKeyConfig {
   const presets = (Object.keys(EXPIRY_PRESET_DAYS) as (keyof typeof EXPIRY_PRESET_DAYS)[]).filter(
     (preset) => project.maxLifetimeDays === null || EXPIRY_PRESET_DAYS[preset] <= project.maxLifetimeDays,
   );
@@ -74,5 +76,6 @@ export function createKeyConfig(project: ProjectOption, now: Date): CreateKeyCon
       constraintValue: MAX_CONSTRAINT_VALUE_LENGTH,
     },
     usageDefaults: project.limitDefaults,
+    scopeProjects: project.isSystem ? projects.filter((p) => !p.isSystem).map(({ id, name, slug }) => ({ id, name, slug })) : null,
   };
 }

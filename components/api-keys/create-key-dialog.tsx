@@ -23,6 +23,8 @@ import { ExpiryField } from "@/components/api-keys/expiry-field";
 import { KeyLimitsChoice } from "@/components/api-keys/key-limits-choice";
 import { KeyOwnerFields } from "@/components/api-keys/key-owner-fields";
 import { KeyRevealDialog } from "@/components/api-keys/key-reveal-dialog";
+import { ProjectScopeField } from "@/components/api-keys/project-scope-field";
+import { useReauthAction } from "@/components/auth/confirm-password-dialog";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
@@ -124,9 +126,14 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
   const [drafts, setDrafts] = useState<ConstraintDraft[]>([]);
   const [showAllErrors, setShowAllErrors] = useState(false);
 
+  // Creating a management key needs a recent sign-in or the password again (lib/auth/recent-auth.ts).
+  const { action: guardedAction, dialog: reauthDialog } = useReauthAction(createApiKeyAction, (retried) => {
+    if (retried.created) onCreated(retried.created);
+    else toast.error(retried.error ?? "The key was not created.");
+  });
   const [state, formAction, pending] = useActionState(
     async (previous: CreateKeyState, form: FormData): Promise<CreateKeyState> => {
-      const result = await createApiKeyAction(previous, form);
+      const result = await guardedAction(previous, form);
       if (result.created) {
         onCreated(result.created);
         // The secret goes to the reveal only; this form's state never holds it.
@@ -227,6 +234,8 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
           errors={{ expiry: errors.expiry, customDate: errors.customDate }}
         />
 
+        {config.scopeProjects ? <ProjectScopeField projects={config.scopeProjects} error={errors.projectScope} /> : null}
+
         <ConstraintsEditor
           drafts={drafts}
           onChange={setDrafts}
@@ -260,6 +269,7 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
           </Button>
         </DialogFooter>
       </form>
+      {reauthDialog}
     </>
   );
 }

@@ -2,8 +2,10 @@
 
 import { Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
+import { useId } from "react";
 
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { revokeApiKeyAction } from "@/lib/actions/api-keys";
@@ -14,14 +16,20 @@ export type RevokeKeyButtonProps = {
   name: string;
   /** `icon`: the trash button of a table row; `button`: a labelled "Revoke key" button. */
   variant?: "icon" | "button";
+  /** Still-active keys this key created (transitively): offered for revoking with it. */
+  createdActiveCount?: number;
 };
 
 /**
  * The trash icon (or a "Revoke key" button) and its confirmation. Revoking is irreversible,
- * so it always goes through an AlertDialog whose initial focus is on Cancel.
+ * so it always goes through an AlertDialog whose initial focus is on Cancel. When the key
+ * created keys that are still active (a management key), the dialog offers to revoke them too:
+ * after a leak they are as suspect as the key itself.
  */
-export function RevokeKeyButton({ keyId, name, variant = "icon" }: RevokeKeyButtonProps) {
+export function RevokeKeyButton({ keyId, name, variant = "icon", createdActiveCount = 0 }: RevokeKeyButtonProps) {
   const router = useRouter();
+  const cascadeId = useId();
+  const plural = createdActiveCount === 1 ? "key" : "keys";
 
   return (
     <ConfirmButton
@@ -43,7 +51,11 @@ export function RevokeKeyButton({ keyId, name, variant = "icon" }: RevokeKeyButt
         )
       }
       title={<>Revoke “{name}”?</>}
-      description="This cannot be undone. Every app using this key loses access immediately."
+      description={
+        createdActiveCount > 0
+          ? `This cannot be undone. Every app using this key loses access immediately. It created ${createdActiveCount} ${plural} that ${createdActiveCount === 1 ? "is" : "are"} still active.`
+          : "This cannot be undone. Every app using this key loses access immediately."
+      }
       fields={{ keyId }}
       action={revokeApiKeyAction}
       confirmLabel="Revoke key"
@@ -55,6 +67,20 @@ export function RevokeKeyButton({ keyId, name, variant = "icon" }: RevokeKeyButt
         toast.success(result.message ?? "Key revoked.");
         router.refresh();
       }}
-    />
+    >
+      {createdActiveCount > 0 ? (
+        <div className="flex items-start gap-2.5 rounded-md border border-border p-3">
+          <Checkbox id={cascadeId} name="cascade" className="mt-0.5" aria-describedby={`${cascadeId}-hint`} />
+          <div className="grid gap-1">
+            <label htmlFor={cascadeId} className="text-sm font-medium leading-snug">
+              Also revoke the {createdActiveCount} {plural} it created
+            </label>
+            <p id={`${cascadeId}-hint`} className="text-[13px] text-muted-foreground">
+              Includes keys created by those keys. Do this if this key may have leaked.
+            </p>
+          </div>
+        </div>
+      ) : null}
+    </ConfirmButton>
   );
 }

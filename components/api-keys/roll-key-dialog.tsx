@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { KeyRevealDialog } from "@/components/api-keys/key-reveal-dialog";
+import { useReauthAction } from "@/components/auth/confirm-password-dialog";
 import { Button } from "@/components/ui/button";
 import { ConfirmForm } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
@@ -90,8 +91,14 @@ type RollKeyFormProps = KeyIdentity & {
 function RollKeyForm({ keyId, name, onRolled }: RollKeyFormProps) {
   const [grace, setGrace] = useState<GracePeriod>("24h");
 
+  // Rolling a management key needs a recent sign-in or the password again (lib/auth/recent-auth.ts).
+  const { action: guardedAction, dialog: reauthDialog } = useReauthAction(rollApiKeyAction, (retried) => {
+    if (retried.created) onRolled(retried.created, retried.message);
+    else toast.error(retried.error ?? "The key was not rolled.");
+  });
+
   async function roll(previous: FormState, form: FormData): Promise<FormState> {
-    const result = await rollApiKeyAction(previous, form);
+    const result = await guardedAction(previous, form);
     if (!result.created) return result;
     // The secret goes to the reveal only; the form's state never holds it.
     onRolled(result.created, result.message);
@@ -99,6 +106,7 @@ function RollKeyForm({ keyId, name, onRolled }: RollKeyFormProps) {
   }
 
   return (
+    <>
     <ConfirmForm
       kind="dialog"
       title={<>Roll “{name}”?</>}
@@ -144,5 +152,7 @@ function RollKeyForm({ keyId, name, onRolled }: RollKeyFormProps) {
         );
       }}
     </ConfirmForm>
+    {reauthDialog}
+    </>
   );
 }

@@ -4,7 +4,9 @@
 import { revalidatePath } from "next/cache";
 import type { FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
+import { requireRecentAuth } from "@/lib/auth/recent-auth";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
+import { isManagementKey, isManagementProject } from "@/lib/queries/key-project";
 import { createApiKey, revokeApiKey, revokeApiKeys, rollApiKey, setApiKeyEnabled, updateApiKey } from "@/lib/services/api-keys";
 
 const LIST_PATH = "/settings/api-keys";
@@ -32,6 +34,8 @@ export async function createApiKeyAction(_prev: CreateKeyState, form: FormData):
   const values = formValues(form);
   return runAction(async () => {
     const user = await authorize("keys.create");
+    // A management key is an admin credential: a stolen or unattended session is not enough.
+    if (await isManagementProject(values.projectId)) requireRecentAuth(user);
     const created = await createApiKey({ type: "user", user }, values, await currentRequestContext());
     revalidatePath(LIST_PATH);
     return {
@@ -62,10 +66,15 @@ export async function revokeApiKeyAction(_prev: FormState, form: FormData): Prom
   const values = formValues(form);
   return runAction(async () => {
     const user = await authorize("keys.revoke");
-    const revoked = await revokeApiKey({ type: "user", user }, { keyId: values.keyId }, await currentRequestContext());
+    const revoked = await revokeApiKey({ type: "user", user }, { keyId: values.keyId, cascade: values.cascade }, await currentRequestContext());
     revalidatePath(LIST_PATH);
     revalidatePath(`${LIST_PATH}/${revoked.publicId}`);
-    return { ok: true, message: `Revoked "${revoked.name}". Apps using it have lost access.` };
+    const cascaded = revoked.cascaded?.length ?? 0;
+    for (const key of revoked.cascaded ?? []) revalidatePath(`${LIST_PATH}/${key.publicId}`);
+    return {
+      ok: true,
+      message: `Revoked "${revoked.name}"${cascaded > 0 ? ` and ${cascaded} key${cascaded === 1 ? "" : "s"} it created` : ""}. Apps using ${cascaded > 0 ? "them" : "it"} have lost access.`,
+    };
   }, values);
 }
 
@@ -100,6 +109,7 @@ export async function rollApiKeyAction(_prev: CreateKeyState, form: FormData): P
   const values = formValues(form);
   return runAction(async () => {
     const user = await authorize("keys.roll");
+    if (await isManagementKey(values.keyId)) requireRecentAuth(user);
     const { key, old } = await rollApiKey({ type: "user", user }, { keyId: values.keyId, grace: values.grace }, await currentRequestContext());
     revalidatePath(LIST_PATH);
     revalidatePath(`${LIST_PATH}/${old.publicId}`);

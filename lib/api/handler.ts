@@ -19,6 +19,7 @@ import { recordManagementCall } from "@/lib/api/management-trail";
 import { INTERNAL_REQUEST_ID_HEADER, REQUEST_ID_HEADER } from "@/lib/request-id";
 import { contextFromHeaders } from "@/lib/request-context";
 import { ServiceError } from "@/lib/services/errors";
+import { PROJECT_SCOPE_ALL } from "@/lib/validations/project-scope";
 
 type ParsedOf<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
@@ -78,6 +79,10 @@ export function managementRoute<O extends Operation>(operation: O, what: string,
       // constraints allow. The trail records the call, not how the work went (the audit log does).
       recordManagementCall(request, caller.context, caller.trail, allowed ? "VALID" : "FORBIDDEN", allowed ? caller.trail.matched : null);
       if (!allowed) throw new PermissionError(permission);
+      // Webhook endpoints may receive every project's events: not for a key scoped to some projects.
+      if (permission === "webhooks.manage" && caller.actor.key.projectScope !== PROJECT_SCOPE_ALL) {
+        throw new ServiceError("forbidden", "This management key is scoped to some projects; managing webhooks needs a key scoped to all projects.");
+      }
 
       const url = new URL(request.url);
       const params = operation.pathParams ? parsePath(operation.pathParams, (await route?.params) ?? {}, what) : {};

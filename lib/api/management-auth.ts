@@ -13,6 +13,7 @@ import { ApiError, unauthorized } from "@/lib/api/errors";
 import { countUnknownManagementKey, recordManagementCall, type TrailKey } from "@/lib/api/management-trail";
 import { contextFromHeaders } from "@/lib/request-context";
 import type { Actor } from "@/lib/services/actor";
+import { PROJECT_SCOPE_ALL } from "@/lib/validations/project-scope";
 
 export const API_PREFIX = "/api/v1";
 
@@ -55,6 +56,8 @@ export async function authenticateManagementKey(request: Request, identified?: (
       project: { select: { isSystem: true, archivedAt: true } },
       createdBy: { select: { id: true, email: true, role: true, active: true } },
       constraints: { orderBy: { position: "asc" }, select: { type: true, value: true, methods: true } },
+      projectScopeRestricted: true,
+      projectScopes: { select: { projectId: true } },
     },
   });
   if (!key || !timingSafeEqualHex(key.hash, hash)) {
@@ -98,7 +101,14 @@ export async function authenticateManagementKey(request: Request, identified?: (
   const actor: ManagementCaller["actor"] = {
     type: "key",
     user: key.createdBy,
-    key: { id: key.id, name: key.name, publicId: key.publicId, constraints },
+    key: {
+      id: key.id,
+      name: key.name,
+      publicId: key.publicId,
+      constraints,
+      expiresAt: key.expiresAt,
+      projectScope: key.projectScopeRestricted ? key.projectScopes.map((scope) => scope.projectId) : PROJECT_SCOPE_ALL,
+    },
   };
   const decision = evaluateConstraints(constraints, { method: request.method, path: relativePath, ip: context.ip ?? undefined });
   if (!decision.allowed) {

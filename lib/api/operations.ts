@@ -15,6 +15,7 @@ import {
   keySidSchema,
   projectListSchema,
   rollKeyBodySchema,
+  revokedKeyResponseSchema,
   rolledKeyResponseSchema,
   updateKeyBodySchema,
 } from "@/lib/api/schemas";
@@ -153,10 +154,13 @@ const revokeKey = {
   path: "/api/v1/keys/{keyId}",
   tag: "Keys",
   summary: "Revoke a key (irreversible, immediate)",
+  description:
+    "With `?cascade=true`, also revokes the still-active keys this key created, directly or through keys it created, in the same transaction. A management key may revoke keys of the Keydesk API project only when they are itself or keys it created.",
   auth: { permission: "keys.revoke" },
   pathParams: keyIdParam,
+  query: z.object({ cascade: z.enum(["true", "false"]).optional().describe("Also revoke what the key created (default false)") }),
   responses: {
-    200: { description: "Revoked", schema: keyResponseSchema },
+    200: { description: "Revoked", schema: revokedKeyResponseSchema },
     404: { description: "`not_found`", schema: errorSchema },
     409: { description: "`conflict`: already revoked; or `idempotency_key_in_use`", schema: errorSchema },
   },

@@ -16,6 +16,7 @@ import {
 } from "@/lib/validations/api-key";
 import { KEY_STATUSES } from "@/lib/validations/api-key-list";
 import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES } from "@/lib/validations/key-fields";
+import { MAX_SCOPE_PROJECTS } from "@/lib/validations/project-scope";
 import {
   MAX_CREDITS,
   MAX_DURATION_MS,
@@ -156,6 +157,10 @@ export const apiKeySchema = component(
     revokedAt: nullableTimestamp,
     replacedBy: keySidSchema.nullable().describe("The replacement's Sid once the key was rolled"),
     canary: z.boolean().describe("A honeytoken: never valid; verifying it answers NOT_FOUND and raises key.canary_used"),
+    projectScope: z
+      .union([z.literal("all"), z.array(z.uuid())])
+      .nullable()
+      .describe("Management keys (keys of the Keydesk API project): `\"all\"` or the ids of the projects it may act on; outside it projects and keys answer 404. null for every other key"),
     leakedAt: nullableTimestamp.describe("When the key was first reported leaked (POST /api/v1/keys/leaked)"),
     constraints: z.array(constraintSchema),
     ratelimits: z.array(rateLimitSchema).describe("The key's rate limits; [] for none"),
@@ -172,7 +177,10 @@ export const createKeyBodySchema = component(
   z.strictObject({
     name: keyName,
     description: keyDescription.optional(),
-    expiry: z.enum(EXPIRY_PRESETS).default("30d").describe("Defaults to 30d; `custom` needs customDate; `never` only where the project allows it"),
+    expiry: z
+      .enum(EXPIRY_PRESETS)
+      .optional()
+      .describe("Defaults to 30d, or the calling management key's own expiry when that comes sooner; `custom` needs customDate; `never` only where the project allows it. A key cannot outlive the management key creating it (422 on `expiry`)"),
     customDate: z.string().max(40).optional().describe("With expiry `custom`: YYYY-MM-DD (the end of that day, UTC) or an ISO date-time with a zone"),
     constraints: z.array(constraintInputSchema).max(MAX_CONSTRAINTS).optional().describe("Omitted or empty: unrestricted. A management key with constraints may only create keys with exactly its own."),
     externalId: externalIdSchema.nullable().optional(),
@@ -180,6 +188,10 @@ export const createKeyBodySchema = component(
     ratelimits: ratelimitsSchema.optional().describe("Absent: the project's defaults; [] for none"),
     credits: creditsSchema.nullable().optional().describe("Absent: the project's defaults; null for none"),
     canary: z.boolean().optional().describe("Create a canary key (honeytoken); it does not count towards the project's limit"),
+    projectScope: z
+      .union([z.literal("all"), z.array(z.string().min(1).max(64)).min(1).max(MAX_SCOPE_PROJECTS)])
+      .optional()
+      .describe("Keys of the Keydesk API project only; a management key cannot create those, so through this API the field is refused"),
   }),
   "A new key",
 );
@@ -213,6 +225,12 @@ export const addCreditsBodySchema = component(
 );
 
 export const keyResponseSchema = component("KeyResponse", z.strictObject({ key: apiKeySchema }), "One key");
+
+export const revokedKeyResponseSchema = component(
+  "RevokedKeyResponse",
+  z.strictObject({ key: apiKeySchema, cascaded: z.array(keySidSchema).optional().describe("With cascade: the Sids of the created keys revoked with it") }),
+  "The revoked key, and with `cascade=true` what was revoked with it",
+);
 
 export const createdKeyResponseSchema = component(
   "CreatedKeyResponse",

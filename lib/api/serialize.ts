@@ -27,6 +27,9 @@ export interface KeyRecord {
   canary: boolean;
   leakedAt: Date | null;
   replacedBy: { publicId: string } | null;
+  project: { isSystem: boolean };
+  projectScopeRestricted: boolean;
+  projectScopes: { projectId: string }[];
   constraints: { type: string; value: string; methods: string[] }[];
   /** Usage limits (lib/queries/key-limits.ts); absent reads as none. */
   limits?: KeyLimitsView;
@@ -50,6 +53,9 @@ export const keyRecordSelect = {
   canary: true,
   leakedAt: true,
   replacedBy: { select: { publicId: true } },
+  project: { select: { isSystem: true } },
+  projectScopeRestricted: true,
+  projectScopes: { orderBy: { projectId: "asc" as const }, select: { projectId: true } },
   constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
 };
 
@@ -77,6 +83,8 @@ export function serializeKey(key: KeyRecord, now = new Date()): z.input<typeof a
     revokedAt: key.revokedAt?.toISOString() ?? null,
     replacedBy: key.replacedBy?.publicId ?? null,
     canary: key.canary,
+    // Management keys: "all" or the ids of the projects they may act on; null for other keys.
+    projectScope: key.project.isSystem ? (key.projectScopeRestricted ? key.projectScopes.map((scope) => scope.projectId) : "all") : null,
     leakedAt: key.leakedAt?.toISOString() ?? null,
     constraints: key.constraints.map(serializeConstraint),
     // The shapes the key is created and PATCHed with; credits.remaining is the balance now.

@@ -10,6 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId, maskedKey } from "@/lib/keys/secret";
 import { keyStatus } from "@/lib/keys/status";
 import { keyActivity, type Viewer } from "@/lib/queries/key-activity";
+import { countActiveCreatedKeys } from "@/lib/queries/created-keys";
 import { projectLimitDefaults, type LimitDefaults } from "@/lib/validations/limits";
 
 export { keyStatus };
@@ -76,6 +77,8 @@ export interface ApiKeyRow {
   canary: boolean;
   /** When the key was first reported leaked, if ever. */
   leakedAt: string | null;
+  /** Still-active keys it created, transitively: what revoking with cascade also revokes. */
+  createdActiveCount: number;
 }
 
 /**
@@ -210,6 +213,10 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, o
       LEFT JOIN "ApiKey" rk ON rk."id" = p."replacedById"
      ORDER BY ${listOrder("p", params)}`;
 
+  const created = await countActiveCreatedKeys(
+    result.flatMap((key) => (key.id === null ? [] : [key.id])),
+    now,
+  );
   const counted = result[0]?.total ?? 0;
   const totalIsLowerBound = countLimit !== null && counted > countLimit;
   return {
@@ -237,6 +244,7 @@ export async function listApiKeys(projectId: string, params: ApiKeyListParams, o
           replacedBy: key.replacedBy,
           canary: key.canary,
           leakedAt: key.leakedAt?.toISOString() ?? null,
+          createdActiveCount: created.get(key.id as string) ?? 0,
         }),
       ),
   };
@@ -276,10 +284,13 @@ export async function getApiKeyDetail(publicId: string, viewer: Viewer) {
       replacedBy: { select: { publicId: true, name: true } },
       replaces: { select: { publicId: true, name: true } },
       constraints: { orderBy: { position: "asc" }, select: { type: true, value: true, methods: true } },
+      projectScopeRestricted: true,
+      projectScopes: { select: { project: { select: { id: true, name: true, slug: true } } } },
     },
   });
   if (!key) return null;
   const events = await keyActivity(key.id, viewer);
+  const createdActiveCount = (await countActiveCreatedKeys([key.id])).get(key.id) ?? 0;
   const person = (user: { name: string; email: string } | null) => (user && !can(viewer, "audit.read") ? { name: user.name, email: "" } : user);
   return {
     ...key,
@@ -288,6 +299,9 @@ export async function getApiKeyDetail(publicId: string, viewer: Viewer) {
     maskedKey: maskedKey(key.displayPrefix, key.last4),
     status: keyStatus(key),
     events,
+    createdActiveCount,
+    /** Management keys: null = every project; otherwise the projects it may act on. */
+    projectScope: key.projectScopeRestricted ? key.projectScopes.map((scope) => scope.project).sort((a, b) => a.name.localeCompare(b.name)) : null,
   };
 }
 export type ApiKeyDetail = NonNullable<Awaited<ReturnType<typeof getApiKeyDetail>>>;

@@ -1,6 +1,8 @@
 import "server-only";
 // Reads for the REST management API: lookups by id or slug, and keyset pages of projects and keys
-// (lib/api/cursor.ts), whose rows come back in the one representation's shape (KeyRecord).
+// (lib/api/cursor.ts), whose rows come back in the one representation's shape (KeyRecord). Every
+// read takes the calling key's project scope (lib/services/project-scope.ts): what lies outside
+// it is answered as absent.
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { keyRecordSelect, type KeyRecord, type ProjectRecord } from "@/lib/api/serialize";
@@ -10,24 +12,27 @@ import { SORT_COLUMNS, listWhere } from "@/lib/queries/api-keys";
 import { getKeyLimits, getKeysLimits } from "@/lib/queries/key-limits";
 import { projectSelect } from "@/lib/queries/projects";
 import type { KeySort, KeyStatus } from "@/lib/validations/api-key-list";
+import { PROJECT_SCOPE_ALL, type ProjectScope } from "@/lib/validations/project-scope";
+
+const scopeWhere = (scope: ProjectScope) => (scope === PROJECT_SCOPE_ALL ? {} : { id: { in: scope } });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Anything else cannot name a project; checking first keeps bytes like NUL away from PostgreSQL.
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/i;
 
 /** Projects are addressed by id or slug, so constraints can read `projects/default/keys`. */
-export async function findProject(idOrSlug: string): Promise<ProjectRecord | null> {
+export async function findProject(scope: ProjectScope, idOrSlug: string): Promise<ProjectRecord | null> {
   if (!UUID.test(idOrSlug) && !SLUG.test(idOrSlug)) return null;
   return db.project.findFirst({
-    where: UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug.toLowerCase() },
+    where: { AND: [UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug.toLowerCase() }, scopeWhere(scope)] },
     select: projectSelect,
   });
 }
 
-export async function findKeyRecord(publicId: string): Promise<KeyRecord | null> {
+export async function findKeyRecord(scope: ProjectScope, publicId: string): Promise<KeyRecord | null> {
   if (!isPublicId(publicId)) return null;
   const record = await db.apiKey.findUnique({ where: { publicId }, select: { ...keyRecordSelect, id: true } });
-  if (!record) return null;
+  if (!record || (scope !== PROJECT_SCOPE_ALL && !scope.includes(record.projectId))) return null;
   const { id, ...rest } = record;
   return { ...rest, limits: await getKeyLimits(db, id) };
 }
@@ -39,9 +44,9 @@ export interface Page<T> {
 }
 
 /** Projects by name, then id. */
-export async function listProjectsPage(limit: number, after: Cursor | null): Promise<Page<ProjectRecord>> {
+export async function listProjectsPage(scope: ProjectScope, limit: number, after: Cursor | null): Promise<Page<ProjectRecord>> {
   const rows = await db.project.findMany({
-    where: after ? { OR: [{ name: { gt: after.v ?? "" } }, { name: after.v ?? "", id: { gt: after.i } }] } : undefined,
+    where: { AND: [scopeWhere(scope), after ? { OR: [{ name: { gt: after.v ?? "" } }, { name: after.v ?? "", id: { gt: after.i } }] } : {}] },
     orderBy: [{ name: "asc" }, { id: "asc" }],
     take: limit + 1,
     select: projectSelect,

@@ -4,6 +4,7 @@ import type { AuditActor } from "@/lib/audit";
 import { assertCan, type Permission } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/generated/prisma/enums";
 import type { KeyConstraint } from "@/lib/keys/constraints";
+import type { ProjectScope } from "@/lib/validations/project-scope";
 
 export interface ActingUser {
   id: string;
@@ -16,7 +17,19 @@ export interface ActingUser {
 
 export type Actor =
   | { type: "user"; user: ActingUser }
-  | { type: "key"; user: ActingUser; key: { id: string; name: string; publicId: string; constraints: KeyConstraint[] } };
+  | { type: "key"; user: ActingUser; key: ActingKey };
+
+/** A management key: what limits the keys it creates (constraints, lifetime) and where it may act. */
+export interface ActingKey {
+  id: string;
+  name: string;
+  publicId: string;
+  constraints: KeyConstraint[];
+  /** Keys it creates or rolls may not outlive it (null = it never expires). */
+  expiresAt: Date | null;
+  /** The projects it may act on (lib/services/project-scope.ts). */
+  projectScope: ProjectScope;
+}
 
 export function auditActorOf(actor: Actor): AuditActor {
   return actor.type === "user"

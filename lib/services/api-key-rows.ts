@@ -7,6 +7,7 @@ import { generatePublicId, generateSecret } from "@/lib/keys/secret";
 import { actorColumns, type Actor } from "@/lib/services/actor";
 import { ServiceError, fieldError } from "@/lib/services/errors";
 import type { KeyMetadata } from "@/lib/validations/key-fields";
+import type { ProjectScope } from "@/lib/validations/project-scope";
 import { keyIdSchema, keyIdWhere } from "@/lib/validations/api-key";
 
 export interface LockedProject {
@@ -20,6 +21,8 @@ export interface LockedProject {
   defaultRatelimits: unknown;
   defaultCredits: unknown;
   capLimitsAtDefaults: boolean;
+  /** The built-in "Keydesk API" project: its keys are management keys. */
+  isSystem: boolean;
   archivedAt: Date | null;
 }
 
@@ -27,7 +30,7 @@ export interface LockedProject {
 export async function lockProject(tx: Tx, projectId: string): Promise<LockedProject> {
   const rows = await tx.$queryRaw<LockedProject[]>`
     SELECT "id", "name", "slug", "keyPrefix", "activeKeyLimit", "maxLifetimeDays", "allowNoExpiry",
-           "defaultRatelimits", "defaultCredits", "capLimitsAtDefaults", "archivedAt"
+           "defaultRatelimits", "defaultCredits", "capLimitsAtDefaults", "isSystem", "archivedAt"
     FROM "Project" WHERE "id" = ${projectId}::uuid FOR UPDATE`;
   const project = rows[0];
   if (!project || project.archivedAt) throw fieldError("projectId", "That project does not exist or is archived.", "not_found");
@@ -61,6 +64,8 @@ export interface NewKeyFields {
   metadata: KeyMetadata;
   /** A honeytoken (lib/keys/canary.ts). */
   canary?: boolean;
+  /** Management keys only: every project, or these project ids (lib/services/project-scope.ts). */
+  projectScope?: ProjectScope;
 }
 
 export async function insertKey(tx: Tx, actor: Actor, project: LockedProject, fields: NewKeyFields) {
@@ -81,6 +86,8 @@ export async function insertKey(tx: Tx, actor: Actor, project: LockedProject, fi
       externalId: fields.externalId,
       metadata: fields.metadata as Prisma.InputJsonObject,
       canary: fields.canary ?? false,
+      projectScopeRestricted: Array.isArray(fields.projectScope),
+      projectScopes: Array.isArray(fields.projectScope) ? { create: fields.projectScope.map((projectId) => ({ projectId })) } : undefined,
       constraints: {
         create: fields.constraints.map((c, position) => ({ position, type: c.type, value: c.value, methods: c.methods })),
       },
@@ -112,10 +119,12 @@ export async function lockKey(tx: Tx, keyId: string) {
           defaultRatelimits: true,
           defaultCredits: true,
           capLimitsAtDefaults: true,
+          isSystem: true,
           archivedAt: true,
         },
       },
       constraints: { orderBy: { position: "asc" } },
+      projectScopes: { select: { projectId: true } },
     },
   });
 }

@@ -4,7 +4,6 @@
 // one transaction; every change to what verification answers notifies the verifiers (NOTIFY in
 // the transaction for other processes, emitKeyChanged after commit for this one).
 import { canonicalJson, recordAudit, type RequestContext } from "@/lib/audit";
-import { DAY_MS } from "@/lib/dates";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { sameConstraintSet } from "@/lib/keys/constraints";
@@ -12,23 +11,24 @@ import { emitKeyChanged, emitKeyCreated, notifyKeyChanged } from "@/lib/keys/inv
 import { maskedKey } from "@/lib/keys/secret";
 import { assertNameFree, insertKey, limitedWhere, lockKey, lockProject } from "@/lib/services/api-key-rows";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
+import { assertMayEditKey, assertNotManagementWrite, assertWithinActorLifetime } from "@/lib/services/api-key-guards";
+import { assertKeyInScope, assertProjectInScope, resolveProjectScope } from "@/lib/services/project-scope";
+import { PROJECT_SCOPE_ALL } from "@/lib/validations/project-scope";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
-import { getKeyLimits } from "@/lib/queries/key-limits";
 import { drainCreditLeases, insertKeyLimitsCore, limitsForNewKey, updateKeyLimitsCore } from "@/lib/services/key-limits";
 import { creditsJson, ratelimitsJson } from "@/lib/validations/limits";
 import type { KeyMetadata } from "@/lib/validations/key-fields";
 import {
   createApiKeySchema,
-  graceToMs,
   keyIdSchema,
   keyIdWhere,
   resolveExpiry,
-  rollApiKeySchema,
   setApiKeyEnabledSchema,
   updateApiKeySchema,
 } from "@/lib/validations/api-key";
 
 export { revokeApiKey, revokeApiKeys } from "@/lib/services/api-key-revoke";
+export { rollApiKey } from "@/lib/services/api-key-roll";
 
 export interface CreatedKey {
   id: string;
@@ -60,8 +60,15 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
   const created = await db.$transaction(async (tx) => {
     const now = new Date();
     const project = await lockProject(tx, input.projectId);
+    assertProjectInScope(actor, project.id);
+    assertNotManagementWrite(actor, project, "create");
     const expiry = resolveExpiry({ preset: input.expiry, customDate: input.customDate }, now, project);
     if (!expiry.ok) throw fieldError(expiry.field, expiry.message);
+    assertWithinActorLifetime(actor, expiry.expiresAt);
+    if (input.projectScope !== undefined && !project.isSystem) {
+      throw fieldError("projectScope", "Only management keys (keys of the Keydesk API project) have a project scope.");
+    }
+    const projectScope = project.isSystem ? await resolveProjectScope(tx, input.projectScope ?? PROJECT_SCOPE_ALL) : undefined;
 
     const active = input.canary ? 0 : await tx.apiKey.count({ where: limitedWhere(project.id, now) });
     if (active >= project.activeKeyLimit) {
@@ -82,6 +89,7 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
       externalId: input.externalId,
       metadata: input.metadata,
       canary: input.canary,
+      projectScope,
     });
     await insertKeyLimitsCore(tx, key.id, limits, now);
     await recordAudit(tx, {
@@ -101,6 +109,7 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
         credits: creditsJson(limits.credits),
         via: via(actor),
         ...(input.canary ? { canary: true } : {}),
+        ...(projectScope ? { projectScope } : {}),
       },
       context,
     });
@@ -145,6 +154,7 @@ export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, co
   if (!parsed.success) throw invalid(parsed.error);
   const input = parsed.data;
   const limitsChange = input.ratelimits !== undefined || input.credits !== undefined;
+  await assertMayEditKey(actor, keyId);
   if (input.credits) {
     // Before the transaction: processes hand back the credits they hold (see drainCreditLeases).
     const ref = keyIdSchema.safeParse(keyId);
@@ -154,6 +164,8 @@ export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, co
 
   const updated = await db.$transaction(async (tx) => {
     const key = await lockKey(tx, keyId);
+    assertKeyInScope(actor, key.projectId);
+    assertNotManagementWrite(actor, key.project, "edit");
     if (key.revokedAt) {
       throw new ServiceError("conflict", input.enabled !== undefined ? "A revoked key cannot be enabled or disabled: revoking is permanent." : "A revoked key cannot be edited.");
     }
@@ -215,95 +227,4 @@ export async function setApiKeyEnabled(actor: Actor, raw: unknown, context: Requ
   const parsed = setApiKeyEnabledSchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
   return updateApiKey(actor, parsed.data.keyId, { enabled: parsed.data.enabled }, context);
-}
-
-export async function rollApiKey(actor: Actor, raw: unknown, context: RequestContext | null) {
-  assertActorCan(actor, "keys.roll");
-  const parsed = rollApiKeySchema.safeParse(raw);
-  if (!parsed.success) throw invalid(parsed.error);
-
-  const rolled = await db.$transaction(async (tx) => {
-    const now = new Date();
-    const old = await lockKey(tx, parsed.data.keyId);
-    if (old.revokedAt) throw new ServiceError("conflict", "A revoked key cannot be rolled. Create a new key instead.");
-    if (old.replacedById) throw new ServiceError("conflict", "This key has already been rolled.");
-    if (old.canary) throw new ServiceError("conflict", "A canary key is never used, so it cannot be rolled. Create a new canary key instead.");
-    if (old.expiresAt && old.expiresAt <= now) throw new ServiceError("conflict", "An expired key cannot be rolled. Create a new key instead.");
-    const project = await lockProject(tx, old.projectId);
-    const constraints = old.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods }));
-    if (actor.type === "key" && actor.key.constraints.length > 0 && !sameConstraintSet(actor.key.constraints, constraints)) {
-      throw new ServiceError("forbidden", "This management key has constraints, so it can only roll keys with exactly the same constraints.");
-    }
-
-    // The replacement gets a fresh lifetime as long as the old key's, within the project's policy.
-    const lifetime = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : null;
-    const maxLifetime = project.maxLifetimeDays ? project.maxLifetimeDays * DAY_MS : null;
-    const newLifetime = lifetime === null ? maxLifetime : Math.min(lifetime, maxLifetime ?? lifetime);
-    const expiresAt = newLifetime === null ? null : new Date(now.getTime() + newLifetime);
-
-    const graceEnd = new Date(now.getTime() + graceToMs(parsed.data.grace));
-    const oldExpiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
-    // The old key stops counting once replaced, so rolling works even at the active-key limit.
-    // The replacement keeps owner and metadata, and starts enabled: it is a fresh secret.
-    const { key, secret, hash } = await insertKey(tx, actor, project, {
-      name: old.name,
-      description: old.description,
-      expiresAt,
-      constraints,
-      externalId: old.externalId,
-      metadata: old.metadata as KeyMetadata,
-    });
-    // Same limits; the credits start from what the old key has left (it keeps its own balance
-    // for its grace period).
-    const oldLimits = await getKeyLimits(tx, old.id, now.getTime());
-    await insertKeyLimitsCore(
-      tx,
-      key.id,
-      {
-        ratelimits: oldLimits.ratelimits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs })),
-        credits: oldLimits.credits && { remaining: oldLimits.credits.remaining, refill: oldLimits.credits.refill },
-      },
-      now,
-    );
-    await tx.apiKey.update({ where: { id: old.id }, data: { replacedById: key.id, expiresAt: oldExpiresAt } });
-    await recordAudit(tx, {
-      actor: auditActorOf(actor),
-      action: "key.rolled",
-      summary: `Rolled key "${old.name}" (${old.publicId}) to ${key.publicId}; the old key expires ${parsed.data.grace === "now" ? "now" : `in ${parsed.data.grace}`}`,
-      targetType: "key",
-      targetId: old.publicId,
-      projectId: project.id,
-      keyId: old.id,
-      metadata: { replacedBy: key.publicId, grace: parsed.data.grace, oldExpiresAt: oldExpiresAt.toISOString() },
-      context,
-    });
-    await recordAudit(tx, {
-      actor: auditActorOf(actor),
-      action: "key.created",
-      summary: `Created key "${key.name}" (${key.publicId}) in ${project.name} to replace ${old.publicId}`,
-      targetType: "key",
-      targetId: key.publicId,
-      projectId: project.id,
-      keyId: key.id,
-      metadata: { rolledFrom: old.publicId, expiresAt: key.expiresAt?.toISOString() ?? null, constraints: constraints.length },
-      context,
-    });
-    await notifyKeyChanged(tx, old.hash);
-    return { key, secret, hash, projectSlug: project.slug, oldHash: old.hash, old: { publicId: old.publicId, expiresAt: oldExpiresAt } };
-  });
-  emitKeyCreated(rolled.hash);
-  emitKeyChanged(rolled.oldHash);
-  return {
-    key: {
-      id: rolled.key.id,
-      publicId: rolled.key.publicId,
-      name: rolled.key.name,
-      projectId: rolled.key.projectId,
-      projectSlug: rolled.projectSlug,
-      maskedKey: maskedKey(rolled.key.displayPrefix, rolled.key.last4),
-      expiresAt: rolled.key.expiresAt,
-      secret: rolled.secret,
-    } satisfies CreatedKey,
-    old: rolled.old,
-  };
 }

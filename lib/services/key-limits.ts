@@ -10,6 +10,7 @@ import type { RateLimitConfig, RefillConfig } from "@/lib/keys/limits/types";
 import { emitKeyChanged, notifyKeyChanged } from "@/lib/keys/invalidation";
 import { getKeyLimits, type KeyLimitsView } from "@/lib/queries/key-limits";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
+import { assertMayEditKey } from "@/lib/services/api-key-guards";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
 import { keyIdSchema, keyIdWhere } from "@/lib/validations/api-key";
 import {
@@ -219,6 +220,7 @@ export async function updateKeyLimits(actor: Actor, raw: unknown, context: Reque
   const record = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   const parsed = updateKeyLimitsSchema.safeParse({ ratelimits: record.ratelimits, credits: record.credits });
   if (!parsed.success) throw invalid(parsed.error);
+  await assertMayEditKey(actor, record.keyId);
   const keyRef = keyIdSchema.safeParse(record.keyId);
   const target = keyRef.success ? await db.apiKey.findUnique({ where: keyIdWhere(keyRef.data), select: { id: true } }) : null;
   if (!target) throw new ServiceError("not_found", "That key does not exist.");
@@ -238,6 +240,7 @@ export async function addCredits(actor: Actor, raw: unknown, context: RequestCon
   const record = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   const parsed = addCreditsSchema.safeParse({ amount: record.amount });
   if (!parsed.success) throw invalid(parsed.error);
+  await assertMayEditKey(actor, record.keyId);
   const result = await db.$transaction(async (tx) => {
     const key = await lockKeyForLimits(tx, typeof record.keyId === "string" ? record.keyId : "");
     const now = Date.now();

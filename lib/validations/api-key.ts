@@ -20,6 +20,7 @@ import {
   metadataSchema,
   metadataUpdateSchema,
 } from "@/lib/validations/key-fields";
+import { projectScopeFieldSchema } from "@/lib/validations/project-scope";
 import { isWellFormedText, malformedTextMessage, wellFormed } from "@/lib/validations/text";
 
 /**
@@ -343,6 +344,8 @@ export const createApiKeySchema = z
       .preprocess((raw) => (raw === undefined || raw === null || raw === "" ? false : raw === "on" || raw === "true" ? true : raw === "false" ? false : raw), z.boolean({ error: "canary must be true or false" }))
       .optional()
       .transform((value) => value ?? false),
+    /** Keys of the Keydesk API project only: "all" (the default) or a list of project slugs or ids. */
+    projectScope: projectScopeFieldSchema,
   })
   .superRefine((input, ctx) => {
     // Only presence is checked here; resolveExpiry judges the date against the project policy.
@@ -375,7 +378,14 @@ export const updateApiKeySchema = z
   );
 export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
 
-export const revokeApiKeySchema = z.object({ keyId: keyIdSchema });
+/** A form's checkbox ("on"), a query parameter ("true"/"false") or a JSON boolean. */
+const flagSchema = z.preprocess(
+  (raw) => (raw === undefined || raw === null || raw === "" || raw === "false" ? false : raw === "on" || raw === "true" ? true : raw),
+  z.boolean({ error: "cascade must be true or false" }),
+);
+
+/** `cascade`: also revoke the keys this key created, transitively (lib/services/api-key-revoke.ts). */
+export const revokeApiKeySchema = z.object({ keyId: keyIdSchema, cascade: flagSchema.optional().transform((value) => value ?? false) });
 export type RevokeApiKeyInput = z.output<typeof revokeApiKeySchema>;
 
 /** A page of the keys list at most; the UI selects within one page. */

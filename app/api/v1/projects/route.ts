@@ -4,12 +4,13 @@ import { managementRoute } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 import { serializeProject } from "@/lib/api/serialize";
 import { listProjectsPage } from "@/lib/queries/management";
+import { scopeOf } from "@/lib/services/project-scope";
 
 const SORT = "name:asc";
 
-export const GET = managementRoute(operations.listProjects, "Project", async ({ query }) => {
+export const GET = managementRoute(operations.listProjects, "Project", async ({ caller, query }) => {
   const from = cursorParam(query);
-  const page = await listProjectsPage(query.limit, from ? decodeCursor(from.token, SORT, from.parameter) : null);
+  const page = await listProjectsPage(scopeOf(caller.actor), query.limit, from ? decodeCursor(from.token, SORT, from.parameter) : null);
   return {
     body: {
       projects: page.items.map((project) => serializeProject(project)),

@@ -58,7 +58,7 @@ export default async function ApiKeysPage({ searchParams }: ApiKeysPageProps) {
               ? `Management keys for ${project.name}: they call Keydesk's own API to manage keys. Treat them like admin passwords.`
               : `Keys that apps and partners use to call ${project.name}. Each key is shown once, when it is created.`
           }
-          actions={canCreate ? <CreateKeyDialog config={createKeyConfig(project, now)} /> : null}
+          actions={canCreate ? <CreateKeyDialog config={createKeyConfig(project, now, projects)} /> : null}
         />
         <ApiKeyList
           projects={projects.map((p) => ({ slug: p.slug, label: projectLabel(p) }))}

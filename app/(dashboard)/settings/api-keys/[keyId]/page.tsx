@@ -158,7 +158,7 @@ export default async function ApiKeyPage({ params, searchParams }: ApiKeyPagePro
                 {mayToggle ? <KeyEnabledButton keyId={key.publicId} name={key.name} enabled={key.enabled} variant="button" /> : null}
                 {mayRoll ? <RollKeyDialog keyId={key.publicId} name={key.name} available={rollable} initiallyOpen={rollRequested} /> : null}
                 {mayRevoke && !revoked ? (
-                  <RevokeKeyButton keyId={key.publicId} name={key.name} variant="button" />
+                  <RevokeKeyButton keyId={key.publicId} name={key.name} variant="button" createdActiveCount={key.createdActiveCount} />
                 ) : null}
               </>
             ) : null
@@ -214,6 +214,28 @@ export default async function ApiKeyPage({ params, searchParams }: ApiKeyPagePro
                   Your API sends this slug as <code className="font-mono">project</code> when it verifies the key.
                 </p>
               </Row>
+              {key.project.isSystem ? (
+                <Row label="Project scope">
+                  {key.projectScope === null ? (
+                    <span>All projects</span>
+                  ) : (
+                    <ul className="flex flex-wrap gap-1.5" aria-label="Projects this key may act on">
+                      {key.projectScope.map((project) => (
+                        <li key={project.id}>
+                          <Badge variant="neutral" title={project.slug}>
+                            {project.name}
+                          </Badge>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  <p className="mt-1 text-[13px] text-muted-foreground">
+                    {key.projectScope === null
+                      ? "This management key can act on every project, including new ones."
+                      : "This management key sees and changes only these projects; to the REST API, others do not exist."}
+                  </p>
+                </Row>
+              ) : null}
               <Row label="Created">
                 <span className="flex flex-wrap gap-x-1.5">
                   <DateText value={key.createdAt} withTime />

@@ -1,31 +1,38 @@
 // GET /api/v1/keys/{id} — one key · PATCH — edit name, description, enabled, externalId, metadata,
-// ratelimits, credits · DELETE — revoke (irreversible)
+// ratelimits, credits · DELETE — revoke (irreversible); `?cascade=true` also revokes the keys it created
 import { managementRoute, notFound } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 import { serializeKey } from "@/lib/api/serialize";
 import { findKeyRecord } from "@/lib/queries/management";
+import type { Actor } from "@/lib/services/actor";
+import { scopeOf } from "@/lib/services/project-scope";
 import { revokeApiKey } from "@/lib/services/api-key-revoke";
 import { updateApiKey } from "@/lib/services/api-keys";
 
-async function keyOrThrow(keyId: string) {
-  const record = await findKeyRecord(keyId);
+async function keyOrThrow(actor: Actor, keyId: string) {
+  const record = await findKeyRecord(scopeOf(actor), keyId);
   if (!record) throw notFound("Key");
   return record;
 }
 
-export const GET = managementRoute(operations.getKey, "Key", async ({ params }) => ({
-  body: { key: serializeKey(await keyOrThrow(params.keyId)) },
+export const GET = managementRoute(operations.getKey, "Key", async ({ caller, params }) => ({
+  body: { key: serializeKey(await keyOrThrow(caller.actor, params.keyId)) },
 }));
 
 export const PATCH = managementRoute(operations.updateKey, "Key", async ({ caller, context, params, body }) => {
-  await keyOrThrow(params.keyId);
+  await keyOrThrow(caller.actor, params.keyId);
   // `{}` asks for no change: answer the key as it is (PATCH semantics), without a write.
   if (Object.values(body).some((value) => value !== undefined)) await updateApiKey(caller.actor, params.keyId, body, context);
-  return { body: { key: serializeKey(await keyOrThrow(params.keyId)) } };
+  return { body: { key: serializeKey(await keyOrThrow(caller.actor, params.keyId)) } };
 });
 
-export const DELETE = managementRoute(operations.revokeKey, "Key", async ({ caller, context, params }) => {
-  await keyOrThrow(params.keyId);
-  await revokeApiKey(caller.actor, { keyId: params.keyId }, context);
-  return { body: { key: serializeKey(await keyOrThrow(params.keyId)) } };
+export const DELETE = managementRoute(operations.revokeKey, "Key", async ({ caller, context, params, query }) => {
+  await keyOrThrow(caller.actor, params.keyId);
+  const revoked = await revokeApiKey(caller.actor, { keyId: params.keyId, cascade: query.cascade }, context);
+  return {
+    body: {
+      key: serializeKey(await keyOrThrow(caller.actor, params.keyId)),
+      ...(revoked.cascaded ? { cascaded: revoked.cascaded.map((key) => key.publicId) } : {}),
+    },
+  };
 });

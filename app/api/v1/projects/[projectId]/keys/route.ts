@@ -5,16 +5,19 @@ import { managementRoute, notFound } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 import { serializeKey } from "@/lib/api/serialize";
 import { findKeyRecord, findProject, listKeysPage } from "@/lib/queries/management";
+import { defaultExpiryFor } from "@/lib/services/api-key-guards";
 import { createApiKey } from "@/lib/services/api-keys";
+import { scopeOf } from "@/lib/services/project-scope";
+import type { Actor } from "@/lib/services/actor";
 
-async function projectOrThrow(idOrSlug: string) {
-  const project = await findProject(idOrSlug);
+async function projectOrThrow(actor: Actor, idOrSlug: string) {
+  const project = await findProject(scopeOf(actor), idOrSlug);
   if (!project) throw notFound("Project");
   return project;
 }
 
-export const GET = managementRoute(operations.listKeys, "Project", async ({ params, query }) => {
-  const project = await projectOrThrow(params.projectId);
+export const GET = managementRoute(operations.listKeys, "Project", async ({ caller, params, query }) => {
+  const project = await projectOrThrow(caller.actor, params.projectId);
   const sort = `${query.sort}:${query.dir}`;
   const from = cursorParam(query);
   const page = await listKeysPage(project.id, query, from ? decodeCursor(from.token, sort, from.parameter) : null);
@@ -29,9 +32,11 @@ export const GET = managementRoute(operations.listKeys, "Project", async ({ para
 });
 
 export const POST = managementRoute(operations.createKey, "Project", async ({ caller, context, params, body }) => {
-  const project = await projectOrThrow(params.projectId);
-  const created = await createApiKey(caller.actor, { ...body, projectId: project.id }, context);
-  const record = await findKeyRecord(created.publicId);
+  const project = await projectOrThrow(caller.actor, params.projectId);
+  // Without `expiry`: 30 days, or the management key's own expiry when that comes sooner.
+  const expiry = body.expiry === undefined ? defaultExpiryFor(caller.actor) : {};
+  const created = await createApiKey(caller.actor, { ...expiry, ...body, projectId: project.id }, context);
+  const record = await findKeyRecord(scopeOf(caller.actor), created.publicId);
   if (!record) throw notFound("Key");
   return { status: 201, body: { key: serializeKey(record), secret: created.secret } };
 });
