@@ -21,7 +21,7 @@ beforeAll(async () => {
   api = await startApiServer();
   admin = (await seedBase()).admin;
   systemProjectId = (await db.project.findUniqueOrThrow({ where: { slug: "keydesk-api" } })).id;
-  key = (await createApiKey(userActor(admin), { projectId: systemProjectId, name: "idempotent", expiry: "7d" }, context)).secret;
+  key = (await createApiKey(userActor(admin), { projectId: systemProjectId, name: "idempotent", expiry: "90d" }, context)).secret;
 });
 
 afterAll(() => api.close());
@@ -117,7 +117,8 @@ describe("Idempotency-Key", () => {
     const plain = await api.call("DELETE", `/api/v1/keys/${created.key!.id}`, { key });
     expect(plain.status).toBe(409);
 
-    const toRoll = body(await create("to-roll", {}));
+    // A key created by a management key cannot outlive it, nor can its replacement: a short expiry.
+    const toRoll = body(await api.call("POST", "/api/v1/projects/default/keys", { key, body: { name: "to-roll", expiry: "7d" } }));
     const rolled = await api.call("POST", `/api/v1/keys/${toRoll.key!.id}/roll`, { key, body: { grace: "1h" }, headers: idem("roll-1") });
     const rolledAgain = await api.call("POST", `/api/v1/keys/${toRoll.key!.id}/roll`, { key, body: { grace: "1h" }, headers: idem("roll-1") });
     expect(rolled.status).toBe(201);
