@@ -22,7 +22,7 @@ beforeAll(async () => {
   api = await startApiServer();
   const { admin } = await seedBase();
   const system = await db.project.findUniqueOrThrow({ where: { slug: "keydesk-api" } });
-  key = (await createApiKey(userActor(admin), { projectId: system.id, name: "typed client", expiry: "7d" }, context)).secret;
+  key = (await createApiKey(userActor(admin), { projectId: system.id, name: "typed client", expiry: "90d" }, context)).secret;
 });
 
 afterAll(async () => {
