@@ -72,7 +72,7 @@ describe("verifyKey", () => {
         { type: "prefix", value: "jobs", methods: ["GET"] },
       ],
     });
-    const allowed = await verifyKey({ key: key.secret, method: "get", path: "/jobs/12/runs?limit=5" });
+    const allowed = await verifyKey({ key: key.secret, method: "GET", path: "/jobs/12/runs?limit=5" });
     expect(allowed.body).toMatchObject({
       valid: true,
       code: "VALID",
@@ -83,6 +83,9 @@ describe("verifyKey", () => {
       { method: "POST", path: "/jobs/12/runs" },
       { method: "GET", path: "/jobsx" },
       { method: "GET", path: "/jobs/../admin" },
+      // Methods are case-sensitive.
+      { method: "get", path: "/jobs/12" },
+      { method: "gEt", path: "/jobs/12" },
       {},
       { method: "GET" },
       { path: "/jobs/1" },

@@ -44,6 +44,7 @@ import { limiter } from "@/lib/keys/limits/runtime";
 import type { LimitResult, LimitsState } from "@/lib/keys/limits/types";
 import { resolveProjectNowOrLater, type ProjectEntry, type ProjectResolution } from "@/lib/keys/project-table";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
+import { noteRegexProblem, regexSuspended } from "@/lib/keys/regex-suspension";
 import { recordUsage, type UsageOutcome } from "@/lib/keys/usage";
 import { parseVerifyRequest, type VerifyInput, type VerifyRequest } from "@/lib/keys/verify-request";
 import { countTrailOutcome, pushTrailEvent } from "@/lib/trail/buffer";
@@ -158,6 +159,7 @@ function unknown(result: typeof NOT_FOUND | typeof MALFORMED, project: ProjectEn
 
 type Denial = Exclude<UsageOutcome, "VALID">;
 
+
 /** The answer for a known key, with the state of its limits when it has any. */
 function answer(body: VerifyResponse, limits: LimitsState | null): VerifyResult {
   return { status: 200, body: limits ? { ...body, ...limits } : body };
@@ -228,8 +230,15 @@ function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyReq
   if (key.revokedAt !== null) return deny("REVOKED", key, request, now);
   if (key.expiresAt !== null && key.expiresAt <= now.getTime()) return deny("EXPIRED", key, request, now);
   if (!key.enabled) return deny("DISABLED", key, request, now);
-  const decision = evaluateConstraints(key.constraints, { method: request.method, path: request.path, ip: request.ip });
-  if (!decision.allowed) return deny("FORBIDDEN", key, request, now);
+  const decision = evaluateConstraints(
+    key.constraints,
+    { method: request.method, path: request.path, ip: request.ip },
+    { regexSuspended: regexSuspended(key.id, now.getTime()) },
+  );
+  if (!decision.allowed) {
+    if (decision.problem) noteRegexProblem(key.id, key.publicId, decision.problem, now.getTime());
+    return deny("FORBIDDEN", key, request, now);
+  }
 
   const matched = decision.matched && {
     type: decision.matched.type,
