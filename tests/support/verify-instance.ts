@@ -14,6 +14,7 @@ import { keyIndexStats } from "@/lib/keys/key-index";
 import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
 import { existingLimiter, stopLimiter } from "@/lib/keys/limits/runtime";
 import { startKeyChangeListener } from "@/lib/keys/listener";
+import { applyServerTimeouts, serverOptions } from "@/server/timeouts";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
 const connectionString = process.env.DATABASE_URL;
@@ -27,7 +28,7 @@ const listener = startKeyChangeListener(connectionString, { log, minBackoffMs: 5
 await listener.ready;
 
 const verify = createVerifyHandler({ log });
-const server = http.createServer((req, res) => {
+const server = http.createServer(serverOptions, (req, res) => {
   if (isVerifyPath(req.url)) {
     verify(req, res);
     return;
@@ -39,6 +40,7 @@ const server = http.createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
+applyServerTimeouts(server);
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 
