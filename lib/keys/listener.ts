@@ -8,15 +8,22 @@
 //
 // While the connection is down, notifications are lost, so every successful LISTEN (the first
 // one included: entries may have been cached before it) clears the whole key cache and reloads
-// the project table. Until the
-// reconnect succeeds, cached entries are still served; their TTL bounds how stale they can get.
+// the project table. A connection can also hang without failing (a half-open TCP connection, a
+// stalled proxy): notifications then stop without an error. So the connection is pinged every
+// pingIntervalMs (`SELECT 1`, at most pingTimeoutMs), and each successful ping vouches for the
+// key cache until the next ping is overdue (key-cache.ts: vouchForInvalidation). While nobody
+// vouches, the cache serves nothing older than a second; a failed or slow ping also reconnects.
+//
+// LISTEN needs a session of its own: behind PgBouncer in transaction pooling mode it does not
+// work (notifications go to whichever session ran LISTEN, then nowhere). Point DATABASE_URL at
+// PostgreSQL directly or at a session-pooling pool.
 //
 // It also LISTENs on KEY_CREATED_CHANNEL, where the database announces every new key (a hash, or
 // "*" after a bulk insert), for the membership index (key-index.ts); every successful LISTEN has
 // the index loaded or checked (key-index-sync.ts), and until then the index keeps answering.
 import pg from "pg";
 import { KEY_CHANGED_CHANNEL, KEY_CREATED_CHANNEL, PROJECT_CHANGED_CHANNEL } from "@/lib/keys/invalidation";
-import { ALL_KEYS, clearKeyCache, invalidateKeyHash } from "@/lib/keys/key-cache";
+import { ALL_KEYS, clearKeyCache, invalidateKeyHash, vouchForInvalidation } from "@/lib/keys/key-cache";
 import { addKeyHash } from "@/lib/keys/key-index";
 import type { KeyIndexSync } from "@/lib/keys/key-index-sync";
 import { invalidateProjectTable, warmProjectTable } from "@/lib/keys/project-table";
@@ -34,10 +41,13 @@ export interface KeyChangeListenerOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   /**
-   * A connection can die without the socket noticing (NAT timeouts, a failover); a periodic
-   * query on it turns that silence into an error and a reconnect.
+   * A connection can die or hang without the socket noticing (NAT timeouts, a failover, a stalled
+   * proxy); a periodic query on it turns that silence into an error and a reconnect, and until it
+   * answers the key cache does not rely on notifications. Default 2 s.
    */
   pingIntervalMs?: number;
+  /** How long a ping may take before the connection counts as hung. Default 1 s. */
+  pingTimeoutMs?: number;
   /** The membership index's sync: told when LISTEN is (again) in effect or lost, and of bulk inserts. */
   index?: KeyIndexSync;
 }
@@ -61,7 +71,10 @@ export function startKeyChangeListener(
   const log = options.log ?? ((message: string) => console.log(`[keydesk] ${message}`));
   const minBackoffMs = options.minBackoffMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
-  const pingIntervalMs = options.pingIntervalMs ?? 30_000;
+  const pingIntervalMs = options.pingIntervalMs ?? 2_000;
+  const pingTimeoutMs = options.pingTimeoutMs ?? 1_000;
+  // A ping vouches until the next one should have answered.
+  const vouch = () => vouchForInvalidation(Date.now() + pingIntervalMs + pingTimeoutMs);
 
   let stopped = false;
   let current: pg.Client | null = null;
@@ -106,6 +119,7 @@ export function startKeyChangeListener(
       if (current === client) {
         current = null;
         listening = false;
+        vouchForInvalidation(0);
         options.index?.notListening();
         if (pingTimer) clearInterval(pingTimer);
         pingTimer = null;
@@ -144,12 +158,18 @@ export function startKeyChangeListener(
     // Loaded now rather than by the first verification; if this fails, that one tries again.
     warmProjectTable().catch(() => undefined);
     listening = true;
+    vouch();
     options.index?.listening();
     if (failures > 0) log("key change listener reconnected; key cache cleared");
     failures = 0;
     markReady();
     pingTimer = setInterval(() => {
-      client.query("SELECT 1").catch((error: unknown) => fail(`ping failed: ${describe(error)}`));
+      client.query({ text: "SELECT 1", query_timeout: pingTimeoutMs }).then(
+        () => {
+          if (current === client && !failed) vouch();
+        },
+        (error: unknown) => fail(`ping failed: ${describe(error)}`),
+      );
     }, pingIntervalMs);
     pingTimer.unref();
   }
@@ -162,6 +182,7 @@ export function startKeyChangeListener(
     async stop() {
       stopped = true;
       listening = false;
+      vouchForInvalidation(0);
       options.index?.notListening();
       if (retryTimer) clearTimeout(retryTimer);
       if (pingTimer) clearInterval(pingTimer);

@@ -24,7 +24,9 @@ const log = (message: string) => process.stderr.write(`[verify-instance] ${messa
 // The membership index checks itself every KEYDESK_KEY_INDEX_CHECK_MS (tests make it short).
 const index = startKeyIndexSync(connectionString, { log, checkIntervalMs: Number(process.env.KEYDESK_KEY_INDEX_CHECK_MS ?? 30_000) });
 // Fast retries: tests cut the listener's connection and wait for it to come back.
-const listener = startKeyChangeListener(connectionString, { log, minBackoffMs: 50, maxBackoffMs: 500, index });
+// KEYDESK_TEST_LISTENER_URL sends the listener (only) through another address, e.g. a proxy a
+// test can stall.
+const listener = startKeyChangeListener(process.env.KEYDESK_TEST_LISTENER_URL ?? connectionString, { log, minBackoffMs: 50, maxBackoffMs: 500, index });
 await listener.ready;
 
 const verify = createVerifyHandler({ log });
