@@ -164,11 +164,17 @@ export function startKeyChangeListener(
     failures = 0;
     markReady();
     pingTimer = setInterval(() => {
-      client.query({ text: "SELECT 1", query_timeout: pingTimeoutMs }).then(
+      // pg's query_timeout is per client; the ping's own deadline is shorter than the LISTEN's.
+      const timeout = setTimeout(() => fail(`ping took over ${pingTimeoutMs} ms`), pingTimeoutMs);
+      client.query("SELECT 1").then(
         () => {
+          clearTimeout(timeout);
           if (current === client && !failed) vouch();
         },
-        (error: unknown) => fail(`ping failed: ${describe(error)}`),
+        (error: unknown) => {
+          clearTimeout(timeout);
+          fail(`ping failed: ${describe(error)}`);
+        },
       );
     }, pingIntervalMs);
     pingTimer.unref();
