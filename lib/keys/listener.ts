@@ -10,13 +10,14 @@
 // one included: entries may have been cached before it) clears the whole key cache and reloads
 // the project table. A connection can also hang without failing (a half-open TCP connection, a
 // stalled proxy): notifications then stop without an error. So the connection is pinged every
-// pingIntervalMs (`SELECT 1`, at most pingTimeoutMs), and each successful ping vouches for the
+// pingIntervalMs (at most pingTimeoutMs), and each successful ping vouches for the
 // key cache until the next ping is overdue (key-cache.ts: vouchForInvalidation). While nobody
 // vouches, the cache serves nothing older than a second; a failed or slow ping also reconnects.
 //
 // LISTEN needs a session of its own: behind PgBouncer in transaction pooling mode it does not
-// work (notifications go to whichever session ran LISTEN, then nowhere). Point DATABASE_URL at
-// PostgreSQL directly or at a session-pooling pool.
+// work (notifications go to whichever server session ran LISTEN, then nowhere). The ping asks the
+// session it lands on whether it is listening (pg_listening_channels), so such a set-up is logged
+// and never vouched for: the cache then re-reads keys after a second, slower but never stale.
 //
 // It also LISTENs on KEY_CREATED_CHANNEL, where the database announces every new key (a hash, or
 // "*" after a bulk insert), for the membership index (key-index.ts); every successful LISTEN has
@@ -53,6 +54,9 @@ export interface KeyChangeListenerOptions {
 }
 
 const STOP_TIMEOUT_MS = 2_000;
+const CHANNELS = [KEY_CHANGED_CHANNEL, PROJECT_CHANGED_CHANNEL, KEY_CREATED_CHANNEL];
+// The channel names are our own constants (lower-case letters and underscores), not input.
+const PING = `SELECT count(*)::int AS "listening" FROM pg_listening_channels() AS c WHERE c IN (${CHANNELS.map((c) => `'${c}'`).join(", ")})`;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -80,6 +84,7 @@ export function startKeyChangeListener(
   let current: pg.Client | null = null;
   let listening = false;
   let failures = 0;
+  let warnedLostListen = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let pingTimer: ReturnType<typeof setInterval> | null = null;
   let markReady: () => void = () => undefined;
@@ -142,8 +147,7 @@ export function startKeyChangeListener(
 
     try {
       await client.connect();
-      // The channel names are our own constants (lower-case letters and underscores), not input.
-      await client.query(`LISTEN "${KEY_CHANGED_CHANNEL}"; LISTEN "${PROJECT_CHANGED_CHANNEL}"; LISTEN "${KEY_CREATED_CHANNEL}"`);
+      await client.query(CHANNELS.map((channel) => `LISTEN "${channel}"`).join("; "));
     } catch (error) {
       fail(describe(error));
       return;
@@ -166,10 +170,17 @@ export function startKeyChangeListener(
     pingTimer = setInterval(() => {
       // pg's query_timeout is per client; the ping's own deadline is shorter than the LISTEN's.
       const timeout = setTimeout(() => fail(`ping took over ${pingTimeoutMs} ms`), pingTimeoutMs);
-      client.query("SELECT 1").then(
-        () => {
+      client.query<{ listening: number }>(PING).then(
+        (result) => {
           clearTimeout(timeout);
-          if (current === client && !failed) vouch();
+          if (current !== client || failed) return;
+          if (result.rows[0]?.listening === CHANNELS.length) {
+            vouch();
+            return;
+          }
+          if (!warnedLostListen) log("the key listener's connection lost its LISTEN: is DATABASE_URL a PgBouncer in transaction pooling mode? Use session mode or a direct connection");
+          warnedLostListen = true;
+          fail("the session no longer listens");
         },
         (error: unknown) => {
           clearTimeout(timeout);
