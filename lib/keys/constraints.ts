@@ -51,6 +51,11 @@ export interface ConstraintRequest {
  */
 export type RegexProblem = "regex_unusable" | "regex_budget";
 
+/** Where evaluateConstraints adds the milliseconds its regex matches took (callers reset it). */
+export interface RegexMeter {
+  ms: number;
+}
+
 export type ConstraintDecision = { allowed: true; matched: KeyConstraint | null } | { allowed: false; problem?: RegexProblem };
 
 /**
@@ -172,12 +177,13 @@ function addressAllowed(constraints: readonly KeyConstraint[], ip: string | unde
  * address AND the path group (if any) must admit method and path. `matched` is the first path rule
  * that matched, or null when the key has no path rules. An empty string counts as "not given"
  * for method, path and ip, so a constrained key with none of them is refused. `regexSuspended`
- * makes every regex rule match nothing (a key whose rules recently ran over the time budget).
+ * makes every regex rule match nothing (a key whose rules recently ran over the time budget);
+ * `meter` receives the time regex matches took.
  */
 export function evaluateConstraints(
   constraints: readonly KeyConstraint[],
   request: ConstraintRequest,
-  options: { regexSuspended?: boolean } = {},
+  options: { regexSuspended?: boolean; meter?: RegexMeter } = {},
 ): ConstraintDecision {
   if (constraints.length === 0) return { allowed: true, matched: null };
 
@@ -227,8 +233,11 @@ export function evaluateConstraints(
     // by the same limits); one match cannot be interrupted, but the limits on patterns and paths
     // bound it, and the budget bounds the sum over a key's rules.
     const started = performance.now();
-    if (regex.testExact(path)) return { allowed: true, matched: constraint };
-    regexSpent += performance.now() - started;
+    const hit = regex.testExact(path);
+    const took = performance.now() - started;
+    if (options.meter) options.meter.ms += took;
+    if (hit) return { allowed: true, matched: constraint };
+    regexSpent += took;
     if (regexSpent > REGEX_BUDGET_MS) return { allowed: false, problem: "regex_budget" };
   }
   return problem ? { allowed: false, problem } : { allowed: false };

@@ -44,7 +44,7 @@ import { limiter } from "@/lib/keys/limits/runtime";
 import type { LimitResult, LimitsState } from "@/lib/keys/limits/types";
 import { resolveProjectNowOrLater, type ProjectEntry, type ProjectResolution } from "@/lib/keys/project-table";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
-import { noteRegexProblem, regexSuspended } from "@/lib/keys/regex-suspension";
+import { chargeRegexTime, noteRegexProblem, regexSuspended } from "@/lib/keys/regex-suspension";
 import { recordUsage, type UsageOutcome } from "@/lib/keys/usage";
 import { parseVerifyRequest, type VerifyInput, type VerifyRequest } from "@/lib/keys/verify-request";
 import { countTrailOutcome, pushTrailEvent } from "@/lib/trail/buffer";
@@ -214,6 +214,9 @@ function forProject(resolution: ProjectResolution, request: VerifyRequest, now: 
   return lookupKey(hash).then((lookup) => decide(lookup.found ? lookup.key : null, project, request, now, hash, 0, caller), unavailable);
 }
 
+/** One meter for every verification: decisions are synchronous, so no two share it at once. */
+const regexMeter = { ms: 0 };
+
 /** Reloads a key whose limits changed under the request (the limiter said STALE) and decides again. */
 const MAX_RELOADS = 2;
 
@@ -230,11 +233,14 @@ function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyReq
   if (key.revokedAt !== null) return deny("REVOKED", key, request, now);
   if (key.expiresAt !== null && key.expiresAt <= now.getTime()) return deny("EXPIRED", key, request, now);
   if (!key.enabled) return deny("DISABLED", key, request, now);
+  regexMeter.ms = 0;
   const decision = evaluateConstraints(
     key.constraints,
     { method: request.method, path: request.path, ip: request.ip },
-    { regexSuspended: regexSuspended(key.id, now.getTime()) },
+    { regexSuspended: regexSuspended(key.id, now.getTime()), meter: regexMeter },
   );
+  // The answer stands; a key whose slow matches add up is suspended for the requests after it.
+  if (regexMeter.ms > 0 && chargeRegexTime(key.id, regexMeter.ms, now.getTime())) noteRegexProblem(key.id, key.publicId, "regex_budget", now.getTime());
   if (!decision.allowed) {
     if (decision.problem) noteRegexProblem(key.id, key.publicId, decision.problem, now.getTime());
     return deny("FORBIDDEN", key, request, now);
