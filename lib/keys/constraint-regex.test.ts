@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  DFA_MEMORY_BYTES,
   MAX_REGEX_EXPANSION,
   MAX_REGEX_NESTING,
   MAX_REGEX_PATH_LENGTH,
@@ -74,6 +75,15 @@ describe("regexError: the cost limits at creation", () => {
 });
 
 describe("regex rules at verification", () => {
+  it("run with a small lazy DFA, so patterns whose DFA explodes fall back to the bounded matchers", () => {
+    const compiled = compiledRegex(".*a.{30}");
+    expect(compiled?.re2Input.dfa.maxMem).toBe(DFA_MEMORY_BYTES);
+    // Still correct after the DFA gives up.
+    const path = `/${"ab".repeat(400)}a${"b".repeat(30)}`;
+    expect(compiled?.testExact(path)).toBe(true);
+    expect(compiled?.testExact(`${path}!`)).toBe(false);
+  });
+
   it("a stored pattern over the limits matches nothing and says why", () => {
     // As if written before the limits existed: verification must not compile or run it.
     expect(compiledRegex(AUDIT_PATTERN)).toBeNull();

@@ -18,6 +18,10 @@
 //    small program can still be slow (`.*a.{30}` makes RE2's DFA build a state per character, tens
 //    of milliseconds on 1 KiB), so a key that ran over the budget has its regex rules suspended for
 //    REGEX_SUSPEND_MS (verify.ts): its requests are refused at once instead of each costing as much.
+// 4. Each program's lazy DFA gets DFA_MEMORY_BYTES instead of re2js's 8 MiB: a pattern whose DFA
+//    would need a new state per character then gives up on the DFA within a few states and runs
+//    on the bounded backtracker or NFA, which costs ~0.1 ms on 1 KiB where building the DFA cost
+//    10–200 ms. Patterns with small DFAs (nearly all real ones) never notice.
 //
 // This module is also imported by the constraints editor in the browser: no Node APIs here.
 import { RE2JS } from "re2js";
@@ -29,7 +33,9 @@ export const MAX_REGEX_PROGRAM_SIZE = 200;
 /** Longest path (in UTF-16 code units, query excluded) a regex rule is matched against. */
 export const MAX_REGEX_PATH_LENGTH = 1024;
 /** What the regex rules of one key may take per verification, together. */
-export const REGEX_BUDGET_MS = 50;
+export const REGEX_BUDGET_MS = 20;
+/** The lazy DFA's memory per pattern (re2js defaults to 8 MiB, which lets hostile patterns build thousands of states). */
+export const DFA_MEMORY_BYTES = 16 * 1024;
 /** How long a key's regex rules stay suspended (refusing) after they ran over the budget. */
 export const REGEX_SUSPEND_MS = 10_000;
 
@@ -128,6 +134,20 @@ export function regexShape(pattern: string): RegexShape {
   return { expansion, nesting };
 }
 
+type Re2 = RE2JS["re2Input"];
+type DfaConstructor = new (prog: Re2["prog"], maxMem: number) => Re2["lazyDFA"];
+
+/**
+ * Replaces the program's lazy DFA with one of DFA_MEMORY_BYTES. re2js does not expose the DFA's
+ * memory as an option; its class is reached through the instance the program creates. Checked by
+ * constraint-regex.test.ts, so an re2js upgrade that moves it is noticed.
+ */
+function limitDfaMemory(regex: RE2JS): void {
+  const re2 = regex.re2Input;
+  const Dfa = Object.getPrototypeOf(re2.dfa).constructor as DfaConstructor;
+  re2.lazyDFA = new Dfa(re2.prog, DFA_MEMORY_BYTES);
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -157,6 +177,7 @@ function checkPattern(pattern: string): Checked {
         message: `Pattern is too costly to match: it compiles to ${size} instructions (at most ${MAX_REGEX_PROGRAM_SIZE}). Use fewer alternatives, smaller {n,m} counts, or a prefix rule`,
       };
     }
+    limitDfaMemory(regex);
     return { ok: true, regex };
   } catch (error) {
     return { ok: false, message: `Invalid regular expression: ${errorMessage(error)}` };

@@ -12,7 +12,7 @@ import type { RegexProblem } from "@/lib/keys/constraints";
 export const SLOW_MATCH_MS = 2;
 const SLOW_WINDOW_MS = 10_000;
 /** Slow regex time one key may take within the window before its regex rules are suspended. */
-export const SLOW_QUOTA_MS = 100;
+export const SLOW_QUOTA_MS = 50;
 /** Per key: when its current window started and the slow regex time spent in it. */
 const slowSpent = new Map<string, { since: number; ms: number }>();
 
