@@ -224,19 +224,16 @@ export function evaluateConstraints(
       problem = "regex_budget";
       continue;
     }
-    const regex = compiledRegex(constraint.value.trim());
-    if (regex === null) {
-      problem = "regex_unusable";
-      continue;
-    }
-    // The clock is read only around matches (compiling happens once per pattern and is bounded
-    // by the same limits); one match cannot be interrupted, but the limits on patterns and paths
-    // bound it, and the budget bounds the sum over a key's rules.
+    // The clock runs around compiling (once per pattern, then cached) and matching: a key with
+    // many new patterns costs compile time too. One match cannot be interrupted, but the limits
+    // on patterns and paths bound it, and the budget bounds the sum over a key's rules.
     const started = performance.now();
-    const hit = regex.testExact(path);
+    const regex = compiledRegex(constraint.value.trim());
+    const hit = regex !== null && regex.testExact(path);
     const took = performance.now() - started;
     if (options.meter) options.meter.ms += took;
     if (hit) return { allowed: true, matched: constraint };
+    if (regex === null) problem = "regex_unusable";
     regexSpent += took;
     if (regexSpent > REGEX_BUDGET_MS) return { allowed: false, problem: "regex_budget" };
   }

@@ -1,5 +1,5 @@
 // Regex rules that cost too much at verification (constraint-regex.ts). A key has its regex rules
-// suspended for REGEX_SUSPEND_MS when they ran over the per-request budget, or when its slow
+// suspended for REGEX_SUSPEND_MS (doubling while it keeps happening, up to 10 minutes) when they ran over the per-request budget, or when its slow
 // requests (regex time over SLOW_MATCH_MS; realistic patterns take microseconds) add up to more
 // than SLOW_QUOTA_MS within SLOW_WINDOW_MS: a pattern just under the budget, requested in a
 // flood, would otherwise cost the event loop tens of milliseconds per request. While suspended,
@@ -18,6 +18,13 @@ const slowSpent = new Map<string, { since: number; ms: number }>();
 
 /** Keys whose regex rules ran over the time budget, until when they stay suspended. */
 const suspendedRegex = new Map<string, number>();
+/**
+ * Suspensions in a row per key: each one lasts twice as long as the last (up to MAX_SUSPEND_MS),
+ * so that costly keys do not all come back at once every REGEX_SUSPEND_MS. Forgotten after
+ * MAX_SUSPEND_MS without trouble.
+ */
+const strikes = new Map<string, { count: number; at: number }>();
+const MAX_SUSPEND_MS = 10 * 60_000;
 /** Keys already logged for a regex problem: once per key and process, not once per request. */
 const loggedRegex = new Set<string>();
 const MAX_TRACKED_KEYS = 10_000;
@@ -54,13 +61,17 @@ export function chargeRegexTime(keyId: string, ms: number, now: number): boolean
 export function noteRegexProblem(keyId: string, publicId: string, problem: RegexProblem, now: number): void {
   if (problem === "regex_budget" && !suspendedRegex.has(keyId)) {
     if (suspendedRegex.size >= MAX_TRACKED_KEYS) suspendedRegex.clear();
-    suspendedRegex.set(keyId, now + REGEX_SUSPEND_MS);
+    if (strikes.size >= MAX_TRACKED_KEYS) strikes.clear();
+    const last = strikes.get(keyId);
+    const count = last && now - last.at < MAX_SUSPEND_MS + REGEX_SUSPEND_MS * 2 ** last.count ? last.count + 1 : 0;
+    strikes.set(keyId, { count, at: now });
+    suspendedRegex.set(keyId, now + Math.min(MAX_SUSPEND_MS, REGEX_SUSPEND_MS * 2 ** count));
   }
   if (loggedRegex.has(keyId) || loggedRegex.size >= MAX_TRACKED_KEYS) return;
   loggedRegex.add(keyId);
   const why =
     problem === "regex_budget"
-      ? `its regex rules took longer than their time budget; they refuse every request for ${REGEX_SUSPEND_MS / 1000} s at a time`
+      ? `its regex rules took longer than their time budget; they refuse every request for ${REGEX_SUSPEND_MS / 1000} s, twice as long each time it happens again`
       : "a stored regex rule is over the cost limits and matches nothing; edit the key's constraints";
   console.error(`[keydesk] key ${publicId}: ${why} (answering FORBIDDEN)`);
 }
