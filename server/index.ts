@@ -28,6 +28,7 @@ import { log } from "@/server/log";
 import { rejectOversizedBody } from "@/server/body-limit";
 import { setUpProcessOutput } from "@/server/log-file";
 import { checkAuditChain, checkDatabaseRole } from "@/server/start-checks";
+import { applyServerTimeouts, serverOptions } from "@/server/timeouts";
 import { answerUnavailable, needsDatabase } from "@/server/unavailable";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
@@ -139,7 +140,7 @@ async function main() {
   const verify = createVerifyHandler({ log });
 
   let stopping = false;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(serverOptions, (req, res) => {
     // While shutting down, answer what arrives on open keep-alive connections but close them
     // after, so clients move on instead of keeping this process busy until the grace period ends.
     if (stopping) res.setHeader("connection", "close");
@@ -160,7 +161,7 @@ async function main() {
       res.end("Internal Server Error");
     });
   });
-  server.keepAliveTimeout = 65_000;
+  applyServerTimeouts(server);
 
   // The probe above passed, but something may have taken the port during start-up.
   await listen(server, port, hostname).catch((error: unknown) => {

@@ -15,7 +15,7 @@ const constraint = z.object({
   type: z
     .enum(CONSTRAINT_TYPES)
     .describe(
-      "exact: the path equals the value; prefix: the path is the value or below it; regex: the whole path matches (RE2, implicitly anchored); verb: any path, only these methods; ip: the client address (the verify request's `ip`) is the value or inside its CIDR range, IPv4 or IPv6 (IPv4-mapped IPv6 addresses count as IPv4). Path and verb rules are OR'd among themselves, ip rules too, and the two groups are AND'd: with both, a request needs a matching ip rule and a matching path/verb rule.",
+      "exact: the path equals the value; prefix: the path is the value or below it; regex: the whole path matches (RE2, implicitly anchored; at most 400 parts with {n,m} written out, 10 nested groups and 200 compiled instructions; paths over 1 KiB match no regex rule); verb: any path, only these methods (compared exactly: `get` is not `GET`); ip: the client address (the verify request's `ip`) is the value or inside its CIDR range, IPv4 or IPv6 (IPv4-mapped IPv6 addresses count as IPv4). Path and verb rules are OR'd among themselves, ip rules too, and the two groups are AND'd: with both, a request needs a matching ip rule and a matching path/verb rule.",
     ),
   value: z.string().describe("A path such as `jobs` or `/jobs`, a pattern, or for ip an address or CIDR range such as `10.0.0.0/8` (ignored for verb)"),
   methods: z.array(z.enum(HTTP_METHODS)).describe("Allowed methods; empty = any (verb needs at least one; ip takes none)"),
@@ -211,7 +211,9 @@ export function openApiDocument(serverUrl: string) {
           responses: {
             "200": json(verifyResponse, "The verdict"),
             "400": json(error, "Body is not JSON"),
+            "408": json(error, "`request_timeout`: the body did not arrive within 5 s (the connection is closed)"),
             "413": json(error, "Body larger than 8 KiB"),
+            "429": json(error, "`too_many_requests`: more verification requests in flight from this address than KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT; retry after the `Retry-After` seconds"),
             "422": json(error, "`invalid_request`: `key` or `project` missing or not a string (or `method`, `path`, `ip` not a string, or `cost` not an integer 0…1000); `unknown_project`: no project has that slug or id"),
             "503": json(verifyResponse, "Database unavailable and the key is not cached (fails closed)"),
           },
