@@ -18,7 +18,9 @@
 // BENCH_ONLY=trail (the request trail's scenario alone, bench/scenarios/trail.ts, with its own knobs
 // BENCH_TRAIL_INGEST_SEC and BENCH_TRAIL_EVENTS; printed, nothing written),
 // BENCH_ONLY=limits (only the usage-limits scenario, bench/scenarios/limits.ts, on the console,
-// without seeding; nothing written).
+// without seeding; nothing written), BENCH_ONLY=regex (only the regex-cost scenario,
+// bench/scenarios/regex.ts: sign-in latency while 20 clients verify against costly regex keys;
+// knob BENCH_REGEX_SEC; without seeding, nothing written).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -30,6 +32,7 @@ import { median, runLoad, summarize, type LoadResult } from "@/bench/load";
 import { rscUrl, signIn, sleep, timePage, verify } from "@/bench/http";
 import { renderMarkdown, renderConsole, type BenchResults, type Target } from "@/bench/report";
 import { limitsTargets, renderLimits, runLimitsScenario, type LimitsScenarioContext } from "@/bench/scenarios/limits";
+import { renderRegex, runRegexScenario } from "@/bench/scenarios/regex";
 import { adminId, insertKey, projectIdBySlug, seedKeys, type SeededKey } from "@/bench/seed";
 import { runScaleScenario, type ScaleContext } from "@/bench/scenarios/scale";
 import { renderScaleConsole, scaleTargets } from "@/bench/scenarios/scale-report";
@@ -47,7 +50,7 @@ const KEY_COUNT = envNumber("BENCH_KEYS", 100_000);
 const SOAK_VERIFICATIONS = envNumber("BENCH_SOAK", 1_000_000);
 const REVOCATIONS = envNumber("BENCH_REVOCATIONS", 30);
 const ONLY = process.env.BENCH_ONLY ?? "";
-if (ONLY !== "" && ONLY !== "pages" && ONLY !== "scale" && ONLY !== "trail" && ONLY !== "limits") throw new Error(`BENCH_ONLY=${ONLY}: the scenarios that can run alone are "pages", "scale", "trail" and "limits"`);
+if (ONLY !== "" && ONLY !== "pages" && ONLY !== "scale" && ONLY !== "trail" && ONLY !== "limits" && ONLY !== "regex") throw new Error(`BENCH_ONLY=${ONLY}: the scenarios that can run alone are "pages", "scale", "trail", "limits" and "regex"`);
 const SCALE = process.env.BENCH_NO_SCALE !== "1";
 /** Enough for the key-state cache to hold every one of the scale scenario's 1,000,000 keys. */
 const KEY_CACHE_MB = process.env.KEYDESK_KEY_CACHE_MB ?? "512";
@@ -180,6 +183,11 @@ async function main(): Promise<BenchResults | null> {
   };
   if (ONLY === "limits") {
     process.stdout.write(`\n${renderLimits(await runLimitsScenario(limitsContext))}\n`);
+    return null;
+  }
+  if (ONLY === "regex") {
+    const regex = await runRegexScenario({ baseUrl: a.baseUrl, db, projectId: defaultProject, projectSlug: "default", adminId: admin, log });
+    process.stdout.write(`\n${renderRegex(regex)}\n`);
     return null;
   }
   log(`seeding ${KEY_COUNT.toLocaleString("en")} keys`);

@@ -32,6 +32,7 @@ import { rejectOversizedBody } from "@/server/body-limit";
 import { inRequestScope } from "@/server/request-scope";
 import { setUpProcessOutput } from "@/server/log-file";
 import { checkAuditChain, checkDatabaseRole } from "@/server/start-checks";
+import { applyServerTimeouts, serverOptions } from "@/server/timeouts";
 import { answerUnavailable, needsDatabase } from "@/server/unavailable";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
@@ -144,7 +145,7 @@ async function main() {
   const verify = createVerifyHandler({ log });
 
   let stopping = false;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(serverOptions, (req, res) => {
     // While shutting down, answer what arrives on open keep-alive connections but close them
     // after, so clients move on instead of keeping this process busy until the grace period ends.
     if (stopping) res.setHeader("connection", "close");
@@ -174,7 +175,7 @@ async function main() {
       });
     });
   });
-  server.keepAliveTimeout = 65_000;
+  applyServerTimeouts(server);
 
   // The probe above passed, but something may have taken the port during start-up.
   await listen(server, port, hostname).catch((error: unknown) => {

@@ -4,14 +4,23 @@
 //
 // Request: `{ "key", "project", "method"?, "path"?, "ip"? }` (lib/keys/verify-request.ts; other
 // fields are ignored). Responses: 200 with the verification result for every well-formed request;
-// 400 invalid_json, 413 payload_too_large (> 8 KiB), 422 invalid_request or unknown_project, 405
-// for other methods; 503 UNAVAILABLE when the database cannot be asked. The request body (which
-// holds the secret) is never logged.
+// 400 invalid_json, 408 request_timeout (the body did not arrive within 5 s), 413
+// payload_too_large (> 8 KiB), 422 invalid_request or unknown_project, 405 for other methods, 429
+// too_many_requests (more requests in flight from one address than
+// KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT); 503 UNAVAILABLE when the database cannot be asked. The
+// request body (which holds the secret) is never logged.
+//
+// The per-client cap counts requests by the TCP peer address (the calling service, or the proxy in
+// front of Keydesk: set the cap with that in mind, or 0 to turn it off). It bounds how many
+// connections one client can hold open with slow bodies, and the body deadline bounds how long.
 import type http from "node:http";
 import { verifyKeyNowOrLater, type VerifyResult } from "@/lib/keys/verify";
 
 export const VERIFY_PATH = "/api/v1/keys/verify";
 export const MAX_VERIFY_BODY_BYTES = 8 * 1024;
+/** How long the body may take to arrive after the headers. */
+export const VERIFY_BODY_TIMEOUT_MS = 5_000;
+const DEFAULT_MAX_IN_FLIGHT_PER_CLIENT = 256;
 /** Between two "unavailable" log lines; an outage would otherwise log once per request. */
 const UNAVAILABLE_LOG_INTERVAL_MS = 60_000;
 
@@ -24,6 +33,19 @@ export function isVerifyPath(url: string | undefined): boolean {
 
 export interface VerifyHandlerOptions {
   log?: (message: string) => void;
+  /** Defaults to VERIFY_BODY_TIMEOUT_MS. */
+  bodyTimeoutMs?: number;
+  /** Requests in flight per client address; 0 = no cap. Defaults to KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT or 256. */
+  maxInFlightPerClient?: number;
+}
+
+/** KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT: a whole number, 0 turning the cap off. */
+function inFlightCapFromEnv(): number {
+  const raw = process.env.KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT;
+  if (raw === undefined || raw.trim() === "") return DEFAULT_MAX_IN_FLIGHT_PER_CLIENT;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT must be a whole number (0 = no cap), not "${raw}"`);
+  return value;
 }
 
 function send(
@@ -57,6 +79,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 interface HandlerState {
   log: (message: string) => void;
   lastUnavailableLog: { at: number };
+  bodyTimeoutMs: number;
+  maxInFlight: number;
+  /** Requests in flight by client address; entries leave when they reach zero. */
+  inFlight: Map<string, number>;
 }
 
 function failed(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse, error: unknown): void {
@@ -121,6 +147,18 @@ function handle(state: HandlerState, req: http.IncomingMessage, res: http.Server
     tooLarge();
     return;
   }
+  const client = state.maxInFlight > 0 ? admit(state, req, res) : null;
+  if (client === false) return;
+  // A body that trickles in must not hold the connection: Node's own request timeout is minutes.
+  const deadline = setTimeout(() => {
+    req.pause();
+    sendError(res, 408, "request_timeout", `The request body must arrive within ${state.bodyTimeoutMs / 1000} s`, { connection: "close" });
+  }, state.bodyTimeoutMs);
+  // One listener for both: the deadline ends with the response, and so does the client's slot.
+  res.once("close", () => {
+    clearTimeout(deadline);
+    if (client !== null) release(state, client);
+  });
   let first: Buffer | null = null;
   let more: Buffer[] | null = null;
   let size = 0;
@@ -138,7 +176,8 @@ function handle(state: HandlerState, req: http.IncomingMessage, res: http.Server
     else (more ??= [first]).push(chunk);
   });
   req.on("end", () => {
-    if (over) return;
+    clearTimeout(deadline);
+    if (over || res.headersSent) return;
     const body = more ? Buffer.concat(more, size) : (first ?? Buffer.alloc(0));
     try {
       respond(state, req, res, body);
@@ -149,11 +188,32 @@ function handle(state: HandlerState, req: http.IncomingMessage, res: http.Server
   req.on("error", (error) => failed(state, req, res, error));
 }
 
+/** Counts the request against its client's cap (the client's address), or false (and 429) when over. */
+function admit(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse): string | false {
+  const client = req.socket.remoteAddress ?? "";
+  const current = state.inFlight.get(client) ?? 0;
+  if (current >= state.maxInFlight) {
+    sendError(res, 429, "too_many_requests", `At most ${state.maxInFlight} verification requests may be in flight from one address`, { "retry-after": "1", connection: "close" });
+    return false;
+  }
+  state.inFlight.set(client, current + 1);
+  return client;
+}
+
+function release(state: HandlerState, client: string): void {
+  const left = (state.inFlight.get(client) ?? 1) - 1;
+  if (left <= 0) state.inFlight.delete(client);
+  else state.inFlight.set(client, left);
+}
+
 /** A request listener for the verification endpoint; route only isVerifyPath() requests to it. */
 export function createVerifyHandler(options: VerifyHandlerOptions = {}): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const state: HandlerState = {
     log: options.log ?? ((message: string) => console.error(`[keydesk] ${message}`)),
     lastUnavailableLog: { at: -Infinity },
+    bodyTimeoutMs: options.bodyTimeoutMs ?? VERIFY_BODY_TIMEOUT_MS,
+    maxInFlight: options.maxInFlightPerClient ?? inFlightCapFromEnv(),
+    inFlight: new Map(),
   };
   return (req, res) => handle(state, req, res);
 }

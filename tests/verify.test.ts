@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { emitKeyChanged } from "@/lib/keys/invalidation";
-import { clearKeyCache, keyCacheStats } from "@/lib/keys/key-cache";
+import { clearKeyCache, keyCacheStats, vouchForInvalidation } from "@/lib/keys/key-cache";
 import { BASE62_ALPHABET, generateSecret, hashSecret } from "@/lib/keys/secret";
 import { verifyKey as verifyKeyFor, type VerifyInput, type VerifyResponse } from "@/lib/keys/verify";
 import { createApiKey, revokeApiKey, rollApiKey, updateApiKey } from "@/lib/services/api-keys";
@@ -72,7 +72,7 @@ describe("verifyKey", () => {
         { type: "prefix", value: "jobs", methods: ["GET"] },
       ],
     });
-    const allowed = await verifyKey({ key: key.secret, method: "get", path: "/jobs/12/runs?limit=5" });
+    const allowed = await verifyKey({ key: key.secret, method: "GET", path: "/jobs/12/runs?limit=5" });
     expect(allowed.body).toMatchObject({
       valid: true,
       code: "VALID",
@@ -83,6 +83,9 @@ describe("verifyKey", () => {
       { method: "POST", path: "/jobs/12/runs" },
       { method: "GET", path: "/jobsx" },
       { method: "GET", path: "/jobs/../admin" },
+      // Methods are case-sensitive.
+      { method: "get", path: "/jobs/12" },
+      { method: "gEt", path: "/jobs/12" },
       {},
       { method: "GET" },
       { path: "/jobs/1" },
@@ -215,6 +218,9 @@ describe("verifyKey", () => {
   it("fails closed with UNAVAILABLE when the database is down, but still answers from the cache", async () => {
     const cached = await createKey();
     const uncached = await createKey();
+    // As in the first seconds of an outage, before the listener's ping fails: the cache is trusted.
+    // (Once nobody vouches, entries older than a second are re-read: tests/listener-health.test.ts.)
+    vouchForInvalidation(Date.now() + 60_000);
     expect((await verified({ key: cached.secret })).code).toBe("VALID");
 
     const realUrl = process.env.DATABASE_URL;
@@ -227,6 +233,7 @@ describe("verifyKey", () => {
     } finally {
       await disconnectDb();
       process.env.DATABASE_URL = realUrl;
+      vouchForInvalidation(0);
     }
     // The failure was not cached: with the database back, the key verifies.
     expect((await verified({ key: uncached.secret })).code).toBe("VALID");
@@ -355,6 +362,7 @@ describe("HTTP handler", () => {
     } finally {
       await disconnectDb();
       process.env.DATABASE_URL = realUrl;
+      vouchForInvalidation(0);
     }
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.join("\n")).not.toContain(key.secret);

@@ -10,12 +10,12 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { cn } from "@/lib/utils";
 import { describeConstraint, describeConstraintLogic } from "@/lib/keys/constraint-text";
+import { regexError } from "@/lib/keys/constraint-regex";
 import { parseIpRange } from "@/lib/keys/ip";
 import {
   CONSTRAINT_TYPES,
   HTTP_METHODS,
   normalizeConstraintPath,
-  regexError,
   type ConstraintType,
   type HttpMethod,
   type KeyConstraint,
@@ -74,7 +74,7 @@ export function constraintDraftError(draft: ConstraintDraft, maxValueLength: num
   if (value.length > maxValueLength) return `${noun} must be at most ${maxValueLength} characters.`;
   if (draft.type === "regex") {
     const problem = regexError(value);
-    return problem === null ? null : `Invalid regular expression: ${problem}`;
+    return problem === null ? null : `${problem}.`;
   }
   if (/\s/.test(value)) return "Path must not contain spaces.";
   if (normalizeConstraintPath(value) === null) {

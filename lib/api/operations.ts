@@ -51,7 +51,12 @@ const verify = {
   responses: {
     200: { description: "The verdict", schema: verifyResponseSchema },
     400: { description: "`invalid_json`: the body is not JSON", schema: errorSchema },
+    408: { description: "`request_timeout`: the body did not arrive within 5 s (the connection is closed)", schema: errorSchema },
     413: { description: "`payload_too_large`: the body is over 8 KiB", schema: errorSchema },
+    429: {
+      description: "`too_many_requests`: more verification requests in flight from this address than KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT; retry after `Retry-After` seconds",
+      schema: errorSchema,
+    },
     422: {
       description:
         "`invalid_request`: the body is not a JSON object, `key` or `project` is missing or not a string, or `method`, `path`, `ip`, `cost` is invalid; `unknown_project`: no project has that slug or id",

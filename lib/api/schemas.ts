@@ -68,7 +68,7 @@ const pathConstraint = (type: "exact" | "prefix" | "regex", description: string)
   z.strictObject({
     type: z.literal(type),
     value: pathValue.describe(description),
-    methods: methods.optional().describe("Allowed methods; omitted or empty = any"),
+    methods: methods.optional().describe("Allowed methods, compared exactly (`get` is not `GET`); omitted or empty = any"),
   });
 
 export const constraintInputSchema = component(
@@ -76,7 +76,10 @@ export const constraintInputSchema = component(
   z.discriminatedUnion("type", [
     pathConstraint("exact", "The path, e.g. `jobs` or `/jobs` (stored as `/jobs`)"),
     pathConstraint("prefix", "The path the request must be at or below, e.g. `jobs` allows `/jobs/1/runs`"),
-    pathConstraint("regex", "An RE2 pattern that the whole normalised path must match"),
+    pathConstraint(
+      "regex",
+      "An RE2 pattern that the whole normalised path must match (implicitly anchored; at most 400 parts with {n,m} written out, 10 nested groups and 200 compiled instructions; paths over 1 KiB match no regex rule)",
+    ),
     z.strictObject({
       type: z.literal("verb"),
       value: z.string().max(MAX_CONSTRAINT_VALUE_LENGTH).optional().describe("Ignored for verb (stored empty)"),

@@ -1,4 +1,4 @@
-import { RE2JS } from "re2js";
+import { MAX_REGEX_PATH_LENGTH, REGEX_BUDGET_MS, compiledRegex } from "@/lib/keys/constraint-regex";
 import { canonicalIpRange, compiledIpRange, ipInRange, parseIpAddress } from "@/lib/keys/ip";
 
 /**
@@ -11,14 +11,17 @@ import { canonicalIpRange, compiledIpRange, ipInRange, parseIpAddress } from "@/
  * - `ip`: the request's client address (the `ip` the calling API sends) is the value or inside
  *   its CIDR range (lib/keys/ip.ts). No address, or one that does not parse, matches no ip rule.
  * - `exact`: normalized path equals the value. `prefix`: equals the value or continues it at a
- *   segment boundary (`/` allows everything). `regex`: RE2 full match of the normalized path.
+ *   segment boundary (`/` allows everything). `regex`: RE2 full match of the normalized path, for
+ *   paths of at most MAX_REGEX_PATH_LENGTH characters, within a time budget per request (see
+ *   constraint-regex.ts: a key whose regex rules run over it is refused).
  *   These three may also carry a method set; both must then match (empty set = any method).
  * - `verb`: the request method is in the set; the path is not consulted, so a verb-only key
  *   also works when the caller sends no path.
  * - A path that is given but cannot be normalized (traversal, encoded slash, …) denies the
  *   request for every constraint type, verb included: such a request is suspicious whatever
  *   the key allows.
- * - Methods compare after upper-casing and nothing implies anything else (HEAD is not GET).
+ * - Methods compare exactly, as HTTP says they are case-sensitive: `get` (or `poſt`, which
+ *   JavaScript upper-cases to `POST`) matches no rule. Nothing implies anything else (HEAD is not GET).
  */
 
 export const CONSTRAINT_TYPES = ["exact", "prefix", "regex", "verb", "ip"] as const;
@@ -41,7 +44,19 @@ export interface ConstraintRequest {
   ip?: string;
 }
 
-export type ConstraintDecision = { allowed: true; matched: KeyConstraint | null } | { allowed: false };
+/**
+ * Why a refusal came from a regex rule's cost rather than its answer: `regex_unusable`, a stored
+ * pattern over the cost limits (it matches nothing); `regex_budget`, the key's regex rules ran out
+ * of time. Worth a log line; the caller only ever sees FORBIDDEN.
+ */
+export type RegexProblem = "regex_unusable" | "regex_budget";
+
+/** Where evaluateConstraints adds the milliseconds its regex matches took (callers reset it). */
+export interface RegexMeter {
+  ms: number;
+}
+
+export type ConstraintDecision = { allowed: true; matched: KeyConstraint | null } | { allowed: false; problem?: RegexProblem };
 
 /**
  * Longest path (query and fragment excluded) that can match anything. Generous for real routes,
@@ -52,8 +67,14 @@ export const MAX_PATH_LENGTH = 8192;
 // C0 controls and DEL, as the spec requires; C1 (U+0080–U+009F) is included because those are
 // never legitimate in a request target either.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-const ENCODED_SLASH_OR_BACKSLASH = /%(?:2f|5c)/i;
-const ENCODED_DOT = /%2e/gi;
+// Encoded slash or backslash, encoded percent (`%252e` is a dot after a second decoding) and
+// encoded control characters (`..%00`).
+const UNSAFE_ESCAPE = /%(?:2f|5c|25|[01][0-9a-f]|7f)/i;
+const PLAIN_SEGMENT = /^[\x21-\x24\x26-\x7e]*$/;
+// Full stops NFKC leaves alone (ideographic, halfwidth ideographic).
+const OTHER_FULL_STOPS = /[\u3002\uff61]/g;
+// Only dots and spaces: `.`, `..`, and what Windows servers trim into them (`...`, `.. `).
+const DOT_SEGMENT = /^[. ]+$/;
 
 export function isHttpMethod(value: string): value is HttpMethod {
   return (HTTP_METHODS as readonly string[]).includes(value);
@@ -75,26 +96,43 @@ export function normalizeMethods(methods: readonly string[]): string[] {
  *
  * Kept: percent-encoding other than the cases below (`/a%20b` stays as is), non-ASCII text.
  * Removed: query and fragment, repeated slashes, trailing slash (except for `/`).
- * Rejected (null), because a server behind us may decode or resolve them into a different
- * route than the one we checked: `.`/`..` segments (also percent-encoded, and with a `;param`
- * suffix as Tomcat-style servers strip those), `%2F`, `%5C`, a literal backslash, control
- * characters anywhere in the input (even in the query, as they are never valid in a request
- * target), and paths longer than MAX_PATH_LENGTH.
+ * Rejected (null), because a server behind us may decode, fold or resolve them into a different
+ * route than the one we checked: dot segments (`.`, `..`, only dots and spaces) also when
+ * percent-encoded, written with Unicode dots that NFKC folds to `.` (`．．`, `․․`) or with a
+ * `;param` suffix as Tomcat-style servers strip those; `%2F`, `%5C` and what NFKC folds into a
+ * slash (`／`); an encoded percent (`%25`, double encoding) or control character (`%00`);
+ * escapes that do not decode to UTF-8; a literal backslash; control characters anywhere in the
+ * input (even in the query, as they are never valid in a request target); and paths longer
+ * than MAX_PATH_LENGTH.
  */
 export function normalizePath(raw: string): string | null {
   if (CONTROL_CHARS.test(raw)) return null;
   const end = raw.search(/[?#]/);
   const path = end === -1 ? raw : raw.slice(0, end);
   if (path.length > MAX_PATH_LENGTH) return null;
-  if (path.includes("\\") || ENCODED_SLASH_OR_BACKSLASH.test(path)) return null;
+  if (path.includes("\\") || UNSAFE_ESCAPE.test(path)) return null;
 
   const segments = path.split("/").filter((segment) => segment !== "");
   for (const segment of segments) {
-    const decoded = segment.replace(ENCODED_DOT, ".");
-    const beforeParams = decoded.split(";", 1)[0];
-    if (beforeParams === "." || beforeParams === "..") return null;
+    if (!segmentIsSafe(segment)) return null;
   }
   return `/${segments.join("/")}`;
+}
+
+/** Whether a segment stays one ordinary segment however a server behind us decodes and folds it. */
+function segmentIsSafe(segment: string): boolean {
+  // The common case, printable ASCII without escapes, needs neither decoding nor folding.
+  let text = segment;
+  if (!PLAIN_SEGMENT.test(segment)) {
+    try {
+      text = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    text = text.normalize("NFKC").replace(OTHER_FULL_STOPS, ".");
+    if (text.includes("/") || text.includes("\\") || CONTROL_CHARS.test(text)) return false;
+  }
+  return !DOT_SEGMENT.test(text.split(";", 1)[0] as string);
 }
 
 /**
@@ -109,91 +147,17 @@ export function normalizeConstraintPath(value: string): string | null {
   return normalizePath(trimmed);
 }
 
-/** Bounded cache of compiled patterns; null records a pattern that does not compile. */
-const REGEX_CACHE_LIMIT = 1000;
-const regexCache = new Map<string, RE2JS | null>();
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Null when `pattern` is a valid RE2 expression on its own, otherwise the engine's message.
- * Checked without the anchoring wrapper so that `a)|(b` cannot slip through as `^(?:a)|(b)$`.
- */
-export function regexError(pattern: string): string | null {
-  try {
-    RE2JS.compile(pattern);
-    return null;
-  } catch (error) {
-    return errorMessage(error);
-  }
-}
-
-function compiledRegex(pattern: string): RE2JS | null {
-  const cached = regexCache.get(pattern);
-  if (cached !== undefined) {
-    // Re-inserting moves the entry to the end of the Map's iteration order (most recent).
-    regexCache.delete(pattern);
-    regexCache.set(pattern, cached);
-    return cached;
-  }
-  const compiled = regexError(pattern) === null ? RE2JS.compile(`^(?:${pattern})$`) : null;
-  if (regexCache.size >= REGEX_CACHE_LIMIT) {
-    const oldest = regexCache.keys().next();
-    if (!oldest.done) regexCache.delete(oldest.value);
-  }
-  regexCache.set(pattern, compiled);
-  return compiled;
-}
-
-/** Exposed for tests of the cache bound. */
-export function regexCacheSize(): number {
-  return regexCache.size;
-}
-
 function methodAllowed(constraint: KeyConstraint, method: string | undefined): boolean {
   if (constraint.methods.length === 0) return true;
   return method !== undefined && constraint.methods.some((m) => m.toUpperCase() === method);
 }
 
-function pathMatches(constraint: KeyConstraint, path: string): boolean {
-  switch (constraint.type) {
-    case "exact": {
-      const value = normalizeConstraintPath(constraint.value);
-      return value !== null && path === value;
-    }
-    case "prefix": {
-      const value = normalizeConstraintPath(constraint.value);
-      if (value === null) return false;
-      if (value === "/") return true;
-      return path === value || path.startsWith(`${value}/`);
-    }
-    case "regex": {
-      const regex = compiledRegex(constraint.value.trim());
-      return regex !== null && regex.testExact(path);
-    }
-    case "verb":
-      return true;
-    case "ip":
-      return false;
-  }
-}
-
-/** Whether one constraint admits a request whose path is already normalized (or absent). */
-export function constraintMatches(
-  constraint: KeyConstraint,
-  method: string | undefined,
-  normalizedPath: string | undefined,
-): boolean {
-  if (constraint.type === "verb") {
-    // An empty set would otherwise mean "any method", and a verb rule exists only to restrict.
-    return constraint.methods.length > 0 && methodAllowed(constraint, method);
-  }
-  // Address rules are not path rules; evaluateConstraints checks them on their own.
-  if (constraint.type === "ip") return false;
-  if (normalizedPath === undefined) return false;
-  return methodAllowed(constraint, method) && pathMatches(constraint, normalizedPath);
+/** Exact and prefix rules (regex rules are matched in evaluateConstraints, within the budget). */
+function literalPathMatches(constraint: KeyConstraint, path: string): boolean {
+  const value = normalizeConstraintPath(constraint.value);
+  if (value === null) return false;
+  if (constraint.type === "exact") return path === value;
+  return value === "/" || path === value || path.startsWith(`${value}/`);
 }
 
 /** Whether the client address is inside at least one of the key's ip rules. */
@@ -210,13 +174,16 @@ function addressAllowed(constraints: readonly KeyConstraint[], ip: string | unde
 
 /**
  * Decides a request against a key's constraints: the ip group (if any) must admit the client
- * address AND the path group (if any) must admit method and path. `matched` is the path rule
+ * address AND the path group (if any) must admit method and path. `matched` is the first path rule
  * that matched, or null when the key has no path rules. An empty string counts as "not given"
- * for method, path and ip, so a constrained key with none of them is refused.
+ * for method, path and ip, so a constrained key with none of them is refused. `regexSuspended`
+ * makes every regex rule match nothing (a key whose rules recently ran over the time budget);
+ * `meter` receives the time regex matches took.
  */
 export function evaluateConstraints(
   constraints: readonly KeyConstraint[],
   request: ConstraintRequest,
+  options: { regexSuspended?: boolean; meter?: RegexMeter } = {},
 ): ConstraintDecision {
   if (constraints.length === 0) return { allowed: true, matched: null };
 
@@ -229,7 +196,8 @@ export function evaluateConstraints(
   if (hasIpRules && !addressAllowed(constraints, request.ip)) return { allowed: false };
   if (!hasPathRules) return { allowed: true, matched: null };
 
-  const method = request.method ? request.method.toUpperCase() : undefined;
+  // Not upper-cased: HTTP methods are case-sensitive, and stored rules hold the canonical names.
+  const method = request.method || undefined;
   let path: string | undefined;
   if (request.path) {
     const normalized = normalizePath(request.path);
@@ -237,8 +205,39 @@ export function evaluateConstraints(
     path = normalized;
   }
 
-  const matched = constraints.find((constraint) => constraintMatches(constraint, method, path));
-  return matched ? { allowed: true, matched } : { allowed: false };
+  let problem: RegexProblem | undefined;
+  let regexSpent = 0;
+  for (const constraint of constraints) {
+    if (constraint.type === "ip") continue;
+    if (constraint.type === "verb") {
+      // An empty set would otherwise mean "any method", and a verb rule exists only to restrict.
+      if (constraint.methods.length > 0 && methodAllowed(constraint, method)) return { allowed: true, matched: constraint };
+      continue;
+    }
+    if (path === undefined || !methodAllowed(constraint, method)) continue;
+    if (constraint.type !== "regex") {
+      if (literalPathMatches(constraint, path)) return { allowed: true, matched: constraint };
+      continue;
+    }
+    if (path.length > MAX_REGEX_PATH_LENGTH) continue;
+    if (options.regexSuspended) {
+      problem = "regex_budget";
+      continue;
+    }
+    // The clock runs around compiling (once per pattern, then cached) and matching: a key with
+    // many new patterns costs compile time too. One match cannot be interrupted, but the limits
+    // on patterns and paths bound it, and the budget bounds the sum over a key's rules.
+    const started = performance.now();
+    const regex = compiledRegex(constraint.value.trim());
+    const hit = regex !== null && regex.testExact(path);
+    const took = performance.now() - started;
+    if (options.meter) options.meter.ms += took;
+    if (hit) return { allowed: true, matched: constraint };
+    if (regex === null) problem = "regex_unusable";
+    regexSpent += took;
+    if (regexSpent > REGEX_BUDGET_MS) return { allowed: false, problem: "regex_budget" };
+  }
+  return problem ? { allowed: false, problem } : { allowed: false };
 }
 
 /**

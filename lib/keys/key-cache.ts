@@ -14,6 +14,12 @@
 //
 // Every lookup goes through a deadline and a circuit breaker (db-guard.ts): a database that hangs
 // costs a verification at most KEYDESK_VERIFY_DB_TIMEOUT_MS, then a 503.
+//
+// Invalidation from other processes arrives only while this process's LISTEN connection works
+// (listener.ts). The listener vouches for it after every successful ping, for a little longer than
+// the next ping takes; while nobody vouches (no listener, a connection that hangs or is down),
+// entries older than UNVERIFIED_MAX_AGE_MS are not served but re-read, so a change made elsewhere
+// shows here within about a second instead of within the TTL.
 import { lookupPool } from "@/lib/db";
 import { CONSTRAINT_TYPES, type ConstraintType, type KeyConstraint } from "@/lib/keys/constraints";
 import { createDbGuard, type DbGuard, type DbGuardStats } from "@/lib/keys/db-guard";
@@ -22,6 +28,9 @@ import { KeyStateCache, NO_ITEMS, estimateBytes, intern, keyCacheBudgetBytes } f
 import { LIMITS_COLUMNS, limitsFromRow } from "@/lib/keys/limits/config";
 import type { KeyLimits } from "@/lib/keys/limits/types";
 import { timingSafeEqualHex } from "@/lib/keys/secret";
+
+/** The most an entry may be out of date while no listener vouches for invalidation. */
+export const UNVERIFIED_MAX_AGE_MS = 1_000;
 
 /** Notification payload that means "forget every key" (e.g. a project was archived). */
 export const ALL_KEYS = "*";
@@ -83,6 +92,8 @@ interface KeyCacheState {
   pending: Map<string, PendingLookup>;
   stats: Omit<KeyCacheStats, "size" | "bytes" | "budgetBytes" | "evictions" | "database">;
   unsubscribe: () => void;
+  /** Until when (epoch ms) the listener vouches that notifications arrive; 0 = it does not. */
+  listenerHealthyUntil: number;
 }
 
 function envInt(name: string, fallback: number): number {
@@ -108,6 +119,7 @@ function createState(): KeyCacheState {
     stats: { hits: 0, misses: 0, lookups: 0, coalesced: 0, invalidations: 0, clears: 0 },
     // Subscribed once per process, not once per module graph: both graphs share this state.
     unsubscribe: onKeyChanged((hash) => (hash === ALL_KEYS ? clearKeyCache() : invalidateKeyHash(hash))),
+    listenerHealthyUntil: 0,
   };
 }
 
@@ -231,7 +243,7 @@ function compactConstraints(list: KeyConstraint[]): readonly KeyConstraint[] {
  */
 export function peekKey(hash: string): CachedKey | undefined {
   const s = state();
-  const cached = s.cache.get(hash);
+  const cached = Date.now() < s.listenerHealthyUntil ? s.cache.get(hash) : s.cache.get(hash, UNVERIFIED_MAX_AGE_MS);
   if (cached) s.stats.hits += 1;
   return cached;
 }
@@ -293,6 +305,14 @@ export function clearKeyCache(): void {
   s.cache.clear();
   for (const running of s.pending.values()) running.stale = true;
   s.pending.clear();
+}
+
+/**
+ * The listener's word that notifications reach this process until `untilMs` (epoch ms); 0 takes
+ * it back at once (the connection failed). Lapses on its own: a listener that hangs stops vouching.
+ */
+export function vouchForInvalidation(untilMs: number): void {
+  state().listenerHealthyUntil = untilMs;
 }
 
 export function keyCacheStats(): KeyCacheStats {

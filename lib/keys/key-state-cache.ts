@@ -95,13 +95,17 @@ export class KeyStateCache<V> {
     }
   }
 
-  /** The cached value for this hash, unless absent or older than the TTL. Marks it used. */
-  get(hash: string): V | undefined {
+  /**
+   * The cached value for this hash, unless absent or older than the TTL (or than `maxAgeMs`, when
+   * shorter; ages are counted in whole seconds, so 1000 serves only entries from this second).
+   * Marks it used. A value too old is dropped.
+   */
+  get(hash: string, maxAgeMs: number = this.options.ttlMs): V | undefined {
     if (!hashWords(hash, this.probe)) return undefined;
     const slot = this.locate();
     if (slot < 0) return undefined;
     const index = (this.slots[slot] as number) - 1;
-    if ((this.nowSec() - (this.bornSec[index] as number)) * 1000 >= this.options.ttlMs) {
+    if ((this.nowSec() - (this.bornSec[index] as number)) * 1000 >= Math.min(maxAgeMs, this.options.ttlMs)) {
       this.removeSlot(slot);
       return undefined;
     }

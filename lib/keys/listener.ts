@@ -8,15 +8,23 @@
 //
 // While the connection is down, notifications are lost, so every successful LISTEN (the first
 // one included: entries may have been cached before it) clears the whole key cache and reloads
-// the project table. Until the
-// reconnect succeeds, cached entries are still served; their TTL bounds how stale they can get.
+// the project table. A connection can also hang without failing (a half-open TCP connection, a
+// stalled proxy): notifications then stop without an error. So the connection is pinged every
+// pingIntervalMs (at most pingTimeoutMs), and each successful ping vouches for the
+// key cache until the next ping is overdue (key-cache.ts: vouchForInvalidation). While nobody
+// vouches, the cache serves nothing older than a second; a failed or slow ping also reconnects.
+//
+// LISTEN needs a session of its own: behind PgBouncer in transaction pooling mode it does not
+// work (notifications go to whichever server session ran LISTEN, then nowhere). The ping asks the
+// session it lands on whether it is listening (pg_listening_channels), so such a set-up is logged
+// and never vouched for: the cache then re-reads keys after a second, slower but never stale.
 //
 // It also LISTENs on KEY_CREATED_CHANNEL, where the database announces every new key (a hash, or
 // "*" after a bulk insert), for the membership index (key-index.ts); every successful LISTEN has
 // the index loaded or checked (key-index-sync.ts), and until then the index keeps answering.
 import pg from "pg";
 import { KEY_CHANGED_CHANNEL, KEY_CREATED_CHANNEL, PROJECT_CHANGED_CHANNEL } from "@/lib/keys/invalidation";
-import { ALL_KEYS, clearKeyCache, invalidateKeyHash } from "@/lib/keys/key-cache";
+import { ALL_KEYS, clearKeyCache, invalidateKeyHash, vouchForInvalidation } from "@/lib/keys/key-cache";
 import { addKeyHash } from "@/lib/keys/key-index";
 import type { KeyIndexSync } from "@/lib/keys/key-index-sync";
 import { invalidateProjectTable, warmProjectTable } from "@/lib/keys/project-table";
@@ -34,15 +42,21 @@ export interface KeyChangeListenerOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   /**
-   * A connection can die without the socket noticing (NAT timeouts, a failover); a periodic
-   * query on it turns that silence into an error and a reconnect.
+   * A connection can die or hang without the socket noticing (NAT timeouts, a failover, a stalled
+   * proxy); a periodic query on it turns that silence into an error and a reconnect, and until it
+   * answers the key cache does not rely on notifications. Default 2 s.
    */
   pingIntervalMs?: number;
+  /** How long a ping may take before the connection counts as hung. Default 1 s. */
+  pingTimeoutMs?: number;
   /** The membership index's sync: told when LISTEN is (again) in effect or lost, and of bulk inserts. */
   index?: KeyIndexSync;
 }
 
 const STOP_TIMEOUT_MS = 2_000;
+const CHANNELS = [KEY_CHANGED_CHANNEL, PROJECT_CHANGED_CHANNEL, KEY_CREATED_CHANNEL];
+// The channel names are our own constants (lower-case letters and underscores), not input.
+const PING = `SELECT count(*)::int AS "listening" FROM pg_listening_channels() AS c WHERE c IN (${CHANNELS.map((c) => `'${c}'`).join(", ")})`;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -61,12 +75,16 @@ export function startKeyChangeListener(
   const log = options.log ?? ((message: string) => console.log(`[keydesk] ${message}`));
   const minBackoffMs = options.minBackoffMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
-  const pingIntervalMs = options.pingIntervalMs ?? 30_000;
+  const pingIntervalMs = options.pingIntervalMs ?? 2_000;
+  const pingTimeoutMs = options.pingTimeoutMs ?? 1_000;
+  // A ping vouches until the next one should have answered.
+  const vouch = () => vouchForInvalidation(Date.now() + pingIntervalMs + pingTimeoutMs);
 
   let stopped = false;
   let current: pg.Client | null = null;
   let listening = false;
   let failures = 0;
+  let warnedLostListen = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let pingTimer: ReturnType<typeof setInterval> | null = null;
   let markReady: () => void = () => undefined;
@@ -106,6 +124,7 @@ export function startKeyChangeListener(
       if (current === client) {
         current = null;
         listening = false;
+        vouchForInvalidation(0);
         options.index?.notListening();
         if (pingTimer) clearInterval(pingTimer);
         pingTimer = null;
@@ -128,8 +147,7 @@ export function startKeyChangeListener(
 
     try {
       await client.connect();
-      // The channel names are our own constants (lower-case letters and underscores), not input.
-      await client.query(`LISTEN "${KEY_CHANGED_CHANNEL}"; LISTEN "${PROJECT_CHANGED_CHANNEL}"; LISTEN "${KEY_CREATED_CHANNEL}"`);
+      await client.query(CHANNELS.map((channel) => `LISTEN "${channel}"`).join("; "));
     } catch (error) {
       fail(describe(error));
       return;
@@ -144,12 +162,31 @@ export function startKeyChangeListener(
     // Loaded now rather than by the first verification; if this fails, that one tries again.
     warmProjectTable().catch(() => undefined);
     listening = true;
+    vouch();
     options.index?.listening();
     if (failures > 0) log("key change listener reconnected; key cache cleared");
     failures = 0;
     markReady();
     pingTimer = setInterval(() => {
-      client.query("SELECT 1").catch((error: unknown) => fail(`ping failed: ${describe(error)}`));
+      // pg's query_timeout is per client; the ping's own deadline is shorter than the LISTEN's.
+      const timeout = setTimeout(() => fail(`ping took over ${pingTimeoutMs} ms`), pingTimeoutMs);
+      client.query<{ listening: number }>(PING).then(
+        (result) => {
+          clearTimeout(timeout);
+          if (current !== client || failed) return;
+          if (result.rows[0]?.listening === CHANNELS.length) {
+            vouch();
+            return;
+          }
+          if (!warnedLostListen) log("the key listener's connection lost its LISTEN: is DATABASE_URL a PgBouncer in transaction pooling mode? Use session mode or a direct connection");
+          warnedLostListen = true;
+          fail("the session no longer listens");
+        },
+        (error: unknown) => {
+          clearTimeout(timeout);
+          fail(`ping failed: ${describe(error)}`);
+        },
+      );
     }, pingIntervalMs);
     pingTimer.unref();
   }
@@ -162,6 +199,7 @@ export function startKeyChangeListener(
     async stop() {
       stopped = true;
       listening = false;
+      vouchForInvalidation(0);
       options.index?.notListening();
       if (retryTimer) clearTimeout(retryTimer);
       if (pingTimer) clearInterval(pingTimer);

@@ -44,6 +44,7 @@ import { limiter } from "@/lib/keys/limits/runtime";
 import type { LimitResult, LimitsState } from "@/lib/keys/limits/types";
 import { resolveProjectNowOrLater, type ProjectEntry, type ProjectResolution } from "@/lib/keys/project-table";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
+import { chargeRegexTime, noteRegexProblem, regexSuspended } from "@/lib/keys/regex-suspension";
 import { recordUsage, type UsageOutcome } from "@/lib/keys/usage";
 import { parseVerifyRequest, type VerifyInput, type VerifyRequest } from "@/lib/keys/verify-request";
 import { countTrailOutcome, pushTrailEvent } from "@/lib/trail/buffer";
@@ -158,6 +159,7 @@ function unknown(result: typeof NOT_FOUND | typeof MALFORMED, project: ProjectEn
 
 type Denial = Exclude<UsageOutcome, "VALID">;
 
+
 /** The answer for a known key, with the state of its limits when it has any. */
 function answer(body: VerifyResponse, limits: LimitsState | null): VerifyResult {
   return { status: 200, body: limits ? { ...body, ...limits } : body };
@@ -212,6 +214,9 @@ function forProject(resolution: ProjectResolution, request: VerifyRequest, now: 
   return lookupKey(hash).then((lookup) => decide(lookup.found ? lookup.key : null, project, request, now, hash, 0, caller), unavailable);
 }
 
+/** One meter for every verification: decisions are synchronous, so no two share it at once. */
+const regexMeter = { ms: 0 };
+
 /** Reloads a key whose limits changed under the request (the limiter said STALE) and decides again. */
 const MAX_RELOADS = 2;
 
@@ -228,8 +233,18 @@ function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyReq
   if (key.revokedAt !== null) return deny("REVOKED", key, request, now);
   if (key.expiresAt !== null && key.expiresAt <= now.getTime()) return deny("EXPIRED", key, request, now);
   if (!key.enabled) return deny("DISABLED", key, request, now);
-  const decision = evaluateConstraints(key.constraints, { method: request.method, path: request.path, ip: request.ip });
-  if (!decision.allowed) return deny("FORBIDDEN", key, request, now);
+  regexMeter.ms = 0;
+  const decision = evaluateConstraints(
+    key.constraints,
+    { method: request.method, path: request.path, ip: request.ip },
+    { regexSuspended: regexSuspended(key.id, now.getTime()), meter: regexMeter },
+  );
+  // The answer stands; a key whose slow matches add up is suspended for the requests after it.
+  if (regexMeter.ms > 0 && chargeRegexTime(key.id, regexMeter.ms, now.getTime())) noteRegexProblem(key.id, key.publicId, "regex_budget", now.getTime());
+  if (!decision.allowed) {
+    if (decision.problem) noteRegexProblem(key.id, key.publicId, decision.problem, now.getTime());
+    return deny("FORBIDDEN", key, request, now);
+  }
 
   const matched = decision.matched && {
     type: decision.matched.type,

@@ -431,8 +431,8 @@ describe("updateApiKeySchema", () => {
 
 describe("revokeApiKeySchema and rollApiKeySchema", () => {
   it("accept public ids and UUIDs", () => {
-    expect(revokeApiKeySchema.parse({ keyId: PUBLIC_ID })).toEqual({ keyId: PUBLIC_ID });
-    expect(revokeApiKeySchema.parse({ keyId: ` ${PROJECT_ID} ` })).toEqual({ keyId: PROJECT_ID });
+    expect(revokeApiKeySchema.parse({ keyId: PUBLIC_ID })).toEqual({ keyId: PUBLIC_ID, cascade: false });
+    expect(revokeApiKeySchema.parse({ keyId: ` ${PROJECT_ID} `, cascade: "true" })).toEqual({ keyId: PROJECT_ID, cascade: true });
     expect(keyIdWhere(PUBLIC_ID)).toEqual({ publicId: PUBLIC_ID });
     expect(keyIdWhere(PROJECT_ID.toUpperCase())).toEqual({ id: PROJECT_ID });
   });

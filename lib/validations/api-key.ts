@@ -6,9 +6,9 @@ import {
   isHttpMethod,
   normalizeConstraintPath,
   normalizeMethods,
-  regexError,
   type KeyConstraint,
 } from "@/lib/keys/constraints";
+import { regexError } from "@/lib/keys/constraint-regex";
 import { parseIpRange } from "@/lib/keys/ip";
 import { creditsFieldSchema, ratelimitsFieldSchema } from "@/lib/validations/limits";
 import { isPublicId } from "@/lib/keys/public-id";
@@ -233,8 +233,8 @@ function valueProblem(type: "exact" | "prefix" | "regex" | "ip", value: string):
     const range = parseIpRange(value);
     if (!range.ok) message = range.message;
   } else if (type === "regex") {
-    const error = regexError(value);
-    if (error !== null) message = `Invalid regular expression: ${error}`;
+    // Syntax and cost: patterns whose matching could stall verification are refused here.
+    message = regexError(value);
   } else if (/\s/.test(value)) {
     message = "Path must not contain spaces";
   } else if (!PATH_CHARS.test(value)) {

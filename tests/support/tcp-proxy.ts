@@ -12,19 +12,42 @@ export interface TcpProxy {
   stop: () => Promise<void>;
   /** Accepts connections again, on the same port. */
   resume: () => Promise<void>;
+  /**
+   * Stops forwarding in both directions without closing anything, as a hung connection or a
+   * stalled middlebox would: the sockets stay open and silent (new connections too).
+   */
+  stall: () => void;
   close: () => Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  const pairs = new Set<[net.Socket, net.Socket]>();
+  let stalled = false;
+  const silence = ([client, upstream]: [net.Socket, net.Socket]) => {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  };
   const server = net.createServer((client) => {
+    if (stalled) {
+      // Accepted, never answered.
+      sockets.add(client);
+      client.pause();
+      client.on("error", () => undefined);
+      return;
+    }
     const upstream = net.connect(target.port, target.host);
+    const pair: [net.Socket, net.Socket] = [client, upstream];
+    pairs.add(pair);
     sockets.add(client).add(upstream);
     const cut = () => {
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
       sockets.delete(upstream);
+      pairs.delete(pair);
     };
     client.on("error", cut).on("close", cut);
     upstream.on("error", cut).on("close", cut);
@@ -54,6 +77,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     stop,
     resume: () => listen(port),
+    stall: () => {
+      stalled = true;
+      for (const pair of pairs) silence(pair);
+    },
     close: async () => {
       if (server.listening) await stop();
     },

@@ -14,6 +14,7 @@ import { keyIndexStats } from "@/lib/keys/key-index";
 import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
 import { existingLimiter, stopLimiter } from "@/lib/keys/limits/runtime";
 import { startKeyChangeListener } from "@/lib/keys/listener";
+import { applyServerTimeouts, serverOptions } from "@/server/timeouts";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 
 const connectionString = process.env.DATABASE_URL;
@@ -23,11 +24,13 @@ const log = (message: string) => process.stderr.write(`[verify-instance] ${messa
 // The membership index checks itself every KEYDESK_KEY_INDEX_CHECK_MS (tests make it short).
 const index = startKeyIndexSync(connectionString, { log, checkIntervalMs: Number(process.env.KEYDESK_KEY_INDEX_CHECK_MS ?? 30_000) });
 // Fast retries: tests cut the listener's connection and wait for it to come back.
-const listener = startKeyChangeListener(connectionString, { log, minBackoffMs: 50, maxBackoffMs: 500, index });
+// KEYDESK_TEST_LISTENER_URL sends the listener (only) through another address, e.g. a proxy a
+// test can stall.
+const listener = startKeyChangeListener(process.env.KEYDESK_TEST_LISTENER_URL ?? connectionString, { log, minBackoffMs: 50, maxBackoffMs: 500, index });
 await listener.ready;
 
 const verify = createVerifyHandler({ log });
-const server = http.createServer((req, res) => {
+const server = http.createServer(serverOptions, (req, res) => {
   if (isVerifyPath(req.url)) {
     verify(req, res);
     return;
@@ -39,6 +42,7 @@ const server = http.createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
+applyServerTimeouts(server);
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 
