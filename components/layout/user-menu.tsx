@@ -46,7 +46,7 @@ export function UserMenu({ user, signOutAction, className }: UserMenuProps) {
           >
             <span
               aria-hidden="true"
-              className="hidden size-7 shrink-0 items-center justify-center rounded-full bg-primary/15 text-[11px] font-semibold text-primary sm:flex"
+              className="hidden size-7 shrink-0 items-center justify-center rounded-full bg-primary/15 text-[11px] font-semibold text-foreground sm:flex"
             >
               {initials(user.name)}
             </span>
