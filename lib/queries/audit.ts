@@ -6,8 +6,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorType } from "@/lib/generated/prisma/enums";
 import { isPublicId } from "@/lib/keys/secret";
 import { AUDIT_PAGE_SIZE, KNOWN_AUDIT_ACTIONS, isGuid, parseDay, type AuditFilters, type AuditListParams } from "@/lib/validations/audit";
+import { DAY_MS } from "@/lib/dates";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Matches no row: what a filter for a key that does not exist must return. */
 const NOTHING: Prisma.AuditEventWhereInput = { id: { lt: 0n } };
 
