@@ -1,6 +1,7 @@
 // axe-core over every main page and dialog, light and dark, wide (1440 px) and narrow (390 px):
 // zero violations of any rule axe runs by default (WCAG 2.x A/AA and best practices). A failure
 // lists each violation with the elements it found, so the fix is obvious from the report.
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { ADMIN } from "./support/accounts";
@@ -36,8 +37,17 @@ async function checkEveryMode(page: Page, label: string, open: () => Promise<voi
     await page.setViewportSize({ width: mode.width, height: mode.height });
     await page.emulateMedia({ colorScheme: mode.scheme, reducedMotion: "reduce" });
     found.push(...(await violations(page, mode, label)));
+    await screenshot(page, mode, label);
   }
   expect(found, found.join("\n")).toEqual([]);
+}
+
+/** With KEYDESK_SHOTS_DIR set, what was checked is also saved, for a person to look at. */
+async function screenshot(page: Page, mode: Mode, label: string) {
+  const dir = process.env.KEYDESK_SHOTS_DIR;
+  if (!dir) return;
+  const name = `${label.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}-${mode.scheme}-${mode.width}.png`;
+  await page.screenshot({ path: path.join(dir, name), fullPage: true });
 }
 
 async function visit(page: Page, path: string, heading: RegExp | string) {
