@@ -6,6 +6,8 @@ import { rememberSecret } from "./support/secrets";
 import { signIn } from "./support/session";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
+// A sign-in (a deliberately slow password hash) and several round trips each, on a busy machine.
+test.slow();
 
 test("Escape on a filled create form asks before discarding it; an empty one just closes", async ({ page }) => {
   await signIn(page, ADMIN);

@@ -57,7 +57,7 @@ export function UserMenu({ user, signOutAction, className }: UserMenuProps) {
             <ChevronDown aria-hidden="true" className="size-4 text-muted-foreground" />
           </Button>
         </DropdownMenuTrigger>
-        <DropdownMenuContent align="end" className="w-64">
+        <DropdownMenuContent align="end" className="w-64" inline>
           <DropdownMenuLabel className="font-normal">
             <span className="block text-xs text-muted-foreground">Signed in as</span>
             <span className="block truncate text-sm font-medium text-foreground">{user.email}</span>
