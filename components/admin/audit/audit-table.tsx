@@ -95,7 +95,9 @@ function Target({ row }: { row: AuditRow }) {
     return (
       <>
         <span className="font-medium break-words">{row.targetUser.name}</span>
-        <span className="block text-xs break-all text-muted-foreground">{row.targetUser.email}</span>
+        <span className="block max-w-48 truncate text-xs text-muted-foreground" title={row.targetUser.email}>
+          {row.targetUser.email}
+        </span>
       </>
     );
   }
