@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { emitKeyChanged, notifyKeyChanged } from "@/lib/keys/invalidation";
 import { lockKey } from "@/lib/services/api-key-rows";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
+import { assertMayEditKey, assertWithinActorLifetime } from "@/lib/services/api-key-guards";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
 import { resolveExpiry } from "@/lib/validations/api-key";
 import { changeKeyExpirySchema } from "@/lib/validations/key-expiry";
@@ -21,6 +22,8 @@ export async function changeApiKeyExpiry(actor: Actor, raw: unknown, context: Re
   const parsed = changeKeyExpirySchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
   const input = parsed.data;
+  // Management keys: only inside their scope, never on Keydesk API keys, never past themselves.
+  await assertMayEditKey(actor, input.keyId);
 
   const changed = await db.$transaction(async (tx) => {
     const key = await lockKey(tx, input.keyId);
@@ -33,6 +36,7 @@ export async function changeApiKeyExpiry(actor: Actor, raw: unknown, context: Re
 
     const resolved = resolveExpiry({ preset: input.expiry, customDate: input.customDate }, now, key.project);
     if (!resolved.ok) throw fieldError(resolved.field, resolved.message);
+    assertWithinActorLifetime(actor, resolved.expiresAt);
     const updated = await tx.apiKey.update({
       where: { id: key.id },
       data: { expiresAt: resolved.expiresAt },

@@ -124,11 +124,10 @@ export default async function ApiKeyPage({ params, searchParams }: ApiKeyPagePro
   const rollable = key.status === "active" && !key.replacedBy && !key.canary;
   // The expiry can move while the key still works (or is only disabled), within the project's
   // policy as for a new key; changeApiKeyExpiry checks the same again.
-  const expiryProject =
-    canEdit && (key.status === "active" || key.status === "disabled") && !key.replacedBy && !key.canary
-      ? (await listProjectsForKeys()).find((project) => project.id === key.project.id)
-      : undefined;
-  const expiryConfig = expiryProject ? createKeyConfig(expiryProject, now) : null;
+  const expiryProjects =
+    canEdit && (key.status === "active" || key.status === "disabled") && !key.replacedBy && !key.canary ? await listProjectsForKeys() : [];
+  const expiryProject = expiryProjects.find((project) => project.id === key.project.id);
+  const expiryConfig = expiryProject ? createKeyConfig(expiryProject, now, expiryProjects) : null;
   const mayRevoke = can(user, "keys.revoke");
   const mayToggle = can(user, "keys.update") && !revoked;
   // For the "how to verify" command's first render; the browser then shows its own origin.
