@@ -391,7 +391,7 @@ describe("the projects list", () => {
 
     const row = (await listProjects()).find((p) => p.id === project.id);
     // kept + the replacement count against the limit; the rolled key still works during its grace.
-    expect(row).toMatchObject({ name: "Counted", activeKeys: 2, workingKeys: 3, totalKeys: 5, archivedAt: null });
+    expect(row).toMatchObject({ name: "Counted", activeKeys: 2, workingKeys: 3, rolledInGrace: 1, totalKeys: 5, archivedAt: null });
   });
 
   it("lists active projects first and archived ones after them", async () => {

@@ -3,6 +3,7 @@
 // a database that stops costs only counted drops, and stopping the writer writes everything.
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DAY_MS } from "@/lib/dates";
 import { db } from "@/lib/db";
 import { configureTrailBuffer, countTrailOutcome, pushTrailEvent, trailBufferStats } from "@/lib/trail/buffer";
 import { PostgresTrailSink } from "@/lib/trail/postgres-sink";
@@ -11,7 +12,6 @@ import { createApiKey } from "@/lib/services/api-keys";
 import { context, createProject, seedBase, userActor } from "./support/fixtures";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy";
 
-const DAY_MS = 86_400_000;
 const url = () => process.env.DATABASE_URL ?? "";
 let client: pg.Client;
 let actor: ReturnType<typeof userActor>;

@@ -23,8 +23,8 @@ import type { Target } from "@/bench/report";
 import { seedKeys, type SeededKey } from "@/bench/seed";
 import { startServer, type ServerHandle } from "@/bench/server";
 import { findFreePort } from "@/lib/db/embedded-postgres";
+import { DAY_MS } from "@/lib/dates";
 
-const DAY_MS = 86_400_000;
 const CONNECTIONS = 16;
 const PAGE_SAMPLES = 20;
 

@@ -41,8 +41,8 @@ export const isSelectable = (row: ApiKeyRow) => row.status !== "revoked";
  * Per-column classes for the header and body cells. They respond to the width of the list's
  * container (not the viewport, which the sidebar shares): as space runs out the description, last
  * use, creation and expiry columns are left out in that order (the key page has them all), so
- * the status and the trash icon never leave the screen. Nothing is repeated elsewhere in the row:
- * each value is in the page once.
+ * the status and the trash icon never leave the screen. The expiry then moves under the status
+ * (it matters most: when the key stops working); nothing else is repeated elsewhere in the row.
  */
 export const COLUMN_CLASSES: Partial<Record<string, string>> = {
   description: "hidden @min-[56rem]:table-cell",
@@ -165,14 +165,22 @@ export function getApiKeyColumns({ canRevoke, canUpdate, serverNow, selection }:
       header: "Status",
       enableSorting: false,
       cell: ({ row }) => (
-        <span className="flex items-center gap-1.5">
-          <KeyStatusBadge status={row.original.status} />
-          {row.original.replacedBy && row.original.status === "active" ? (
-            <Badge variant="neutral" title={`Rolled: replaced by ${row.original.replacedBy}; this key stops working when it expires`}>
-              Rolled
-            </Badge>
-          ) : null}
-        </span>
+        <div className="grid justify-items-start gap-1">
+          <span className="flex items-center gap-1.5">
+            <KeyStatusBadge status={row.original.status} />
+            {row.original.replacedBy && row.original.status === "active" ? (
+              <Badge variant="neutral" title={`Rolled: replaced by ${row.original.replacedBy}; this key stops working when it expires`}>
+                Rolled
+              </Badge>
+            ) : null}
+          </span>
+          {/* Where the Expires column does not fit (phones), the expiry moves here; never both. */}
+          {row.original.status === "revoked" ? null : (
+            <span className="text-xs text-muted-foreground @min-[32rem]:hidden">
+              <ExpiryText expiresAt={row.original.expiresAt} status={row.original.status} serverNow={serverNow} withVerb />
+            </span>
+          )}
+        </div>
       ),
     },
   ];

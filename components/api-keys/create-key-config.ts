@@ -12,6 +12,7 @@ import {
   customDateBounds,
   type ExpiryPreset,
 } from "@/lib/validations/api-key";
+import { DAY_MS } from "@/lib/dates";
 
 export type ExpiryChoice = {
   value: ExpiryPreset;
@@ -40,8 +41,6 @@ const PRESET_LABELS: Record<keyof typeof EXPIRY_PRESET_DAYS, string> = {
   "90d": "90 days",
   "1y": "1 year",
 };
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function createKeyConfig(project: ProjectOption, now: Date, projects: ProjectOption[]): CreateKeyConfig {
   const presets = (Object.keys(EXPIRY_PRESET_DAYS) as (keyof typeof EXPIRY_PRESET_DAYS)[]).filter(

@@ -82,11 +82,36 @@ export function CreateKeyDialog({ config }: CreateKeyDialogProps) {
   const [revealed, setRevealed] = useState<RevealedKey | null>(null);
   // A new key remounts the form, so nothing from the last key (values, server state) survives.
   const [formKey, setFormKey] = useState(0);
+  // Something typed into the form: closing it (Escape, Cancel, the overlay, X) asks first.
+  const [dirty, setDirty] = useState(false);
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+
+  function resetForm() {
+    setFormKey((key) => key + 1);
+    setDirty(false);
+    setConfirmingDiscard(false);
+  }
+
+  function onOpenChange(next: boolean) {
+    if (!next && dirty) setConfirmingDiscard(true);
+    else setOpen(next);
+  }
+
+  function keepEditing() {
+    setConfirmingDiscard(false);
+    // The question unmounts with its buttons; focus goes back to the form's first field.
+    requestAnimationFrame(() => document.getElementById("name")?.focus());
+  }
+
+  function discard() {
+    setOpen(false);
+    resetForm();
+  }
 
   function onDismiss() {
     setRevealed(null);
     setOpen(false);
-    setFormKey((key) => key + 1);
+    resetForm();
     toast.success("API key created");
     router.refresh();
   }
@@ -94,7 +119,7 @@ export function CreateKeyDialog({ config }: CreateKeyDialogProps) {
   return (
     <KeyRevealDialog
       open={open}
-      onOpenChange={setOpen}
+      onOpenChange={onOpenChange}
       revealed={revealed}
       onDismiss={onDismiss}
       revealDescription={revealed ? `“${revealed.name}” is ready to use in ${config.project.name}.` : null}
@@ -106,7 +131,13 @@ export function CreateKeyDialog({ config }: CreateKeyDialogProps) {
       }
       contentClassName="max-w-2xl"
     >
-      <CreateKeyForm key={formKey} config={config} onCreated={setRevealed} />
+      <CreateKeyForm
+        key={formKey}
+        config={config}
+        onCreated={setRevealed}
+        onEdit={() => setDirty(true)}
+        discard={confirmingDiscard ? { onKeepEditing: keepEditing, onDiscard: discard } : null}
+      />
     </KeyRevealDialog>
   );
 }
@@ -114,9 +145,13 @@ export function CreateKeyDialog({ config }: CreateKeyDialogProps) {
 type CreateKeyFormProps = {
   config: CreateKeyConfig;
   onCreated: (key: RevealedKey) => void;
+  /** Called on every edit (typing, choosing, adding a constraint). */
+  onEdit: () => void;
+  /** Set while the dialog asks whether to throw away what was typed. */
+  discard: { onKeepEditing: () => void; onDiscard: () => void } | null;
 };
 
-function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
+function CreateKeyForm({ config, onCreated, onEdit, discard }: CreateKeyFormProps) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [externalId, setExternalId] = useState("");
@@ -172,7 +207,8 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
         </DialogDescription>
       </DialogHeader>
 
-      <form onSubmit={submit} className="grid gap-5">
+      {/* Change events bubble from every field, the uncontrolled limits and canary ones too. */}
+      <form onSubmit={submit} onChange={onEdit} className="grid gap-5">
         <input type="hidden" name="projectId" value={config.project.id} />
 
         <FormField
@@ -238,7 +274,10 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
 
         <ConstraintsEditor
           drafts={drafts}
-          onChange={setDrafts}
+          onChange={(next) => {
+            setDrafts(next);
+            onEdit();
+          }}
           showAllErrors={showAllErrors}
           maxConstraints={config.limits.constraints}
           maxValueLength={config.limits.constraintValue}
@@ -258,12 +297,25 @@ function CreateKeyForm({ config, onCreated }: CreateKeyFormProps) {
 
         {/* Sticky, so "Create key" stays in reach however many constraints the form grows. */}
         <DialogFooter className="sticky -bottom-6 z-10 -mx-6 -mb-6 border-t border-border bg-popover px-6 py-4">
-          <DialogClose asChild>
+          {discard ? (
+            <div role="alert" className="grid w-full gap-3 rounded-md border border-destructive/30 bg-destructive/10 p-3">
+              <p className="text-sm font-medium">Discard this key? What you entered will be lost.</p>
+              <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+                <Button variant="outline" onClick={discard.onKeepEditing} autoFocus>
+                  Keep editing
+                </Button>
+                <Button variant="destructive" onClick={discard.onDiscard}>
+                  Discard
+                </Button>
+              </div>
+            </div>
+          ) : null}
+          <DialogClose asChild className={discard ? "hidden" : undefined}>
             <Button variant="outline" disabled={pending}>
               Cancel
             </Button>
           </DialogClose>
-          <Button type="submit" disabled={pending}>
+          <Button type="submit" disabled={pending} className={discard ? "hidden" : undefined}>
             {pending ? <Spinner label={null} /> : null}
             {pending ? "Creating…" : "Create key"}
           </Button>

@@ -27,4 +27,13 @@ describe("ExpiryText", () => {
   it("shows an expired key's expiry in the past", () => {
     expect(text(renderToStaticMarkup(<ExpiryText expiresAt={inDays(-2)} status="expired" serverNow={serverNow} />))).toBe("2 days ago");
   });
+
+  it("names the verb where no Expires heading is above it (the narrow list)", () => {
+    const say = (expiresAt: string | null, status: "active" | "expired") =>
+      text(renderToStaticMarkup(<ExpiryText expiresAt={expiresAt} status={status} serverNow={serverNow} withVerb />));
+    expect(say(inDays(30.4), "active")).toBe("Expires in 30 days");
+    expect(say(null, "active")).toBe("Never expires");
+    expect(say(inDays(3), "active")).toBe("Expires in 3 days");
+    expect(say(inDays(-2), "expired")).toBe("Expired 2 days ago");
+  });
 });

@@ -11,6 +11,8 @@ export type ExpiryTextProps = {
   expiresAt: string | null;
   status: KeyStatus;
   serverNow: string;
+  /** Says "Expires in 29 days" / "Never expires", for places without an "Expires" heading. */
+  withVerb?: boolean;
 };
 
 /**
@@ -18,7 +20,7 @@ export type ExpiryTextProps = {
  * key shows no expiry at all: it will not work again, so a future date would only mislead (the
  * row's status already says "Revoked").
  */
-export function ExpiryText({ expiresAt, status, serverNow }: ExpiryTextProps) {
+export function ExpiryText({ expiresAt, status, serverNow, withVerb = false }: ExpiryTextProps) {
   const now = useNow(serverNow);
   if (status === "revoked") {
     return (
@@ -27,7 +29,7 @@ export function ExpiryText({ expiresAt, status, serverNow }: ExpiryTextProps) {
       </span>
     );
   }
-  if (expiresAt === null) return <span className="text-muted-foreground">Never</span>;
+  if (expiresAt === null) return <span className="text-muted-foreground">{withVerb ? "Never expires" : "Never"}</span>;
   if (isExpiringSoon({ status, expiresAt }, now)) {
     return (
       <Badge variant="warning">
@@ -38,5 +40,11 @@ export function ExpiryText({ expiresAt, status, serverNow }: ExpiryTextProps) {
       </Badge>
     );
   }
-  return <RelativeTimeText value={expiresAt} serverNow={serverNow} />;
+  const relative = <RelativeTimeText value={expiresAt} serverNow={serverNow} />;
+  if (!withVerb) return relative;
+  return (
+    <span>
+      {status === "expired" ? "Expired" : "Expires"} {relative}
+    </span>
+  );
 }

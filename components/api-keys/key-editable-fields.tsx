@@ -6,6 +6,7 @@ import { startTransition, useActionState, useRef, useState, type FormEvent } fro
 
 import { KeyOwnerFields } from "@/components/api-keys/key-owner-fields";
 import { Button } from "@/components/ui/button";
+import { CodeBlock } from "@/components/ui/code-block";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
@@ -100,7 +101,9 @@ export function KeyEditableFields({ canEdit, limits, rowClassName, ...key }: Key
         <dt className="text-sm text-muted-foreground">Metadata</dt>
         <dd className="min-w-0 text-sm">
           {metadata ? (
-            <pre className="max-h-48 overflow-auto rounded-md border border-border bg-muted/60 p-2 font-mono text-xs">{metadata}</pre>
+            <CodeBlock label="Metadata" className="max-h-48 p-2 leading-normal">
+              {metadata}
+            </CodeBlock>
           ) : (
             <span className="text-muted-foreground">None</span>
           )}

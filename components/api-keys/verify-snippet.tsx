@@ -4,6 +4,7 @@ import { ChevronRight } from "lucide-react";
 import { useSyncExternalStore } from "react";
 
 import { CopyButton } from "@/components/api-keys/copy-button";
+import { CodeBlock } from "@/components/ui/code-block";
 
 export type VerifySnippetProps = {
   /** The project's slug, sent as `project`. */
@@ -25,9 +26,9 @@ export function VerifySnippet({ projectSlug, secret, serverOrigin = "", collapse
   const command = `curl -s ${origin}/api/v1/keys/verify \\\n  -H 'content-type: application/json' \\\n  -d '${body}'`;
   const content = (
     <>
-      <pre className="overflow-x-auto rounded-md border border-border bg-muted/60 p-3 font-mono text-xs leading-relaxed">
+      <CodeBlock label="Verify command">
         <code>{command}</code>
-      </pre>
+      </CodeBlock>
       <p className="text-[13px] text-muted-foreground">
         Your API sends this for every request that presents the key, with{" "}
         <code className="font-mono">&quot;project&quot;: &quot;{projectSlug}&quot;</code> and optionally{" "}

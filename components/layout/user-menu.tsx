@@ -46,7 +46,7 @@ export function UserMenu({ user, signOutAction, className }: UserMenuProps) {
           >
             <span
               aria-hidden="true"
-              className="hidden size-7 shrink-0 items-center justify-center rounded-full bg-primary/15 text-[11px] font-semibold text-primary sm:flex"
+              className="hidden size-7 shrink-0 items-center justify-center rounded-full bg-primary/15 text-[11px] font-semibold text-foreground sm:flex"
             >
               {initials(user.name)}
             </span>
@@ -57,7 +57,7 @@ export function UserMenu({ user, signOutAction, className }: UserMenuProps) {
             <ChevronDown aria-hidden="true" className="size-4 text-muted-foreground" />
           </Button>
         </DropdownMenuTrigger>
-        <DropdownMenuContent align="end" className="w-64">
+        <DropdownMenuContent align="end" className="w-64" inline>
           <DropdownMenuLabel className="font-normal">
             <span className="block text-xs text-muted-foreground">Signed in as</span>
             <span className="block truncate text-sm font-medium text-foreground">{user.email}</span>

@@ -20,25 +20,30 @@ export function DropdownMenuTrigger(props: DropdownMenuTriggerProps) {
   return <DropdownMenuPrimitive.Trigger data-slot="dropdown-menu-trigger" {...props} />;
 }
 
-export type DropdownMenuContentProps = ComponentProps<typeof DropdownMenuPrimitive.Content>;
+export type DropdownMenuContentProps = ComponentProps<typeof DropdownMenuPrimitive.Content> & {
+  /**
+   * Render in place instead of at the end of `<body>`: the menu then stays inside its landmark
+   * (e.g. the header's user menu), which screen-reader users navigate by.
+   */
+  inline?: boolean;
+};
 
-export function DropdownMenuContent({ className, sideOffset = 4, align = "end", ...props }: DropdownMenuContentProps) {
-  return (
-    <DropdownMenuPrimitive.Portal>
-      <DropdownMenuPrimitive.Content
-        data-slot="dropdown-menu-content"
-        sideOffset={sideOffset}
-        align={align}
-        className={cn(
-          "z-50 max-h-(--radix-dropdown-menu-content-available-height) min-w-44 origin-(--radix-dropdown-menu-content-transform-origin)",
-          "overflow-x-hidden overflow-y-auto rounded-md border border-border bg-popover p-1 text-popover-foreground shadow-md",
-          "data-[state=closed]:animate-fade-out data-[state=open]:animate-fade-in",
-          className,
-        )}
-        {...props}
-      />
-    </DropdownMenuPrimitive.Portal>
+export function DropdownMenuContent({ className, sideOffset = 4, align = "end", inline = false, ...props }: DropdownMenuContentProps) {
+  const content = (
+    <DropdownMenuPrimitive.Content
+      data-slot="dropdown-menu-content"
+      sideOffset={sideOffset}
+      align={align}
+      className={cn(
+        "z-50 max-h-(--radix-dropdown-menu-content-available-height) min-w-44 origin-(--radix-dropdown-menu-content-transform-origin)",
+        "overflow-x-hidden overflow-y-auto rounded-md border border-border bg-popover p-1 text-popover-foreground shadow-md",
+        "data-[state=closed]:animate-fade-out data-[state=open]:animate-fade-in",
+        className,
+      )}
+      {...props}
+    />
   );
+  return inline ? content : <DropdownMenuPrimitive.Portal>{content}</DropdownMenuPrimitive.Portal>;
 }
 
 export type DropdownMenuGroupProps = ComponentProps<typeof DropdownMenuPrimitive.Group>;

@@ -91,7 +91,7 @@ export function FormField({ label, name, id, hint, error, required, className, c
   const field = fieldControlProps({ name, id, error, hint, required });
   const messages = errorMessages(error);
   return (
-    <div data-slot="form-field" data-invalid={messages.length > 0 || undefined} className={cn("grid gap-2", className)}>
+    <div data-slot="form-field" data-invalid={messages.length > 0 || undefined} className={cn("grid content-start gap-2", className)}>
       <Label htmlFor={field.id} className="gap-1">
         {label}
         {required ? (

@@ -214,11 +214,13 @@ function Reveal({ reveal, copyResult, onCopyResult, confirming, onDone, onCancel
 
       <div className="grid gap-2">
         <Label htmlFor={fieldId}>{reveal.label}</Label>
-        <div className={multiline ? "flex flex-col gap-2 sm:flex-row sm:items-start" : "flex gap-2"}>
+        {/* A long secret gets the dialog's full width, so it stays on one line wherever it fits
+            (it only wraps on a phone); Copy goes below it there. */}
+        <div className={multiline ? "flex flex-col items-start gap-2" : "flex gap-2"}>
           {multiline ? (
             <Textarea
               {...fieldProps}
-              rows={2}
+              rows={1}
               className="field-sizing-content min-h-0 resize-none font-mono text-[13px] leading-5 break-all"
             />
           ) : (
@@ -227,7 +229,7 @@ function Reveal({ reveal, copyResult, onCopyResult, confirming, onDone, onCancel
           <Button
             variant={copyResult === "copied" ? "secondary" : "default"}
             onClick={copy}
-            className={multiline ? "sm:w-24" : "w-24"}
+            className="w-24"
           >
             {copyResult === "copied" ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
             {copyResult === "copied" ? "Copied" : "Copy"}
@@ -274,7 +276,8 @@ function Reveal({ reveal, copyResult, onCopyResult, confirming, onDone, onCancel
         </div>
       ) : (
         <DialogFooter>
-          <Button ref={doneRef} onClick={onDone}>
+          {/* One primary action at a time: Copy until the secret is copied, then Done. */}
+          <Button ref={doneRef} variant={copyResult === "copied" ? "default" : "outline"} onClick={onDone}>
             Done
           </Button>
         </DialogFooter>

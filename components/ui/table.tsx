@@ -9,14 +9,20 @@ export type TableProps = ComponentProps<"table"> & {
 
 /**
  * Data table. The wrapper scrolls horizontally on narrow screens so the page itself
- * never does. Give the table a `<TableCaption>` (it may be `className="sr-only"`) or an
- * `aria-label` so assistive tech can name it.
+ * never does, and takes keyboard focus so a table without links or buttons can still be
+ * scrolled with the arrow keys. Give the table a `<TableCaption>` (it may be
+ * `className="sr-only"`) or an `aria-label` so assistive tech can name it.
  */
 export function Table({ className, containerClassName, ...props }: TableProps) {
   return (
     <div
       data-slot="table-container"
-      className={cn("relative w-full overflow-x-auto rounded-lg border border-border bg-card", containerClassName)}
+      tabIndex={0}
+      className={cn(
+        "relative w-full overflow-x-auto rounded-lg border border-border bg-card",
+        "focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none",
+        containerClassName,
+      )}
     >
       <table data-slot="table" className={cn("w-full caption-bottom border-collapse text-sm", className)} {...props} />
     </div>

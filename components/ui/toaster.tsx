@@ -17,12 +17,25 @@ export function Toaster(props: ToasterProps) {
       richColors
       closeButton
       theme="system"
-      position="bottom-right"
+      // Top centre, just under the 56 px header: clear of the pager and bulk actions at the
+      // bottom of lists and of the user menu at the top right.
+      position="top-center"
+      offset={{ top: 64 }}
+      mobileOffset={{ top: 64 }}
       style={
         {
           "--normal-bg": "var(--popover)",
           "--normal-text": "var(--popover-foreground)",
           "--normal-border": "var(--border)",
+          // Sonner's own rich colours miss AA contrast (success text 4.25:1 on its green tint):
+          // the theme's tokens, on the popover surface, pass in light and dark (globals.css).
+          ...Object.fromEntries(
+            (["success", "error", "warning", "info"] as const).flatMap((kind) => [
+              [`--${kind}-bg`, "var(--popover)"],
+              [`--${kind}-border`, "var(--border)"],
+              [`--${kind}-text`, `var(--${kind === "error" ? "destructive" : kind})`],
+            ]),
+          ),
           fontFamily: "var(--font-sans)",
         } as CSSProperties
       }

@@ -2,7 +2,7 @@
 // Server actions behind Settings → API Keys. Each one checks the caller's permission on the
 // server (authorize() re-reads the role from the database) before the service does the write.
 import { revalidatePath } from "next/cache";
-import type { FormState } from "@/lib/actions/form-state";
+import { formValues, type FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { requireRecentAuth } from "@/lib/auth/recent-auth";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
@@ -22,12 +22,6 @@ export interface RevealedKey {
 
 export interface CreateKeyState extends FormState {
   created?: RevealedKey;
-}
-
-function formValues(form: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, value] of form.entries()) if (typeof value === "string") values[name] = value;
-  return values;
 }
 
 export async function createApiKeyAction(_prev: CreateKeyState, form: FormData): Promise<CreateKeyState> {

@@ -12,3 +12,10 @@ export interface FormState {
 }
 
 export const initialFormState: FormState = {};
+
+/** A form's text fields by name (files and repeated names' earlier values are left out). */
+export function formValues(form: FormData, skip: readonly string[] = []): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of form.entries()) if (typeof value === "string" && !skip.includes(name)) values[name] = value;
+  return values;
+}

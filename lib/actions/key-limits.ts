@@ -2,7 +2,7 @@
 // Server actions behind a key's Usage limits card: change its limits, add credits, and read their
 // state for the card's refresh. Each checks the caller's permission on the server first.
 import { revalidatePath } from "next/cache";
-import type { FormState } from "@/lib/actions/form-state";
+import { formValues, type FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
 import { readKeyLimits, type KeyLimitsView } from "@/lib/queries/key-limits";
@@ -10,12 +10,6 @@ import { addCredits, updateKeyLimits } from "@/lib/services/key-limits";
 import { numberFromForm } from "@/lib/validations/limits";
 
 const KEYS_PATH = "/settings/api-keys";
-
-function formValues(form: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, value] of form.entries()) if (typeof value === "string") values[name] = value;
-  return values;
-}
 
 /** The editor sends only the parts that changed, so editing rate limits never resets credits. */
 export async function updateKeyLimitsAction(_prev: FormState, form: FormData): Promise<FormState> {

@@ -2,19 +2,13 @@
 // Server actions behind Admin → Projects. Each checks the caller's permission on the server
 // (authorize() re-reads the role from the database) before the service writes.
 import { revalidatePath } from "next/cache";
-import type { FormState } from "@/lib/actions/form-state";
+import { formValues, type FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
 import { archiveProject, createProject, updateProject } from "@/lib/services/projects";
 import { lifetimeFromForm } from "@/lib/validations/project";
 
 const PROJECTS_PATH = "/admin/projects";
-
-function formValues(form: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, value] of form.entries()) if (typeof value === "string") values[name] = value;
-  return values;
-}
 
 function settingsFrom(values: Record<string, string>) {
   return {

@@ -3,7 +3,7 @@
 // permission on the server (authorize() re-reads the role from the database) before the
 // service, which checks it again under its lock, does the write.
 import { revalidatePath } from "next/cache";
-import type { FormState } from "@/lib/actions/form-state";
+import { formValues, type FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requireRecentAuth } from "@/lib/auth/recent-auth";
@@ -39,12 +39,6 @@ export interface RevealedCredential {
 
 export interface CreateUserState extends FormState {
   created?: RevealedCredential;
-}
-
-function formValues(form: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, value] of form.entries()) if (typeof value === "string") values[name] = value;
-  return values;
 }
 
 /** Values echoed back after a failed submit must never include a password. */

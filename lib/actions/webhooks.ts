@@ -3,7 +3,7 @@
 // before the service writes. A new or rotated signing secret travels back in `secret` once, for
 // the reveal dialog; no other state holds it.
 import { revalidatePath } from "next/cache";
-import type { FormState } from "@/lib/actions/form-state";
+import { formValues as formValuesOf, type FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
 import {
@@ -23,11 +23,8 @@ export interface WebhookSecretState extends FormState {
   endpointId?: string;
 }
 
-function formValues(form: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, value] of form.entries()) if (typeof value === "string" && name !== "eventTypes") values[name] = value;
-  return values;
-}
+// The event types are a list (form.getAll), read apart from the text fields.
+const formValues = (form: FormData) => formValuesOf(form, ["eventTypes"]);
 
 /** The endpoint form's fields as the service takes them (event types are repeated checkboxes). */
 function endpointInput(form: FormData, values: Record<string, string>) {

@@ -6,6 +6,7 @@
 // code and the tsx-loaded server are two module graphs in one process, and only the server runs
 // the flusher, so both must add to the same batch.
 import { db, type Db } from "@/lib/db";
+import { DAY_MS } from "@/lib/dates";
 
 /** Verification outcomes that concern a known key (MALFORMED and NOT_FOUND have no key to count). */
 export type UsageOutcome = "VALID" | "REVOKED" | "EXPIRED" | "DISABLED" | "FORBIDDEN" | "RATE_LIMITED" | "USAGE_EXCEEDED";
@@ -72,7 +73,6 @@ function addInto(target: PendingUsage, source: PendingUsage): void {
   }
 }
 
-const DAY_MS = 86_400_000;
 /** The last UTC day computed, so the hot path formats a date once a day rather than per call. */
 let dayCache = { start: 0, end: 0, label: "" };
 

@@ -6,8 +6,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorType } from "@/lib/generated/prisma/enums";
 import { isPublicId } from "@/lib/keys/secret";
 import { AUDIT_PAGE_SIZE, KNOWN_AUDIT_ACTIONS, isGuid, parseDay, type AuditFilters, type AuditListParams } from "@/lib/validations/audit";
+import { DAY_MS } from "@/lib/dates";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Matches no row: what a filter for a key that does not exist must return. */
 const NOTHING: Prisma.AuditEventWhereInput = { id: { lt: 0n } };
 
@@ -79,6 +79,8 @@ export interface AuditRow {
   targetId: string | null;
   project: { id: string; name: string } | null;
   key: { publicId: string; name: string } | null;
+  /** The person an event about a user concerns (targetType "user"), by name, not by id. */
+  targetUser: { name: string; email: string } | null;
   ip: string | null;
   userAgent: string | null;
 }
@@ -126,6 +128,11 @@ export async function listAuditEvents(params: AuditListParams): Promise<AuditPag
     ? await db.project.findMany({ where: { id: { in: projectIds } }, select: { id: true, name: true } })
     : [];
   const projectById = new Map(projects.map((p) => [p.id, p]));
+  const userIds = [...new Set(events.filter((e) => e.targetType === "user" && e.targetId && isGuid(e.targetId)).map((e) => e.targetId!))];
+  const users = userIds.length
+    ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } })
+    : [];
+  const userById = new Map(users.map((u) => [u.id, { name: u.name, email: u.email }]));
 
   return {
     total,
@@ -145,6 +152,7 @@ export async function listAuditEvents(params: AuditListParams): Promise<AuditPag
       targetId: event.targetId,
       project: event.projectId ? (projectById.get(event.projectId) ?? { id: event.projectId, name: "Unknown project" }) : null,
       key: event.key,
+      targetUser: event.targetType === "user" && event.targetId ? (userById.get(event.targetId) ?? null) : null,
       ip: event.ip,
       userAgent: event.userAgent,
     })),

@@ -6,9 +6,9 @@ import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { describeEvents, selectEvents, type RequestRow, type RequestViewer } from "@/lib/queries/requests";
+import { DAY_MS } from "@/lib/dates";
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** Top paths are counted over the key's latest requests, at most this many. */
 export const TOP_PATHS_SAMPLE = 10_000;
 

@@ -27,6 +27,12 @@ export interface ProjectRow {
   activeKeys: number;
   /** Keys that verify right now (incl. rolled keys in their grace period): what archiving stops. */
   workingKeys: number;
+  /**
+   * Rolled keys still in their grace period. They work, but do not count against the limit (the
+   * rule that lets a project at its limit roll a key), so the keys list may show more working keys
+   * than "active / limit" here; the table says how many more.
+   */
+  rolledInGrace: number;
   /** Any key ever issued; once there is one, the key prefix is fixed. */
   totalKeys: number;
 }
@@ -36,6 +42,7 @@ interface KeyCounts {
   total: bigint;
   active: bigint;
   working: bigint;
+  inGrace: bigint;
 }
 
 /** A project's settings and state: what the admin pages, the project services and the REST API read. */
@@ -72,7 +79,9 @@ export async function listProjects(now = new Date()): Promise<ProjectRow[]> {
              count(*) FILTER (WHERE "revokedAt" IS NULL AND "replacedById" IS NULL AND NOT "canary"
                                AND ("expiresAt" IS NULL OR "expiresAt" > ${now})) AS "active",
              count(*) FILTER (WHERE "revokedAt" IS NULL
-                               AND ("expiresAt" IS NULL OR "expiresAt" > ${now})) AS "working"
+                               AND ("expiresAt" IS NULL OR "expiresAt" > ${now})) AS "working",
+             count(*) FILTER (WHERE "revokedAt" IS NULL AND "replacedById" IS NOT NULL
+                               AND ("expiresAt" IS NULL OR "expiresAt" > ${now})) AS "inGrace"
       FROM "ApiKey" GROUP BY "projectId"`,
   ]);
   const byProject = new Map(counts.map((row) => [row.projectId, row]));
@@ -87,6 +96,7 @@ export async function listProjects(now = new Date()): Promise<ProjectRow[]> {
       createdAt: project.createdAt.toISOString(),
       activeKeys: Number(count?.active ?? 0),
       workingKeys: Number(count?.working ?? 0),
+      rolledInGrace: Number(count?.inGrace ?? 0),
       totalKeys: Number(count?.total ?? 0),
     };
   });

@@ -23,8 +23,8 @@ import {
   trailText,
 } from "@/lib/trail/format";
 import { TrailRejectedError, type TrailMaintenance, type TrailSink } from "@/lib/trail/sink";
+import { DAY_MS } from "@/lib/dates";
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** Partitions made ahead: today and the next few days, so midnight never waits for DDL. */
 const DAYS_AHEAD = 3;

@@ -22,6 +22,7 @@ import {
 } from "@/lib/validations/key-fields";
 import { projectScopeFieldSchema } from "@/lib/validations/project-scope";
 import { isWellFormedText, malformedTextMessage, wellFormed } from "@/lib/validations/text";
+import { DAY_MS } from "@/lib/dates";
 
 /**
  * Schemas shared by the key forms, server actions and the REST API. Every schema accepts both
@@ -37,8 +38,6 @@ export const MAX_CONSTRAINTS = 20;
 export const MAX_CONSTRAINT_VALUE_LENGTH = 512;
 /** Far above what 20 maximal constraints encode to; stops parsing of absurd payloads early. */
 const MAX_CONSTRAINTS_JSON_LENGTH = 64 * 1024;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const keyNameSchema = z
   .string({ error: (issue) => (issue.input === undefined ? "Name is required" : "Name must be text") })

@@ -18,6 +18,7 @@ export const KNOWN_AUDIT_ACTIONS = [
   "key.credits_added",
   "key.disabled",
   "key.enabled",
+  "key.expiry_changed",
   "key.limits_updated",
   "key.leaked",
   "key.revoked",

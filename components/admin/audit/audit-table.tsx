@@ -1,7 +1,7 @@
 import { ListFilter } from "lucide-react";
 import Link from "next/link";
 
-import { formatAuditTime, humanize } from "@/components/admin/audit/format";
+import { actionLabel, formatAuditTime, humanize } from "@/components/admin/audit/format";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { AuditRow } from "@/lib/queries/audit";
@@ -91,6 +91,16 @@ function Target({ row }: { row: AuditRow }) {
       </>
     );
   }
+  if (row.targetUser) {
+    return (
+      <>
+        <span className="font-medium break-words">{row.targetUser.name}</span>
+        <span className="block max-w-48 truncate text-xs text-muted-foreground" title={row.targetUser.email}>
+          {row.targetUser.email}
+        </span>
+      </>
+    );
+  }
   if (!row.targetType) return <span className="text-muted-foreground">—</span>;
   return (
     <>
@@ -140,11 +150,13 @@ function Client({ row }: { row: AuditRow }) {
   );
 }
 
+/** The action in words ("Key revoked"), with its code under it: the code is what filters take. */
 function ActionBadge({ action }: { action: string }) {
   return (
-    <Badge variant={actionVariant(action)} className="font-mono">
-      {action}
-    </Badge>
+    <span className="grid justify-items-start gap-1">
+      <Badge variant={actionVariant(action)}>{actionLabel(action)}</Badge>
+      <code className="font-mono text-xs text-muted-foreground">{action}</code>
+    </span>
   );
 }
 

@@ -17,3 +17,13 @@ export function humanize(text: string): string {
   const spaced = text.replace(/_/g, " ");
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+/** "key.revoked" → "Key revoked", "auth.sign_in_failed" → "Sign in failed", "api.denied" → "API denied". */
+export function actionLabel(action: string): string {
+  const [family = "", verb = ""] = action.split(".", 2);
+  if (!verb) return humanize(family);
+  // "auth.signed_in" reads as "Signed in": the family adds nothing to sign-in events.
+  if (family === "auth") return humanize(verb);
+  const subject = family === "api" ? "API" : humanize(family);
+  return `${subject} ${verb.replace(/_/g, " ")}`;
+}

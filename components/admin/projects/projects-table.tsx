@@ -26,6 +26,12 @@ function KeyUsage({ project }: { project: ProjectRow }) {
     <span className={cn("tabular-nums", full && "font-medium text-warning")}>
       {project.activeKeys} / {project.activeKeyLimit}
       {full ? <span className="sr-only"> (limit reached)</span> : null}
+      {/* Rolled keys in grace do not count against the limit: say so, so the keys list adds up. */}
+      {project.rolledInGrace > 0 ? (
+        <span className="block text-xs font-normal text-muted-foreground">
+          +{project.rolledInGrace} rolled, in grace
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -52,6 +52,8 @@ export function CredentialDialog({ revealed, ...props }: CredentialDialogProps) 
         label: isInvite ? "Invite link" : "Temporary password",
         value: isInvite ? `${origin}${revealed.invitePath ?? ""}` : (revealed.temporaryPassword ?? ""),
         fieldId: "revealed-credential",
+        // Wrapped whole: in a one-line field, selecting it scrolled the host out of view.
+        multiline: isInvite,
         closeHint: isInvite ? "You can issue a new link later." : revealed.reset ? "You can reset it again later." : "Without it, they cannot sign in.",
       }}
       {...props}

@@ -6,6 +6,7 @@ import { useTransition } from "react";
 
 import { DeliveryStatusBadge } from "@/components/admin/webhooks/delivery-status-badge";
 import { RedeliverButton } from "@/components/admin/webhooks/endpoint-buttons";
+import { CodeBlock } from "@/components/ui/code-block";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ListPagination } from "@/components/ui/list-pagination";
 import { DateText } from "@/components/ui/time";
@@ -141,7 +142,9 @@ export function DeliveryLog({ endpointId, deliveries, status, page, pageSize, to
                   </div>
                   <div className="grid gap-1.5">
                     <h3 className="text-xs font-medium text-muted-foreground">Body sent</h3>
-                    <pre className="max-h-80 overflow-auto rounded-md bg-muted p-3 font-mono text-xs leading-5">{pretty(delivery.body)}</pre>
+                    <CodeBlock label="Body sent" className="max-h-80 leading-5">
+                      {pretty(delivery.body)}
+                    </CodeBlock>
                   </div>
                   {delivery.attemptLog.length > 0 ? (
                     <div className="grid gap-1.5">

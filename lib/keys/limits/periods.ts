@@ -8,8 +8,7 @@
 // (clamped: refill day 31 begins February's period on the 28th, or the 29th in leap years).
 // A period has an index, so "a refill is due" is just "the stored index is smaller than now's".
 import type { RefillConfig } from "@/lib/keys/limits/types";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "@/lib/dates";
 
 /** Start of the fixed window of `durationMs` that contains `nowMs`. */
 export function windowStart(nowMs: number, durationMs: number): number {

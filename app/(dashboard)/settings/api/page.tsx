@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { Fragment } from "react";
 import { Badge } from "@/components/ui/badge";
+import { CodeBlock } from "@/components/ui/code-block";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { openApiDocument } from "@/lib/api/openapi";
@@ -13,11 +14,11 @@ export const metadata: Metadata = { title: "API" };
 const METHOD_VARIANT = { get: "info", post: "success", patch: "warning", delete: "destructive" } as const;
 type Method = keyof typeof METHOD_VARIANT;
 
-function Code({ children }: { children: string }) {
+function Code({ label, children }: { label: string; children: string }) {
   return (
-    <pre className="overflow-x-auto rounded-md border border-border bg-muted/60 p-3 font-mono text-xs leading-relaxed">
+    <CodeBlock label={label}>
       <code>{children}</code>
-    </pre>
+    </CodeBlock>
   );
 }
 
@@ -53,7 +54,7 @@ export default async function ApiDocsPage() {
           </CardDescription>
         </CardHeader>
         <CardContent className="grid grid-cols-1 gap-3">
-          <Code>{`curl -s ${origin}/api/v1/keys/verify \\
+          <Code label="Verify a key: request and answer">{`curl -s ${origin}/api/v1/keys/verify \\
   -H 'content-type: application/json' \\
   -d '{"key": "kd_…", "project": "default", "method": "GET", "path": "/jobs/12/runs", "ip": "203.0.113.7"}'
 
@@ -90,7 +91,7 @@ export default async function ApiDocsPage() {
         <CardHeader>
           <CardTitle>Manage keys with keys</CardTitle>
           <CardDescription>
-            Create a key in the “Keydesk API” project on the <Link className="text-primary underline-offset-4 hover:underline" href="/settings/api-keys?project=keydesk-api">API keys page</Link>{" "}
+            Create a key in the “Keydesk API” project on the <Link className="text-primary underline underline-offset-4" href="/settings/api-keys?project=keydesk-api">API keys page</Link>{" "}
             and send it as a bearer token. It acts with its creator&apos;s current role — writes need an administrator — and its own
             constraints apply to each request, with paths relative to <code className="font-mono">/api/v1</code>. For example one
             constraint <code className="font-mono">prefix projects/default/keys</code> with method GET makes a read-only key for one
@@ -98,7 +99,7 @@ export default async function ApiDocsPage() {
           </CardDescription>
         </CardHeader>
         <CardContent className="grid grid-cols-1 gap-3">
-          <Code>{`curl -s ${origin}/api/v1/projects/default/keys \\
+          <Code label="Create a key: request">{`curl -s ${origin}/api/v1/projects/default/keys \\
   -H 'authorization: Bearer kdm_…' \\
   -H 'content-type: application/json' \\
   -d '{"name": "Partner sync", "expiry": "90d", "constraints": [{"type": "prefix", "value": "orders", "methods": ["GET"]}]}'`}</Code>

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { ApiKeyList } from "@/components/api-keys/api-key-list";
 import { CreateKeyButton, CreateKeyDialog, CreateKeyProvider } from "@/components/api-keys/create-key-dialog";
 import { createKeyConfig } from "@/components/api-keys/create-key-config";
+import { FindKeyDialog } from "@/components/api-keys/find-key-dialog";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
@@ -58,7 +59,12 @@ export default async function ApiKeysPage({ searchParams }: ApiKeysPageProps) {
               ? `Management keys for ${project.name}: they call Keydesk's own API to manage keys. Treat them like admin passwords.`
               : `Keys that apps and partners use to call ${project.name}. Each key is shown once, when it is created.`
           }
-          actions={canCreate ? <CreateKeyDialog config={createKeyConfig(project, now, projects)} /> : null}
+          actions={
+            <>
+              <FindKeyDialog />
+              {canCreate ? <CreateKeyDialog config={createKeyConfig(project, now, projects)} /> : null}
+            </>
+          }
         />
         <ApiKeyList
           projects={projects.map((p) => ({ slug: p.slug, label: projectLabel(p) }))}

@@ -5,7 +5,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 
+import { ChangeExpiryDialog } from "@/components/api-keys/change-expiry-dialog";
 import { CopyButton } from "@/components/api-keys/copy-button";
+import { createKeyConfig } from "@/components/api-keys/create-key-config";
 import { KeyActivity } from "@/components/api-keys/key-activity";
 import { KeyConstraintsList } from "@/components/api-keys/key-constraints-list";
 import { KeyEditableFields } from "@/components/api-keys/key-editable-fields";
@@ -26,7 +28,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
-import { getApiKeyDetail, getKeyUsage, type ApiKeyDetail } from "@/lib/queries/api-keys";
+import { getApiKeyDetail, getKeyUsage, listProjectsForKeys, type ApiKeyDetail } from "@/lib/queries/api-keys";
 import { keyAnomaliesFor } from "@/lib/queries/key-anomalies";
 import { keyClientIps, keyRequestChart, latestKeyRequests, topKeyPaths } from "@/lib/queries/key-requests";
 import { readKeyLimits } from "@/lib/queries/key-limits";
@@ -120,6 +122,12 @@ export default async function ApiKeyPage({ params, searchParams }: ApiKeyPagePro
   const canEdit = can(user, "keys.update") && !revoked;
   const mayRoll = can(user, "keys.roll");
   const rollable = key.status === "active" && !key.replacedBy && !key.canary;
+  // The expiry can move while the key still works (or is only disabled), within the project's
+  // policy as for a new key; changeApiKeyExpiry checks the same again.
+  const expiryProjects =
+    canEdit && (key.status === "active" || key.status === "disabled") && !key.replacedBy && !key.canary ? await listProjectsForKeys() : [];
+  const expiryProject = expiryProjects.find((project) => project.id === key.project.id);
+  const expiryConfig = expiryProject ? createKeyConfig(expiryProject, now, expiryProjects) : null;
   const mayRevoke = can(user, "keys.revoke");
   const mayToggle = can(user, "keys.update") && !revoked;
   // For the "how to verify" command's first render; the browser then shows its own origin.
@@ -248,10 +256,11 @@ export default async function ApiKeyPage({ params, searchParams }: ApiKeyPagePro
                 {/* A revoked key never works again: its old expiry date would only mislead. */}
                 {revoked ? (
                   <span className="text-muted-foreground">Does not apply: the key is revoked</span>
-                ) : key.expiresAt ? (
-                  <TimeWithRelative value={key.expiresAt} serverNow={serverNow} />
                 ) : (
-                  <span>Never</span>
+                  <span className="flex flex-wrap items-center gap-x-3 gap-y-2">
+                    {key.expiresAt ? <TimeWithRelative value={key.expiresAt} serverNow={serverNow} /> : <span>Never</span>}
+                    {expiryConfig ? <ChangeExpiryDialog keyId={key.publicId} name={key.name} config={expiryConfig} /> : null}
+                  </span>
                 )}
               </Row>
               <Row label="Last used">
