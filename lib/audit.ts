@@ -26,6 +26,13 @@ export type AuditActor =
 export interface RequestContext {
   ip: string | null;
   userAgent: string | null;
+  /** The request's `Request-Id`; recorded in the event's metadata as `requestId`. */
+  requestId?: string | null;
+  /**
+   * Runs inside the transaction of each write the request makes (every write records its audit
+   * event in its own transaction): an idempotent REST call marks its key as executed there.
+   */
+  onWrite?: (tx: Tx) => Promise<void>;
 }
 
 export interface AuditInput {
@@ -119,6 +126,8 @@ const clip = (value: string | null | undefined, max: number) => (value ? value.s
 
 /** Appends one event; its id and hash are what the chain's head becomes once the transaction commits. */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<{ id: bigint; hash: string }> {
+  await input.context?.onWrite?.(tx);
+  const requestId = input.context?.requestId;
   const key = auditKey(); // before the lock: the first call may create the key file
   await lockForTransaction(tx, "auditChain");
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
@@ -132,7 +141,7 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<{ id: bigi
     keyId: input.keyId ?? null,
     summary: input.summary.slice(0, 1000),
     // Round-trip through JSON so what we hash is exactly what jsonb stores (no undefined, no Dates).
-    metadata: JSON.parse(JSON.stringify(input.metadata ?? {})),
+    metadata: JSON.parse(JSON.stringify(requestId ? { ...input.metadata, requestId } : (input.metadata ?? {}))),
     ip: clip(input.context?.ip, 64),
     userAgent: clip(input.context?.userAgent, 512),
   };

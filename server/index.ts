@@ -4,6 +4,7 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import { ensureIdempotencySecret } from "@/lib/api/idempotency-secret";
 import { auditHeadSettled } from "@/lib/audit-head";
 import { ensureAuthSecret } from "@/lib/auth/auth-secret";
 import { dataDir } from "@/lib/data-dir";
@@ -22,10 +23,13 @@ import { startNotificationWorkers } from "@/lib/notifications/runtime";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { PostgresTrailSink } from "@/lib/trail/postgres-sink";
 import { maintainTrail, startTrailWriter, stopTrailWriter, trailWriterStats } from "@/lib/trail/writer";
+import { apiEdge, isApiRequest, sendApiError } from "@/server/api-edge";
+import { logApiRequest } from "@/server/access-log";
 import { prepareFirstRun } from "@/server/bootstrap";
 import { describeListenError, listen, parsePort, probePort } from "@/server/listen";
 import { log } from "@/server/log";
 import { rejectOversizedBody } from "@/server/body-limit";
+import { inRequestScope } from "@/server/request-scope";
 import { setUpProcessOutput } from "@/server/log-file";
 import { checkAuditChain, checkDatabaseRole } from "@/server/start-checks";
 import { applyServerTimeouts, serverOptions } from "@/server/timeouts";
@@ -111,6 +115,7 @@ async function main() {
   await reassertAuditPrivileges(database.ownerUrl);
   await checkDatabaseRole(database, log);
   ensureAuthSecret(dataDir(), (message) => log(`warning: ${message}`));
+  ensureIdempotencySecret(dataDir());
   process.env.AUTH_TRUST_HOST ??= process.env.NEXTAUTH_URL ? undefined : "true";
   await checkAuditChain(log);
   await prepareFirstRun();
@@ -145,20 +150,29 @@ async function main() {
     // after, so clients move on instead of keeping this process busy until the grace period ends.
     if (stopping) res.setHeader("connection", "close");
     if (benchMode && benchRoute(req, res)) return;
-    if (isVerifyPath(req.url)) {
-      verify(req, res);
-      return;
-    }
-    if (databaseDown && needsDatabase(req)) {
-      answerUnavailable(req, res);
-      return;
-    }
-    if (rejectOversizedBody(req, res)) return;
-    req.headers[CLIENT_IP_HEADER] = clientIp(req);
-    handle(req, res).catch((error: unknown) => {
-      log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end("Internal Server Error");
+    // Every response carries Request-Id, and every line logged meanwhile names it.
+    inRequestScope(req, res, () => {
+      const api = isApiRequest(req);
+      if (api) logApiRequest(req, res, log);
+      if (api && apiEdge(req, res)) return;
+      if (isVerifyPath(req.url)) {
+        verify(req, res);
+        return;
+      }
+      if (databaseDown && needsDatabase(req)) {
+        answerUnavailable(req, res);
+        return;
+      }
+      if (rejectOversizedBody(req, res)) return;
+      req.headers[CLIENT_IP_HEADER] = clientIp(req);
+      handle(req, res).catch((error: unknown) => {
+        log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (api) sendApiError(res, 500, "internal_error", "Something went wrong. Nothing was changed.");
+        else {
+          if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+          res.end("Internal Server Error");
+        }
+      });
     });
   });
   applyServerTimeouts(server);

@@ -7,6 +7,7 @@
 // server stops answering and never gets to handle SIGTERM. A broken stream is therefore dropped
 // (and only that one); the log file keeps receiving every line.
 import fs from "node:fs";
+import { tagWithRequestId } from "@/server/request-scope";
 
 type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
 
@@ -34,7 +35,9 @@ export function setUpProcessOutput(file: string | undefined): void {
       broken = true;
     });
     const write = target.write.bind(target) as Write;
-    target.write = ((chunk: unknown, ...rest: unknown[]) => {
+    target.write = ((raw: unknown, ...rest: unknown[]) => {
+      // Lines written while a request is handled name it (the id its Request-Id header shows).
+      const chunk = tagWithRequestId(raw);
       copy?.(chunk);
       if (!broken) {
         try {

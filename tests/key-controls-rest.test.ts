@@ -160,6 +160,11 @@ it("the OpenAPI document describes project, ip, DISABLED, the key fields and PAT
   for (const text of ['"project"', '"ip"', '"DISABLED"', '"externalId"', '"metadata"', '"enabled"', "unknown_project", '"disabled"']) {
     expect(doc, text).toContain(text);
   }
-  const parsed = JSON.parse(doc) as { paths: Record<string, { post?: { requestBody: { content: { "application/json": { schema: { required?: string[] } } } } } }> };
-  expect(parsed.paths["/api/v1/keys/verify"]?.post?.requestBody.content["application/json"].schema.required).toEqual(["key", "project"]);
+  const parsed = JSON.parse(doc) as {
+    paths: Record<string, { post?: { requestBody: { content: { "application/json": { schema: { $ref: string } } } } } }>;
+    components: { schemas: Record<string, { required?: string[] }> };
+  };
+  const ref = parsed.paths["/api/v1/keys/verify"]?.post?.requestBody.content["application/json"].schema.$ref;
+  expect(ref).toBe("#/components/schemas/VerifyRequest");
+  expect(parsed.components.schemas.VerifyRequest?.required).toEqual(["key", "project"]);
 });

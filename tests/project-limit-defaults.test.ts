@@ -3,7 +3,8 @@
 // values, and how the REST API and the projects list show them.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { listAllProjects, serializeProject } from "@/lib/queries/management";
+import { serializeProject } from "@/lib/api/serialize";
+import { listProjectsPage } from "@/lib/queries/management";
 import { listProjects } from "@/lib/queries/projects";
 import { ServiceError } from "@/lib/services/errors";
 import { createProject, updateProject } from "@/lib/services/projects";
@@ -45,7 +46,7 @@ describe("project defaults for usage limits", () => {
       defaultCredits: { remaining: 10_000, refill: { interval: "monthly", amount: 10_000, refillDay: 31 } },
       capLimitsAtDefaults: true,
     });
-    const rest = (await listAllProjects("all")).map(serializeProject).find((p) => p.id === project.id);
+    const rest = (await listProjectsPage("all", 100, null)).items.map(serializeProject).find((p) => p.id === project.id);
     expect(rest).toMatchObject({
       defaultRatelimits: [
         { name: "1m", limit: 100, duration: 60_000 },

@@ -7,6 +7,7 @@ import { DELETE as deleteKey } from "@/app/api/v1/keys/[keyId]/route";
 import { GET as listProjects } from "@/app/api/v1/projects/route";
 import { db } from "@/lib/db";
 import { flushUsage } from "@/lib/keys/usage";
+import { INTERNAL_REQUEST_ID_HEADER } from "@/lib/request-id";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { createApiKey } from "@/lib/services/api-keys";
 import { configureTrailBuffer } from "@/lib/trail/buffer";
@@ -23,7 +24,7 @@ let defaultProjectId: string;
 function req(method: string, path: string, key: string, headers: Record<string, string> = {}) {
   return new Request(`${BASE}${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, "user-agent": "ops-script/1.0", [CLIENT_IP_HEADER]: "192.0.2.44", "x-request-id": "req-77", ...headers },
+    headers: { authorization: `Bearer ${key}`, "user-agent": "ops-script/1.0", [CLIENT_IP_HEADER]: "192.0.2.44", "x-request-id": "req-77", [INTERNAL_REQUEST_ID_HEADER]: "req-77", ...headers },
   });
 }
 

@@ -13,10 +13,19 @@ export class ApiError extends Error {
     public readonly code: string,
     message: string,
     public readonly issues?: Record<string, string[] | undefined>,
+    public readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/**
+ * 401 with the challenge RFC 6750 asks for; `invalid_token` when a key was sent but refused.
+ */
+export function unauthorized(message: string, keySent: boolean): ApiError {
+  const challenge = keySent ? `Bearer realm="keydesk", error="invalid_token"` : `Bearer realm="keydesk"`;
+  return new ApiError(401, "unauthorized", message, undefined, { "www-authenticate": challenge });
 }
 
 const SERVICE_STATUS: Record<ServiceErrorCode, number> = {
@@ -27,12 +36,12 @@ const SERVICE_STATUS: Record<ServiceErrorCode, number> = {
   forbidden: 403,
 };
 
-export function errorResponse(status: number, code: string, message: string, issues?: Record<string, string[] | undefined>) {
-  return NextResponse.json({ error: { code, message, ...(issues ? { issues } : {}) } }, { status, headers: NO_STORE });
+export function errorResponse(status: number, code: string, message: string, issues?: Record<string, string[] | undefined>, headers: Record<string, string> = {}) {
+  return NextResponse.json({ error: { code, message, ...(issues ? { issues } : {}) } }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
 export function toErrorResponse(error: unknown): NextResponse {
-  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.issues);
+  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.issues, error.headers);
   if (error instanceof ServiceError) {
     const code = error.code === "invalid" ? "validation_failed" : error.code === "limit" ? "key_limit_reached" : error.code;
     return errorResponse(SERVICE_STATUS[error.code], code, error.message, error.fieldErrors);

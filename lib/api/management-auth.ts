@@ -9,17 +9,13 @@ import { db } from "@/lib/db";
 import { noteCanaryUse } from "@/lib/keys/canary";
 import { evaluateConstraints, type KeyConstraint } from "@/lib/keys/constraints";
 import { hashSecret, parseSecret, timingSafeEqualHex } from "@/lib/keys/secret";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, unauthorized } from "@/lib/api/errors";
 import { countUnknownManagementKey, recordManagementCall, type TrailKey } from "@/lib/api/management-trail";
 import { contextFromHeaders } from "@/lib/request-context";
 import type { Actor } from "@/lib/services/actor";
 import { PROJECT_SCOPE_ALL } from "@/lib/validations/project-scope";
 
 export const API_PREFIX = "/api/v1";
-
-function unauthorized(message: string): ApiError {
-  return new ApiError(401, "unauthorized", message);
-}
 
 export interface ManagementCaller {
   actor: Extract<Actor, { type: "key" }>;
@@ -28,15 +24,20 @@ export interface ManagementCaller {
   trail: TrailKey & { matched: KeyConstraint | null };
 }
 
-export async function authenticateManagementKey(request: Request): Promise<ManagementCaller> {
+/**
+ * `identified` runs once the key is known to be a working management key, before its constraints
+ * are checked: the rate limit counts every call the key makes, refused ones included.
+ */
+export async function authenticateManagementKey(request: Request, identified?: (keyId: string) => Promise<void>): Promise<ManagementCaller> {
   const context = contextFromHeaders(request.headers);
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) throw unauthorized("Send a management key as `Authorization: Bearer <key>`.");
+  if (!match?.[1]) throw unauthorized("Send a management key as `Authorization: Bearer <key>`.", false);
+  const refused = (message: string) => unauthorized(message, true);
   const parsed = parseSecret(match[1]);
   if (!parsed.ok) {
     await countUnknownManagementKey("MALFORMED");
-    throw unauthorized("The API key is malformed.");
+    throw refused("The API key is malformed.");
   }
 
   const hash = hashSecret(parsed.secret);
@@ -61,38 +62,39 @@ export async function authenticateManagementKey(request: Request): Promise<Manag
   });
   if (!key || !timingSafeEqualHex(key.hash, hash)) {
     await countUnknownManagementKey("NOT_FOUND");
-    throw unauthorized("The API key is not valid.");
+    throw refused("The API key is not valid.");
   }
   if (key.canary) {
     // A canary planted as a management key: alert, and answer exactly as for an unknown key.
     const url = new URL(request.url);
     noteCanaryUse(key.id, { method: request.method, path: url.pathname, ip: context.ip });
     await countUnknownManagementKey("NOT_FOUND");
-    throw unauthorized("The API key is not valid.");
+    throw refused("The API key is not valid.");
   }
   if (!key.project.isSystem) {
     // Another project's key: not a management key, so recorded as verification would (unknown).
     await countUnknownManagementKey("NOT_FOUND");
-    throw unauthorized("This key is not a management key. Create one in the “Keydesk API” project.");
+    throw refused("This key is not a management key. Create one in the “Keydesk API” project.");
   }
   const trailKey = { id: key.id, projectId: key.projectId };
   if (key.revokedAt || key.project.archivedAt) {
     recordManagementCall(request, context, trailKey, "REVOKED");
-    throw unauthorized("The API key has been revoked.");
+    throw refused("The API key has been revoked.");
   }
   if (key.expiresAt && key.expiresAt <= new Date()) {
     recordManagementCall(request, context, trailKey, "EXPIRED");
-    throw unauthorized("The API key has expired.");
+    throw refused("The API key has expired.");
   }
   if (!key.enabled) {
     recordManagementCall(request, context, trailKey, "DISABLED");
-    throw unauthorized("The API key is disabled.");
+    throw refused("The API key is disabled.");
   }
   if (!key.createdBy) {
     recordManagementCall(request, context, trailKey, "FORBIDDEN");
-    throw unauthorized("The API key has no owner.");
+    throw refused("The API key has no owner.");
   }
 
+  await identified?.(key.id);
   const constraints: KeyConstraint[] = key.constraints;
   const url = new URL(request.url);
   const relativePath = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || "/" : url.pathname;

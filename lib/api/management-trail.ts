@@ -28,11 +28,6 @@ function systemProject(): Promise<string | null> {
   return systemProjectId;
 }
 
-/** The caller's own id for the request, if it sent one (X-Request-Id), as verify's requestId. */
-function requestIdOf(request: Request): string | null {
-  return request.headers.get("x-request-id");
-}
-
 export function recordManagementCall(
   request: Request,
   context: RequestContext,
@@ -42,7 +37,7 @@ export function recordManagementCall(
 ): void {
   const at = Date.now();
   recordUsage(key.id, outcome, new Date(at));
-  pushTrailEvent(at, key.projectId, key.id, outcome, request.method, new URL(request.url).pathname, context.ip, context.userAgent, requestIdOf(request), matched);
+  pushTrailEvent(at, key.projectId, key.id, outcome, request.method, new URL(request.url).pathname, context.ip, context.userAgent, context.requestId ?? null, matched);
 }
 
 /** A management call with a malformed key or one that is not a management key. */

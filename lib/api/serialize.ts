@@ -1,8 +1,13 @@
-// The JSON representation of keys in the REST API. Never includes a hash or secret.
+// The one JSON representation of each REST resource — a key (with its constraints and usage
+// limits) and a project — used by every route and described by the document's components
+// (lib/api/schemas.ts; the types below and the contract test hold the two together). Webhook
+// endpoints and deliveries are in lib/api/serialize-webhooks.ts. Never includes a hash or secret.
+import type { z } from "zod";
+import type { apiKeySchema, constraintSchema, projectSchema } from "@/lib/api/schemas";
 import { keyStatus } from "@/lib/keys/status";
 import { maskedKey } from "@/lib/keys/secret";
 import type { KeyLimitsView } from "@/lib/queries/key-limits";
-import { creditsJson, ratelimitsJson } from "@/lib/validations/limits";
+import { creditsJson, projectLimitDefaults, ratelimitsJson } from "@/lib/validations/limits";
 
 export interface KeyRecord {
   publicId: string;
@@ -21,45 +26,16 @@ export interface KeyRecord {
   metadata: unknown;
   canary: boolean;
   leakedAt: Date | null;
-  constraints: { type: string; value: string; methods: string[] }[];
+  replacedBy: { publicId: string } | null;
   project: { isSystem: boolean };
   projectScopeRestricted: boolean;
   projectScopes: { projectId: string }[];
-  /** Usage limits; a key read alone has them (lib/queries/management.ts findKeyRecord). */
+  constraints: { type: string; value: string; methods: string[] }[];
+  /** Usage limits (lib/queries/key-limits.ts); absent reads as none. */
   limits?: KeyLimitsView;
 }
 
-export function serializeKey(key: KeyRecord, now = new Date()) {
-  return {
-    id: key.publicId,
-    projectId: key.projectId,
-    name: key.name,
-    description: key.description,
-    prefix: key.displayPrefix,
-    maskedKey: maskedKey(key.displayPrefix, key.last4),
-    status: keyStatus(key, now),
-    enabled: key.enabled,
-    externalId: key.externalId,
-    metadata: key.metadata as Record<string, unknown>,
-    createdAt: key.createdAt.toISOString(),
-    expiresAt: key.expiresAt?.toISOString() ?? null,
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-    revokedAt: key.revokedAt?.toISOString() ?? null,
-    canary: key.canary,
-    leakedAt: key.leakedAt?.toISOString() ?? null,
-    constraints: key.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods })),
-    // Management keys: "all" or the ids of the projects they may act on; null for other keys.
-    projectScope: key.project.isSystem ? (key.projectScopeRestricted ? key.projectScopes.map((scope) => scope.projectId) : "all") : null,
-    // The shapes the key is created and PATCHed with; credits.remaining is the balance now.
-    ...(key.limits
-      ? {
-          ratelimits: ratelimitsJson(key.limits.ratelimits),
-          credits: key.limits.credits && creditsJson({ remaining: key.limits.credits.remaining, refill: key.limits.credits.refill }),
-        }
-      : {}),
-  };
-}
-
+/** What to select for a KeyRecord. */
 export const keyRecordSelect = {
   publicId: true,
   projectId: true,
@@ -76,77 +52,84 @@ export const keyRecordSelect = {
   metadata: true,
   canary: true,
   leakedAt: true,
-  constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
+  replacedBy: { select: { publicId: true } },
   project: { select: { isSystem: true } },
   projectScopeRestricted: true,
   projectScopes: { orderBy: { projectId: "asc" as const }, select: { projectId: true } },
+  constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
 };
 
-export interface WebhookEndpointShape {
-  id: string;
-  projectId: string | null;
-  url: string;
-  description: string;
-  eventTypes: string[];
-  enabled: boolean;
-  secretRotatedAt: Date | null;
-  previousSecretExpiresAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
+type ConstraintJson = z.input<typeof constraintSchema>;
+
+export function serializeConstraint(constraint: KeyRecord["constraints"][number]): ConstraintJson {
+  return { type: constraint.type as ConstraintJson["type"], value: constraint.value, methods: constraint.methods as ConstraintJson["methods"] };
 }
 
-/** A webhook endpoint; never its signing secret (shown once, at creation and rotation). */
-export function serializeWebhookEndpoint(endpoint: WebhookEndpointShape, now = new Date()) {
+export function serializeKey(key: KeyRecord, now = new Date()): z.input<typeof apiKeySchema> {
   return {
-    id: endpoint.id,
-    url: endpoint.url,
-    description: endpoint.description,
-    projectId: endpoint.projectId,
-    eventTypes: endpoint.eventTypes,
-    enabled: endpoint.enabled,
-    secretRotatedAt: endpoint.secretRotatedAt?.toISOString() ?? null,
-    previousSecretExpiresAt: endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecretExpiresAt.toISOString() : null,
-    createdAt: endpoint.createdAt.toISOString(),
-    updatedAt: endpoint.updatedAt.toISOString(),
+    id: key.publicId,
+    projectId: key.projectId,
+    name: key.name,
+    description: key.description,
+    prefix: key.displayPrefix,
+    maskedKey: maskedKey(key.displayPrefix, key.last4),
+    status: keyStatus(key, now),
+    enabled: key.enabled,
+    externalId: key.externalId,
+    metadata: key.metadata as Record<string, unknown>,
+    createdAt: key.createdAt.toISOString(),
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+    replacedBy: key.replacedBy?.publicId ?? null,
+    canary: key.canary,
+    // Management keys: "all" or the ids of the projects they may act on; null for other keys.
+    projectScope: key.project.isSystem ? (key.projectScopeRestricted ? key.projectScopes.map((scope) => scope.projectId) : "all") : null,
+    leakedAt: key.leakedAt?.toISOString() ?? null,
+    constraints: key.constraints.map(serializeConstraint),
+    // The shapes the key is created and PATCHed with; credits.remaining is the balance now.
+    ratelimits: ratelimitsJson(key.limits?.ratelimits ?? []),
+    credits: key.limits?.credits ? creditsJson({ remaining: key.limits.credits.remaining, refill: key.limits.credits.refill }) : null,
   };
 }
 
-export interface DeliveryShape {
+export interface ProjectRecord {
   id: string;
-  status: "pending" | "succeeded" | "failed";
-  attempts: number;
-  nextAttemptAt: Date;
+  name: string;
+  slug: string;
+  keyPrefix: string;
+  activeKeyLimit: number;
+  maxLifetimeDays: number | null;
+  allowNoExpiry: boolean;
+  requestRetentionDays: number;
+  logUnknownKeys: boolean;
+  defaultRatelimits: unknown;
+  defaultCredits: unknown;
+  capLimitsAtDefaults: boolean;
+  leakPolicy: "revoke" | "report";
+  isSystem: boolean;
+  archivedAt: Date | null;
   createdAt: Date;
-  completedAt: Date | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  lastDurationMs: number | null;
-  event: { eventId: string; type: string; body: string };
-  attemptLog: { attempt: number; startedAt: Date; durationMs: number; statusCode: number | null; error: string | null; responseBody: string | null }[];
 }
 
-/** One row of an endpoint's delivery log, with the body sent and every attempt. */
-export function serializeDelivery(delivery: DeliveryShape) {
+export function serializeProject(project: ProjectRecord): z.input<typeof projectSchema> {
+  const defaults = projectLimitDefaults(project);
   return {
-    id: delivery.id,
-    eventId: delivery.event.eventId,
-    eventType: delivery.event.type,
-    status: delivery.status,
-    attempts: delivery.attempts,
-    nextAttemptAt: delivery.status === "pending" ? delivery.nextAttemptAt.toISOString() : null,
-    createdAt: delivery.createdAt.toISOString(),
-    completedAt: delivery.completedAt?.toISOString() ?? null,
-    responseStatus: delivery.lastStatusCode,
-    durationMs: delivery.lastDurationMs,
-    error: delivery.lastError,
-    body: delivery.event.body,
-    attemptLog: delivery.attemptLog.map((a) => ({
-      attempt: a.attempt,
-      startedAt: a.startedAt.toISOString(),
-      durationMs: a.durationMs,
-      responseStatus: a.statusCode,
-      error: a.error,
-      responseBody: a.responseBody,
-    })),
+    id: project.id,
+    name: project.name,
+    slug: project.slug,
+    keyPrefix: project.keyPrefix,
+    activeKeyLimit: project.activeKeyLimit,
+    maxLifetimeDays: project.maxLifetimeDays,
+    allowNoExpiry: project.allowNoExpiry,
+    requestRetentionDays: project.requestRetentionDays,
+    logUnknownKeys: project.logUnknownKeys,
+    defaultRatelimits: ratelimitsJson(defaults.ratelimits),
+    defaultCredits: creditsJson(defaults.credits),
+    capLimitsAtDefaults: defaults.capped,
+    leakPolicy: project.leakPolicy,
+    isSystem: project.isSystem,
+    archived: project.archivedAt !== null,
+    createdAt: project.createdAt.toISOString(),
   };
 }

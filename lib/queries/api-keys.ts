@@ -96,7 +96,8 @@ export function substringPattern(q: string): string {
   return `%${term}%`;
 }
 
-function listWhere(projectId: string, params: ApiKeyListParams, now: Date): Prisma.Sql {
+/** The list's filters (project, status, search); the REST API's keyset pages share them. */
+export function listWhere(projectId: string, params: Pick<ApiKeyListParams, "q" | "status">, now: Date): Prisma.Sql {
   const conditions = [Prisma.sql`k."projectId" = ${projectId}::uuid`];
   switch (params.status) {
     // The statuses follow keyStatus(): revoked, then expired, then disabled.
@@ -117,7 +118,7 @@ function listWhere(projectId: string, params: ApiKeyListParams, now: Date): Pris
   return Prisma.join(conditions, " AND ");
 }
 
-const SORT_COLUMNS: Record<KeySort, { column: string; nullable: boolean }> = {
+export const SORT_COLUMNS: Record<KeySort, { column: string; nullable: boolean }> = {
   name: { column: `"name"`, nullable: false },
   createdAt: { column: `"createdAt"`, nullable: false },
   expiresAt: { column: `"expiresAt"`, nullable: true },

@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { DateText } from "@/components/ui/time";
-import { serializeDelivery } from "@/lib/api/serialize";
+import { serializeDelivery } from "@/lib/api/serialize-webhooks";
 import { requirePermission } from "@/lib/auth/session";
 import { listProjectOptions } from "@/lib/queries/projects";
 import { findWebhookEndpoint, listDeliveries } from "@/lib/queries/webhooks";

@@ -1,60 +1,42 @@
-// GET /api/v1/projects/{id}/keys — list and search a project's keys
+// GET /api/v1/projects/{id}/keys — list and search a project's keys, a page at a time
 // POST /api/v1/projects/{id}/keys — create a key; the secret is in this response only
-import { readJsonBody } from "@/lib/api/errors";
+import { cursorParam, decodeCursor, encodeCursor } from "@/lib/api/cursor";
 import { managementRoute, notFound } from "@/lib/api/handler";
+import { operations } from "@/lib/api/operations";
 import { serializeKey } from "@/lib/api/serialize";
-import { listApiKeys } from "@/lib/queries/api-keys";
-import { scopeOf } from "@/lib/services/project-scope";
-import { findKeyRecord, findProject } from "@/lib/queries/management";
-import { createApiKey } from "@/lib/services/api-keys";
+import { findKeyRecord, findProject, listKeysPage } from "@/lib/queries/management";
 import { defaultExpiryFor } from "@/lib/services/api-key-guards";
-import { apiKeyListParamsSchema } from "@/lib/validations/api-key-list";
+import { createApiKey } from "@/lib/services/api-keys";
+import { scopeOf } from "@/lib/services/project-scope";
+import type { Actor } from "@/lib/services/actor";
 
-interface Params {
-  params: Promise<{ projectId: string }>;
+async function projectOrThrow(actor: Actor, idOrSlug: string) {
+  const project = await findProject(scopeOf(actor), idOrSlug);
+  if (!project) throw notFound("Project");
+  return project;
 }
 
-export async function GET(request: Request, { params }: Params) {
-  return managementRoute(request, "keys.read", async ({ actor }) => {
-    const project = await findProject(scopeOf(actor), (await params).projectId);
-    if (!project) throw notFound("Project");
-    const query = Object.fromEntries(new URL(request.url).searchParams);
-    const list = await listApiKeys(project.id, apiKeyListParamsSchema.parse(query));
-    return {
-      body: {
-        keys: list.rows.map((row) => ({
-          id: row.publicId,
-          projectId: project.id,
-          name: row.name,
-          description: row.description,
-          maskedKey: row.maskedKey,
-          status: row.status,
-          enabled: row.enabled,
-          externalId: row.externalId,
-          createdAt: row.createdAt,
-          expiresAt: row.expiresAt,
-          lastUsedAt: row.lastUsedAt,
-          revokedAt: row.revokedAt,
-          constraintCount: row.constraintCount,
-          canary: row.canary,
-          leakedAt: row.leakedAt,
-        })),
-        total: list.total,
-        page: apiKeyListParamsSchema.parse(query).page,
-        pageSize: list.pageSize,
-      },
-    };
-  });
-}
+export const GET = managementRoute(operations.listKeys, "Project", async ({ caller, params, query }) => {
+  const project = await projectOrThrow(caller.actor, params.projectId);
+  const sort = `${query.sort}:${query.dir}`;
+  const from = cursorParam(query);
+  const page = await listKeysPage(project.id, query, from ? decodeCursor(from.token, sort, from.parameter) : null);
+  const now = new Date();
+  return {
+    body: {
+      keys: page.items.map((key) => serializeKey(key, now)),
+      hasMore: page.next !== null,
+      nextCursor: page.next ? encodeCursor({ s: sort, ...page.next }) : null,
+    },
+  };
+});
 
-export async function POST(request: Request, { params }: Params) {
-  return managementRoute(request, "keys.create", async ({ actor, context }) => {
-    const project = await findProject(scopeOf(actor), (await params).projectId);
-    if (!project) throw notFound("Project");
-    const body = await readJsonBody(request);
-    const created = await createApiKey(actor, { ...(body.expiry === undefined ? defaultExpiryFor(actor) : {}), ...body, projectId: project.id }, context);
-    const record = await findKeyRecord(scopeOf(actor), created.publicId);
-    if (!record) throw notFound("Key");
-    return { status: 201, body: { key: serializeKey(record), secret: created.secret } };
-  });
-}
+export const POST = managementRoute(operations.createKey, "Project", async ({ caller, context, params, body }) => {
+  const project = await projectOrThrow(caller.actor, params.projectId);
+  // Without `expiry`: 30 days, or the management key's own expiry when that comes sooner.
+  const expiry = body.expiry === undefined ? defaultExpiryFor(caller.actor) : {};
+  const created = await createApiKey(caller.actor, { ...expiry, ...body, projectId: project.id }, context);
+  const record = await findKeyRecord(scopeOf(caller.actor), created.publicId);
+  if (!record) throw notFound("Key");
+  return { status: 201, body: { key: serializeKey(record), secret: created.secret } };
+});

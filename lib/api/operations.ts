@@ -1,0 +1,222 @@
+// Every operation of the REST API, once: its method and path, what it reads (path and query
+// parameters, body) and every status it answers. The handlers parse with these schemas
+// (lib/api/handler.ts), the OpenAPI document is generated from them (lib/api/openapi.ts), and the
+// custom server answers unknown paths and methods from the same table (server/api-edge.ts), so
+// an operation cannot exist in one place and not the others. Framework-free on purpose.
+import { z } from "zod";
+import { pageParams, type Operation } from "@/lib/api/operation-types";
+import {
+  addCreditsBodySchema,
+  createKeyBodySchema,
+  createdKeyResponseSchema,
+  errorSchema,
+  keyListSchema,
+  keyResponseSchema,
+  keySidSchema,
+  projectListSchema,
+  rollKeyBodySchema,
+  revokedKeyResponseSchema,
+  rolledKeyResponseSchema,
+  updateKeyBodySchema,
+} from "@/lib/api/schemas";
+import { verifyRequestSchema, verifyResponseSchema } from "@/lib/api/schemas-verify";
+import { webhookOperations } from "@/lib/api/operations-webhooks";
+import { KEY_SORTS, KEY_STATUSES } from "@/lib/validations/api-key-list";
+
+const projectIdParam = z.object({
+  projectId: z.string().min(1).max(64).describe("The project's id or slug, e.g. `default`"),
+});
+export const keyIdParam = z.object({ keyId: keySidSchema });
+
+export const listKeysQuery = z.object({
+  q: z.string().max(100).optional().describe("A case-insensitive substring of the name, description, prefix or Sid"),
+  status: z.enum(["all", ...KEY_STATUSES]).default("all"),
+  sort: z.enum(KEY_SORTS).default("createdAt").describe("Keys never used or never expiring come last in both directions"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+  ...pageParams,
+});
+
+export const listProjectsQuery = z.object({ ...pageParams });
+
+const verify = {
+  operationId: "verifyKey",
+  method: "post",
+  path: "/api/v1/keys/verify",
+  tag: "Verification",
+  summary: "Verify a presented key",
+  description:
+    "Always 200 for a well-formed request; `code` says why a key is not valid. No authentication; `Idempotency-Key` does not apply (verification changes nothing but usage counts).",
+  auth: "none",
+  body: { schema: verifyRequestSchema, required: true },
+  responses: {
+    200: { description: "The verdict", schema: verifyResponseSchema },
+    400: { description: "`invalid_json`: the body is not JSON", schema: errorSchema },
+    408: { description: "`request_timeout`: the body did not arrive within 5 s (the connection is closed)", schema: errorSchema },
+    413: { description: "`payload_too_large`: the body is over 8 KiB", schema: errorSchema },
+    429: {
+      description: "`too_many_requests`: more verification requests in flight from this address than KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT; retry after `Retry-After` seconds",
+      schema: errorSchema,
+    },
+    422: {
+      description:
+        "`invalid_request`: the body is not a JSON object, `key` or `project` is missing or not a string, or `method`, `path`, `ip`, `cost` is invalid; `unknown_project`: no project has that slug or id",
+      schema: errorSchema,
+    },
+    500: { description: "`internal_error`", schema: errorSchema },
+    503: { description: "The database is unavailable and the key is not cached: it fails closed (`UNAVAILABLE`)", schema: verifyResponseSchema },
+  },
+} satisfies Operation;
+
+const openApi = {
+  operationId: "getOpenApiDocument",
+  method: "get",
+  path: "/api/v1/openapi.json",
+  tag: "Meta",
+  summary: "This document",
+  auth: "none",
+  responses: { 200: { description: "The OpenAPI 3.1 document" } },
+} satisfies Operation;
+
+const listProjects = {
+  operationId: "listProjects",
+  method: "get",
+  path: "/api/v1/projects",
+  tag: "Projects",
+  summary: "List projects",
+  description: "Ordered by name, then id.",
+  auth: { permission: "projects.read" },
+  query: listProjectsQuery,
+  responses: { 200: { description: "A page of projects", schema: projectListSchema } },
+} satisfies Operation;
+
+const listKeys = {
+  operationId: "listKeys",
+  method: "get",
+  path: "/api/v1/projects/{projectId}/keys",
+  tag: "Keys",
+  summary: "List and search a project's keys",
+  description: "Cursor-paginated: a page never repeats or skips a key because keys were created meanwhile.",
+  auth: { permission: "keys.read" },
+  pathParams: projectIdParam,
+  query: listKeysQuery,
+  responses: {
+    200: { description: "A page of keys", schema: keyListSchema },
+    404: { description: "`not_found`: no such project", schema: errorSchema },
+  },
+} satisfies Operation;
+
+const createKey = {
+  operationId: "createKey",
+  method: "post",
+  path: "/api/v1/projects/{projectId}/keys",
+  tag: "Keys",
+  summary: "Create a key (the secret is returned once)",
+  description: "A management key with constraints can only create keys with exactly its own constraints. Send an `Idempotency-Key` so that a retry cannot create a second key, and so that a lost answer (with its secret) can be fetched again.",
+  auth: { permission: "keys.create" },
+  pathParams: projectIdParam,
+  body: { schema: createKeyBodySchema, required: true },
+  responses: {
+    201: { description: "Created; store the secret now", schema: createdKeyResponseSchema },
+    404: { description: "`not_found`: no such project, or it is archived", schema: errorSchema },
+    409: { description: "`key_limit_reached`, `conflict` (the name is taken), or `idempotency_key_in_use`", schema: errorSchema },
+  },
+} satisfies Operation;
+
+const getKey = {
+  operationId: "getKey",
+  method: "get",
+  path: "/api/v1/keys/{keyId}",
+  tag: "Keys",
+  summary: "Get a key",
+  auth: { permission: "keys.read" },
+  pathParams: keyIdParam,
+  responses: {
+    200: { description: "The key", schema: keyResponseSchema },
+    404: { description: "`not_found`", schema: errorSchema },
+  },
+} satisfies Operation;
+
+const updateKey = {
+  operationId: "updateKey",
+  method: "patch",
+  path: "/api/v1/keys/{keyId}",
+  tag: "Keys",
+  summary: "Edit a key: name, description, owner, metadata, usage limits; disable or enable it",
+  description: "Omitted fields stay unchanged; `{}` answers the key as it is. A 4xx changes nothing.",
+  auth: { permission: "keys.update" },
+  pathParams: keyIdParam,
+  body: { schema: updateKeyBodySchema, required: true },
+  responses: {
+    200: { description: "Updated", schema: keyResponseSchema },
+    404: { description: "`not_found`", schema: errorSchema },
+    409: { description: "`conflict`: the key is revoked, or the name is taken", schema: errorSchema },
+  },
+} satisfies Operation;
+
+const revokeKey = {
+  operationId: "revokeKey",
+  method: "delete",
+  path: "/api/v1/keys/{keyId}",
+  tag: "Keys",
+  summary: "Revoke a key (irreversible, immediate)",
+  description:
+    "With `?cascade=true`, also revokes the still-active keys this key created, directly or through keys it created, in the same transaction. A management key may revoke keys of the Keydesk API project only when they are itself or keys it created.",
+  auth: { permission: "keys.revoke" },
+  pathParams: keyIdParam,
+  query: z.object({ cascade: z.enum(["true", "false"]).optional().describe("Also revoke what the key created (default false)") }),
+  responses: {
+    200: { description: "Revoked", schema: revokedKeyResponseSchema },
+    404: { description: "`not_found`", schema: errorSchema },
+    409: { description: "`conflict`: already revoked; or `idempotency_key_in_use`", schema: errorSchema },
+  },
+} satisfies Operation;
+
+const rollKey = {
+  operationId: "rollKey",
+  method: "post",
+  path: "/api/v1/keys/{keyId}/roll",
+  tag: "Keys",
+  summary: "Roll a key: create a replacement, expire the old one after a grace period",
+  description: "The body is optional (`grace` defaults to 24h). Send an `Idempotency-Key` so that a retry cannot roll twice.",
+  auth: { permission: "keys.roll" },
+  pathParams: keyIdParam,
+  body: { schema: rollKeyBodySchema, required: false },
+  responses: {
+    201: { description: "The replacement; store the secret now", schema: rolledKeyResponseSchema },
+    404: { description: "`not_found`", schema: errorSchema },
+    409: { description: "`conflict`: the key is revoked, expired or already rolled; or `idempotency_key_in_use`", schema: errorSchema },
+  },
+} satisfies Operation;
+
+const addCredits = {
+  operationId: "addCredits",
+  method: "post",
+  path: "/api/v1/keys/{keyId}/credits",
+  tag: "Keys",
+  summary: "Add credits to a key's balance (a top-up)",
+  description: "Adds to what is left, after applying a refill that is due. Audited as key.credits_added. Send an `Idempotency-Key` so that a retry cannot add twice.",
+  auth: { permission: "keys.update" },
+  pathParams: keyIdParam,
+  body: { schema: addCreditsBodySchema, required: true },
+  responses: {
+    200: { description: "The key with its new balance", schema: keyResponseSchema },
+    404: { description: "`not_found`", schema: errorSchema },
+    409: { description: "`conflict`: the key has no credits, or is revoked; or `idempotency_key_in_use`", schema: errorSchema },
+  },
+} satisfies Operation;
+
+export const operations = {
+  verify,
+  openApi,
+  listProjects,
+  listKeys,
+  createKey,
+  getKey,
+  updateKey,
+  revokeKey,
+  rollKey,
+  addCredits,
+  ...webhookOperations,
+} as const;
+
+export const OPERATIONS: readonly Operation[] = Object.values(operations);
