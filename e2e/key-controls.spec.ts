@@ -73,7 +73,9 @@ test("project isolation, owner and metadata, disable and enable, bulk revoke", a
   await dialog.getByRole("button", { name: "Create key" }).click();
   await expect(dialog.getByText(/Metadata must be a JSON object/)).toBeVisible();
   await expect(dialog.getByLabel(/^Metadata/)).toBeFocused();
+  // Escape on a filled form asks before discarding it.
   await page.keyboard.press("Escape");
+  await dialog.getByRole("button", { name: "Discard" }).click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
 
   // A key in A with an owner and metadata; the reveal says how to verify it, naming A.

@@ -16,7 +16,7 @@ interface Answer {
 async function createLimitedKey(page: Page, name: string): Promise<string> {
   await page.getByRole("button", { name: /create api key/i }).first().click();
   const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Name", { exact: true }).fill(name);
+  await dialog.getByRole("textbox", { name: "Name", exact: true }).fill(name);
   await dialog.getByRole("radio", { name: /set limits for this key/i }).check();
   await dialog.getByRole("button", { name: "Add rate limit" }).click();
   await dialog.getByLabel("Requests").fill("5");

@@ -272,6 +272,15 @@ export function lookupKey(hash: string): Promise<KeyLookup> {
       if (!entry.stale && result.found) s.cache.set(hash, result.key);
       return result;
     })
+    .catch((error: unknown) => {
+      // The database cannot be asked. An entry too old to trust while no listener vouches is
+      // still what we last knew, within the cache's lifetime: while the database is down no
+      // revocation can commit anywhere, so cached keys keep answering (issue 15) and only
+      // uncached keys fail closed.
+      const last = entry.stale ? undefined : s.cache.get(hash);
+      if (last) return { found: true, key: last } satisfies KeyLookup;
+      throw error;
+    })
     .finally(() => {
       if (s.pending.get(hash) === entry) s.pending.delete(hash);
     });
