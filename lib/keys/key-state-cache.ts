@@ -105,10 +105,14 @@ export class KeyStateCache<V> {
     const slot = this.locate();
     if (slot < 0) return undefined;
     const index = (this.slots[slot] as number) - 1;
-    if ((this.nowSec() - (this.bornSec[index] as number)) * 1000 >= Math.min(maxAgeMs, this.options.ttlMs)) {
+    const ageMs = (this.nowSec() - (this.bornSec[index] as number)) * 1000;
+    if (ageMs >= this.options.ttlMs) {
       this.removeSlot(slot);
       return undefined;
     }
+    // Too old for this caller (no listener vouches for it), but kept: while the database cannot
+    // be asked, it is still the last known state (key-cache.ts lookupKey).
+    if (ageMs >= maxAgeMs) return undefined;
     this.used[index] = 1;
     return this.values[index];
   }
