@@ -25,6 +25,8 @@ test("a killed embedded PostgreSQL is restarted, with 503s meanwhile", async ({ 
   expect((await fetch(`${server.base}/sign-in`)).status).toBe(200);
 
   process.kill(postmaster!, "SIGKILL");
+  // The supervisor learns of the death from the process's exit event, a moment after the kill.
+  await expect.poll(async () => (await fetch(`${server.base}/sign-in`)).status, { timeout: 10_000, intervals: [50] }).toBe(503);
 
   // Pages: 503 and a page that says what is happening, without a script or a stack trace.
   const response = await page.goto(`${server.base}/sign-in`);
