@@ -11,6 +11,7 @@ import { GET as listProjects } from "@/app/api/v1/projects/route";
 import { GET as listWebhooks } from "@/app/api/v1/webhooks/route";
 import { DAY_MS } from "@/lib/dates";
 import { db } from "@/lib/db";
+import { countActiveCreatedKeys } from "@/lib/queries/created-keys";
 import { createApiKey, revokeApiKey, rollApiKey } from "@/lib/services/api-keys";
 import { context, createProject, seedBase, userActor } from "./support/fixtures";
 
@@ -153,6 +154,25 @@ describe("cascade revoke", () => {
     const cascaded = events.filter((event) => (event.metadata as { cascade?: boolean }).cascade === true);
     expect(cascaded.map((event) => event.targetId).sort()).toEqual([middle.publicId, direct.id, grandchild.id].sort());
     expect(cascaded.every((event) => (event.metadata as { cascadeFrom?: string }).cascadeFrom === root.publicId)).toBe(true);
+  });
+
+  it("follows rolls: what the key's predecessor created, and the replacements of rolled children, are revoked too", async () => {
+    const first = await managementKey();
+    const child = (await create(first.secret, project.slug, {})).body.key as KeyJson;
+    // The admin rolls the management key (its old secret stays valid for an hour) and the child.
+    const rolledRoot = await rollApiKey(userActor(admin), { keyId: first.publicId, grace: "1h" }, context);
+    const rolledChild = await rollApiKey(userActor(admin), { keyId: child.id, grace: "1h" }, context);
+    const laterChild = (await create(rolledRoot.key.secret, other.slug, {})).body.key as KeyJson;
+
+    // The revoke dialog announces exactly what the cascade takes.
+    const rootRow = await db.apiKey.findUniqueOrThrow({ where: { publicId: rolledRoot.key.publicId } });
+    expect((await countActiveCreatedKeys([rootRow.id])).get(rootRow.id)).toBe(3);
+    const revoked = await revoke(rolledRoot.key.secret, rolledRoot.key.publicId, "?cascade=true");
+    expect(revoked.status).toBe(200);
+    expect((revoked.body.cascaded as string[]).sort()).toEqual([child.id, rolledChild.key.publicId, laterChild.id].sort());
+    for (const publicId of [child.id, rolledChild.key.publicId, laterChild.id]) {
+      expect((await db.apiKey.findUniqueOrThrow({ where: { publicId } })).revokedAt).not.toBeNull();
+    }
   });
 
   it("without cascade leaves the created keys alive", async () => {

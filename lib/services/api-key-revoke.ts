@@ -116,16 +116,26 @@ export async function revokeApiKey(actor: Actor, raw: unknown, context: RequestC
  * The keys a key created, directly or through keys it created (a revoked or expired key in
  * between does not stop the walk), that are still active: not revoked and not expired. Locked
  * in id order, like a bulk revoke.
+ *
+ * Rolls do not break the walk. The key's own predecessors (the keys it was rolled from) count as
+ * the key: what they created was made with the same credential's earlier secret. A created key
+ * that was rolled is followed to its replacements, which are the same child under a new secret
+ * (a roll done in the dashboard records no creating key on the replacement).
  */
 async function lockActiveCreatedKeys(tx: Tx, rootId: string): Promise<KeyToRevoke[]> {
   return tx.$queryRaw<KeyToRevoke[]>`
-    WITH RECURSIVE created AS (
-      SELECT "id" FROM "ApiKey" WHERE "createdByKeyId" = ${rootId}::uuid
+    WITH RECURSIVE lineage AS (
+      SELECT "id" FROM "ApiKey" WHERE "id" = ${rootId}::uuid
       UNION
-      SELECT k."id" FROM "ApiKey" k JOIN created c ON k."createdByKeyId" = c."id"
+      SELECT k."id" FROM "ApiKey" k JOIN lineage l ON k."replacedById" = l."id"
+    ), created AS (
+      SELECT k."id", k."replacedById" FROM "ApiKey" k WHERE k."createdByKeyId" IN (SELECT "id" FROM lineage)
+      UNION
+      SELECT k."id", k."replacedById" FROM "ApiKey" k JOIN created c ON k."createdByKeyId" = c."id" OR k."id" = c."replacedById"
     )
-    SELECT k."id", k."publicId", k."name", k."projectId", k."hash" FROM "ApiKey" k JOIN created c ON c."id" = k."id"
-     WHERE k."revokedAt" IS NULL AND (k."expiresAt" IS NULL OR k."expiresAt" > now())
+    SELECT k."id", k."publicId", k."name", k."projectId", k."hash" FROM "ApiKey" k
+     WHERE k."id" IN (SELECT "id" FROM created) AND k."id" NOT IN (SELECT "id" FROM lineage)
+       AND k."revokedAt" IS NULL AND (k."expiresAt" IS NULL OR k."expiresAt" > now())
      ORDER BY k."id" FOR UPDATE OF k`;
 }
 
