@@ -58,7 +58,7 @@ beforeAll(async () => {
 
 describe("management keys cannot mint, roll or edit management keys", () => {
   it("refuses creating a key in the Keydesk API project, never-expiring or not, and changes nothing", async () => {
-    const { secret } = await managementKey({ expiry: "never" });
+    const { id, secret } = await managementKey({ expiry: "never" });
     const before = await db.apiKey.count({ where: { projectId: systemProjectId } });
     for (const expiry of ["never", "7d"]) {
       const created = await create(secret, "keydesk-api", { expiry });
@@ -66,6 +66,9 @@ describe("management keys cannot mint, roll or edit management keys", () => {
       expect(created.body.error?.message).toMatch(/cannot create keys in the Keydesk API project/);
     }
     expect(await db.apiKey.count({ where: { projectId: systemProjectId } })).toBe(before);
+    // The audit log says why: a Keydesk policy, not the key's own path constraints (it has none).
+    const denials = await db.auditEvent.findMany({ where: { action: "api.denied", actorKeyId: id }, select: { metadata: true } });
+    expect(denials.map((event) => (event.metadata as { reason?: string }).reason)).toEqual(["policy", "policy"]);
   });
 
   it("refuses rolling, editing, disabling and topping up another management key, or itself", async () => {

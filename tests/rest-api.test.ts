@@ -172,6 +172,8 @@ describe("constraints on management keys", () => {
     const other = await api.call("POST", "/api/v1/projects/default/keys", { key: key.secret, body: { name: "wider", constraints: [] } });
     expect(other.status).toBe(403);
     expect(body(other).error?.message).toMatch(/exactly the same constraints/);
+    const denial = await db.auditEvent.findFirstOrThrow({ where: { action: "api.denied", actorKeyId: key.id }, select: { metadata: true } });
+    expect(denial.metadata).toMatchObject({ reason: "constraints" });
     const same = await api.call("POST", "/api/v1/projects/default/keys", { key: key.secret, body: { name: "same", constraints: [{ type: "prefix", value: "projects", methods: ["POST", "GET"] }] } });
     expect(same.status).toBe(201);
   });

@@ -113,10 +113,11 @@ export function managementRoute<O extends Operation>(operation: O, what: string,
       if (claim) await settleIdempotencyKey(claim, { status, body: answer });
       return withHeaders(json(status, answer), request, rateLimitHeaders(limit));
     } catch (error) {
-      const denied = error instanceof PermissionError || (error instanceof ServiceError && error.code === "forbidden");
-      if (caller && denied) {
+      // A role that lacks the permission, or a service's refusal: its own path constraints or a policy.
+      const reason = error instanceof PermissionError ? "role" : error instanceof ServiceError && error.code === "forbidden" ? error.denial : null;
+      if (caller && reason) {
         const url = new URL(request.url);
-        await recordDenied(caller.actor, caller.context, `${request.method} ${url.pathname}`, error instanceof PermissionError ? "role" : "constraints").catch(() => undefined);
+        await recordDenied(caller.actor, caller.context, `${request.method} ${url.pathname}`, reason).catch(() => undefined);
       }
       const response = toErrorResponse(error);
       if (claim) {

@@ -57,7 +57,7 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
     const project = await lockProject(tx, old.projectId);
     const constraints = old.constraints.map((c) => ({ type: c.type, value: c.value, methods: c.methods }));
     if (actor.type === "key" && actor.key.constraints.length > 0 && !sameConstraintSet(actor.key.constraints, constraints)) {
-      throw new ServiceError("forbidden", "This management key has constraints, so it can only roll keys with exactly the same constraints.");
+      throw new ServiceError("forbidden", "This management key has constraints, so it can only roll keys with exactly the same constraints.", undefined, "constraints");
     }
 
     const expiresAt = rolledExpiry(old, project, now);

@@ -54,6 +54,8 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
     throw new ServiceError(
       "forbidden",
       "This management key has constraints, so it can only create keys with exactly the same constraints.",
+      undefined,
+      "constraints",
     );
   }
 

@@ -4,11 +4,18 @@ import type { z } from "zod";
 
 export type ServiceErrorCode = "not_found" | "conflict" | "limit" | "forbidden" | "invalid";
 
+/**
+ * Why a `forbidden` was refused, for the `api.denied` audit event: the caller's own path or method
+ * constraints, or a rule of Keydesk's (the Keydesk API project, lifetimes, revoking other keys).
+ */
+export type DenialReason = "constraints" | "policy";
+
 export class ServiceError extends Error {
   constructor(
     public readonly code: ServiceErrorCode,
     message: string,
     public readonly fieldErrors?: Record<string, string[] | undefined>,
+    public readonly denial: DenialReason = "policy",
   ) {
     super(message);
     this.name = "ServiceError";
