@@ -7,6 +7,7 @@ import type { ScaleResults } from "@/bench/scenarios/scale";
 import { renderScaleMarkdown } from "@/bench/scenarios/scale-report";
 import type { TrailResults } from "@/bench/scenarios/trail";
 import { renderLimits, type LimitsBenchResults } from "@/bench/scenarios/limits";
+import { renderRegexSection, type RegexScenarioResult } from "@/bench/scenarios/regex";
 
 export interface Target {
   scenario: string;
@@ -134,6 +135,8 @@ export interface BenchResults {
   };
   /** bench/scenarios/limits.ts; absent in results from before it existed. */
   limits?: LimitsBenchResults;
+  /** bench/scenarios/regex.ts; absent in results from before it ran in the full run. */
+  regex?: RegexScenarioResult;
   targets: Target[];
 }
 
@@ -375,10 +378,11 @@ export function renderMarkdown(r: BenchResults): string {
     `- Load comes from autocannon's programmatic API in the benchmark process. Latency percentiles are computed from every response time (autocannon's own histogram rounds to whole milliseconds).`,
     `- The regex scenario uses a key whose only constraint is \`${s.hostilePattern}\` (catastrophic for a backtracking engine) with a path of ${s.hostilePathBytes.toLocaleString("en")} bytes of \`a\`, which does not match (FORBIDDEN), so the engine has to scan it all; the plain case is the warm-cache scenario of the same round.`,
     `- Order: warm-up, the page timings, then each round (the two ceilings, warm verify, regex, malformed, then the seeded keys), revocation, and the memory soak last; after each measured run the benchmark waits ${3.5} s so the usage flush and PostgreSQL's statistics catch up before reading counters.`,
-    "- Knobs for trying the harness out (not for published figures): `BENCH_ROUNDS`, `BENCH_DURATION`, `BENCH_KEYS`, `BENCH_SOAK`, `BENCH_BUDGET_SEC` (default 570), `BENCH_REVOCATIONS`, `BENCH_NO_DOCS=1`, `BENCH_ONLY=pages` (only the page timings, on the console; nothing is written), `BENCH_ONLY=scale` (only the scale scenarios, on the console), `BENCH_NO_SCALE=1`, `SCALE_KEYS` (default 1,000,000), `SCALE_WARMUP_SEC` (default 30), `BENCH_ONLY=limits` (only the usage-limits scenario, on the console).",
+    "- Knobs for trying the harness out (not for published figures): `BENCH_ROUNDS`, `BENCH_DURATION`, `BENCH_KEYS`, `BENCH_SOAK`, `BENCH_BUDGET_SEC` (default 570), `BENCH_REVOCATIONS`, `BENCH_NO_DOCS=1`, `BENCH_ONLY=pages` (only the page timings, on the console; nothing is written), `BENCH_ONLY=scale` (only the scale scenarios, on the console), `BENCH_NO_SCALE=1`, `SCALE_KEYS` (default 1,000,000), `SCALE_WARMUP_SEC` (default 30), `BENCH_ONLY=limits` (only the usage-limits scenario, on the console), `BENCH_ONLY=regex` with `BENCH_REGEX_SEC` (only the regex-cost scenario, on the console).",
     "",
   );
   if (r.limits) out.push(renderLimits(r.limits));
+  if (r.regex) out.push(renderRegexSection(r.regex));
   return out.join("\n");
 }
 

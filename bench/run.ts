@@ -32,7 +32,7 @@ import { median, runLoad, summarize, type LoadResult } from "@/bench/load";
 import { rscUrl, signIn, sleep, timePage, verify } from "@/bench/http";
 import { renderMarkdown, renderConsole, type BenchResults, type Target } from "@/bench/report";
 import { limitsTargets, renderLimits, runLimitsScenario, type LimitsScenarioContext } from "@/bench/scenarios/limits";
-import { renderRegex, runRegexScenario } from "@/bench/scenarios/regex";
+import { regexTargets, renderRegex, runRegexScenario } from "@/bench/scenarios/regex";
 import { adminId, insertKey, projectIdBySlug, seedKeys, type SeededKey } from "@/bench/seed";
 import { runScaleScenario, type ScaleContext } from "@/bench/scenarios/scale";
 import { renderScaleConsole, scaleTargets } from "@/bench/scenarios/scale-report";
@@ -391,6 +391,10 @@ async function main(): Promise<BenchResults | null> {
   const limits = await runLimitsScenario(limitsContext);
   await notePhase("after the usage-limits scenario");
 
+  log("regex constraints under attack (bench/scenarios/regex.ts)");
+  sampleLoad();
+  const regexAttack = await runRegexScenario({ baseUrl: a.baseUrl, db, projectId: defaultProject, projectSlug: "default", adminId: admin, log });
+
   // ---- revocation propagation to a second instance ----------------------------------------
   log("starting instance B for revocation propagation");
   const b = await startServer({ name: "b", root, port: await findFreePort(), env: { ...serverEnv, KEYDESK_ADMIN_EMAIL: "", KEYDESK_ADMIN_PASSWORD: "" }, logDir: tmp });
@@ -485,6 +489,7 @@ async function main(): Promise<BenchResults | null> {
     trail,
     ...(scale ? { scale } : {}),
     limits,
+    regex: regexAttack,
     targets: [],
   };
   results.targets = [...evaluate(results), ...(scale ? scaleTargets(scale) : [])];
@@ -697,6 +702,7 @@ function evaluate(r: BenchResults): Target[] {
     met: r.revocation.fromRevokedAt.p99 <= 1000 && r.revocation.failures.length === 0,
   });
   if (r.limits) targets.push(...limitsTargets(r.limits));
+  if (r.regex) targets.push(...regexTargets(r.regex));
   return targets;
 }
 
