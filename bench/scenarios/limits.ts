@@ -68,7 +68,11 @@ async function verifyOnce(url: string, body: string): Promise<Record<string, unk
   return (await res.json()) as Record<string, unknown>;
 }
 
-/** Statements PostgreSQL executes for others than `db` while `run` runs (see bench/run.ts). */
+/**
+ * Statements PostgreSQL executes for others than `db` while `run` runs (see bench/run.ts), except
+ * the request trail's writer (application_name keydesk-trail): it writes once per flush whatever
+ * the key's limits, and the trail scenario measures it.
+ */
 async function loggedStatements(db: pg.Client, logFile: string, run: () => Promise<void>): Promise<string[]> {
   const own = (await db.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid;
   await db.query("ALTER SYSTEM SET log_min_duration_statement = 0");
@@ -81,10 +85,12 @@ async function loggedStatements(db: pg.Client, logFile: string, run: () => Promi
     await db.query("ALTER SYSTEM RESET log_min_duration_statement");
     await db.query("SELECT pg_reload_conf()");
   }
+  const trail = new Set((await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'keydesk-trail'`)).rows.map((row) => row.pid));
   const text = fs.readFileSync(logFile).subarray(offset).toString("utf8");
   const out: string[] = [];
   for (const m of text.matchAll(/\[(\d+)\] LOG: {2}duration: [\d.]+ ms {2}(?:execute [^:]*|statement): ([^\n]*)/g)) {
-    if (Number(m[1]) !== own) out.push((m[2] ?? "").replace(/"public"\./g, ""));
+    const pid = Number(m[1]);
+    if (pid !== own && !trail.has(pid)) out.push((m[2] ?? "").replace(/"public"\./g, ""));
   }
   return out;
 }
@@ -172,7 +178,9 @@ export async function runLimitsScenario(ctx: LimitsScenarioContext): Promise<Lim
 
   ctx.log("usage limits: statements per 10,000 verifications of the key with limits (and as long idle)");
   await sleep(SETTLE_MS);
-  const idle = await loggedStatements(ctx.db, ctx.pgLogFile, () => sleep(ctx.durationSec * 1000 + SETTLE_MS));
+  const idle = await loggedStatements(ctx.db, ctx.pgLogFile, async () => {
+    await sleep(ctx.durationSec * 1000 + SETTLE_MS);
+  });
   const before = await ctx.stats();
   let counted: LoadResult | undefined;
   const statements = await loggedStatements(ctx.db, ctx.pgLogFile, async () => {
@@ -227,7 +235,7 @@ export function limitsTargets(r: LimitsBenchResults): Target[] {
     {
       scenario: "usage limits: database statements per 10,000 verifications",
       target: "≤ 20",
-      measured: `${server.toFixed(2)} by the server's counters (limiter ${s.limiter}, usage flush ${s.usage}); ${logged.toFixed(2)} in PostgreSQL's statement log beyond the idle server's (${s.logged} for ${s.verifications.toLocaleString("en")} verifications, ${s.idle ?? "?"} in as long idle)`,
+      measured: `${server.toFixed(2)} by the server's counters (limiter ${s.limiter}, usage flush ${s.usage}); ${logged.toFixed(2)} in PostgreSQL's statement log (the trail's writer aside) beyond the idle server's (${s.logged} for ${s.verifications.toLocaleString("en")} verifications, ${s.idle ?? "?"} in as long idle)`,
       met: s.verifications > 0 && server <= 20 && logged <= 20,
     },
     {

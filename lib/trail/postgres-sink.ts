@@ -73,6 +73,8 @@ export class PostgresTrailSink implements TrailSink {
   constructor(options: PostgresTrailSinkOptions) {
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
+      // Named, so that pg_stat_activity (and the bench's statement counts) can tell the trail's writes apart.
+      application_name: "keydesk-trail",
       max: options.poolSize ?? 2,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
