@@ -1,17 +1,26 @@
 // Issue 11 through the REST management API's real route handlers: `enabled`, `externalId` and
 // `metadata` on create and PATCH (422 with the field, nothing changed), the key representation,
-// disabled and ip-restricted management keys, and the OpenAPI document.
+// disabled and ip-restricted management keys, and the OpenAPI document. Every answer is checked
+// against the document (./support/contract.ts).
 import { beforeAll, describe, expect, it } from "vitest";
-import { GET as getKey, PATCH as patchKey } from "@/app/api/v1/keys/[keyId]/route";
-import { GET as openapi } from "@/app/api/v1/openapi.json/route";
-import { GET as listKeys, POST as createKey } from "@/app/api/v1/projects/[projectId]/keys/route";
-import { GET as listProjects } from "@/app/api/v1/projects/route";
+import * as keyRoutes from "@/app/api/v1/keys/[keyId]/route";
+import * as openApiRoutes from "@/app/api/v1/openapi.json/route";
+import * as projectKeyRoutes from "@/app/api/v1/projects/[projectId]/keys/route";
+import * as projectRoutes from "@/app/api/v1/projects/route";
 import { db } from "@/lib/db";
 import type { KeyConstraint } from "@/lib/keys/constraints";
 import { verifyKey } from "@/lib/keys/verify";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { createApiKey, setApiKeyEnabled } from "@/lib/services/api-keys";
+import { contractChecked } from "./support/contract";
 import { context, createProject, seedBase, userActor } from "./support/fixtures";
+
+const getKey = contractChecked(keyRoutes.GET);
+const patchKey = contractChecked(keyRoutes.PATCH);
+const openapi = contractChecked(openApiRoutes.GET);
+const listKeys = contractChecked(projectKeyRoutes.GET);
+const createKey = contractChecked(projectKeyRoutes.POST);
+const listProjects = contractChecked(projectRoutes.GET);
 
 const BASE = "http://keydesk.test/api/v1";
 let admin: Awaited<ReturnType<typeof seedBase>>["admin"];

@@ -5,6 +5,7 @@
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { openApiDocument } from "@/lib/api/openapi";
+import { INTERNAL_REQUEST_ID_HEADER, newRequestId } from "@/lib/request-id";
 
 type Json = Record<string, unknown>;
 
@@ -109,18 +110,36 @@ export function checkResponse(response: ObservedResponse): void {
   }
 }
 
+/** The body as the contract check takes it: parsed JSON, a text body (scanner rules), or undefined when empty. */
+function bodyOf(where: string, status: number, contentType: string, text: string): unknown {
+  try {
+    if (contentType.startsWith("application/json") || text === "") return text === "" ? undefined : JSON.parse(text);
+    if (/^application\/(toml|yaml)/.test(contentType)) return text;
+    throw new Error("not JSON");
+  } catch {
+    throw new ContractViolation(`${where} → ${status}: not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
 /** fetch that checks the response against the contract and hands back the parsed body too. */
 export async function contractFetch(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: unknown; response: Response }> {
   const response = await fetch(url, init);
-  const text = await response.text();
-  let body: unknown = text;
-  const json = (response.headers.get("content-type") ?? "").startsWith("application/json");
-  try {
-    if (json || text === "") body = text === "" ? undefined : JSON.parse(text);
-    else if (!/^application\/(toml|yaml)/.test(response.headers.get("content-type") ?? "")) throw new Error("not JSON");
-  } catch {
-    throw new ContractViolation(`${init.method ?? "GET"} ${url} → ${response.status}: not JSON: ${text.slice(0, 200)}`);
-  }
+  const body = bodyOf(`${init.method ?? "GET"} ${url}`, response.status, response.headers.get("content-type") ?? "", await response.text());
   checkResponse({ method: init.method ?? "GET", url, status: response.status, headers: response.headers, body });
   return { status: response.status, headers: response.headers, body, response };
+}
+
+/**
+ * A route handler the way suites that call handlers directly use it, with every answer checked
+ * against the contract like contractFetch's. The request gets a request id as the custom server
+ * would give it (the handlers echo it as `Request-Id`); the response is handed back unread.
+ */
+export function contractChecked<A extends unknown[], R extends Response>(handler: (request: Request, ...rest: A) => Promise<R> | R) {
+  return async (request: Request, ...rest: A): Promise<R> => {
+    if (!request.headers.has(INTERNAL_REQUEST_ID_HEADER)) request.headers.set(INTERNAL_REQUEST_ID_HEADER, newRequestId());
+    const response = await handler(request, ...rest);
+    const body = bodyOf(`${request.method} ${request.url}`, response.status, response.headers.get("content-type") ?? "", await response.clone().text());
+    checkResponse({ method: request.method, url: request.url, status: response.status, headers: response.headers, body });
+    return response;
+  };
 }
