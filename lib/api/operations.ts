@@ -73,8 +73,12 @@ const openApi = {
   path: "/api/v1/openapi.json",
   tag: "Meta",
   summary: "This document",
+  description: "Building it reads no data: it is served while the database is unavailable too.",
   auth: "none",
-  responses: { 200: { description: "The OpenAPI 3.1 document" } },
+  responses: {
+    200: { description: "The OpenAPI 3.1 document" },
+    500: { description: "`internal_error`: the document could not be built", schema: errorSchema },
+  },
 } satisfies Operation;
 
 const listProjects = {
