@@ -111,7 +111,7 @@ function responsesOf(operation: Operation): Record<string, Json> {
       description,
       headers,
       ...(spec.schema
-        ? { content: { "application/json": { schema: ref("schemas", componentId(spec.schema)) } } }
+        ? { content: { "application/json": { schema: ref("schemas", componentId(spec.schema)), ...(spec.examples ? { examples: spec.examples } : {}) } } }
         : spec.text
           ? { content: Object.fromEntries(spec.text.map((type) => [type, { schema: { type: "string" } }])) }
           : status === 200
@@ -134,7 +134,9 @@ function operationObject(operation: Operation): Json {
       ? {
           requestBody: {
             required: operation.body.required,
-            content: { "application/json": { schema: ref("schemas", componentId(operation.body.schema)) } },
+            content: {
+              "application/json": { schema: ref("schemas", componentId(operation.body.schema)), ...(operation.body.examples ? { examples: operation.body.examples } : {}) },
+            },
           },
         }
       : {}),

@@ -21,6 +21,16 @@ import {
 } from "@/lib/api/schemas";
 import { verifyRequestSchema, verifyResponseSchema } from "@/lib/api/schemas-verify";
 import { webhookOperations } from "@/lib/api/operations-webhooks";
+import {
+  createKeyExamples,
+  getKeyExamples,
+  listKeysExamples,
+  listProjectsExamples,
+  revokeKeyExamples,
+  rollKeyExamples,
+  updateKeyExamples,
+  verifyExamples,
+} from "@/lib/api/operation-examples";
 import { KEY_SORTS, KEY_STATUSES } from "@/lib/validations/api-key-list";
 
 const projectIdParam = z.object({
@@ -47,9 +57,9 @@ const verify = {
   description:
     "Always 200 for a well-formed request; `code` says why a key is not valid. No authentication; `Idempotency-Key` does not apply (verification changes nothing but usage counts).",
   auth: "none",
-  body: { schema: verifyRequestSchema, required: true },
+  body: { schema: verifyRequestSchema, required: true, examples: verifyExamples.request },
   responses: {
-    200: { description: "The verdict", schema: verifyResponseSchema },
+    200: { description: "The verdict", schema: verifyResponseSchema, examples: verifyExamples.verdict },
     400: { description: "`invalid_json`: the body is not JSON", schema: errorSchema },
     408: { description: "`request_timeout`: the body did not arrive within 5 s (the connection is closed)", schema: errorSchema },
     413: { description: "`payload_too_large`: the body is over 8 KiB", schema: errorSchema },
@@ -90,7 +100,7 @@ const listProjects = {
   description: "Ordered by name, then id.",
   auth: { permission: "projects.read" },
   query: listProjectsQuery,
-  responses: { 200: { description: "A page of projects", schema: projectListSchema } },
+  responses: { 200: { description: "A page of projects", schema: projectListSchema, examples: listProjectsExamples.page } },
 } satisfies Operation;
 
 const listKeys = {
@@ -104,7 +114,7 @@ const listKeys = {
   pathParams: projectIdParam,
   query: listKeysQuery,
   responses: {
-    200: { description: "A page of keys", schema: keyListSchema },
+    200: { description: "A page of keys", schema: keyListSchema, examples: listKeysExamples.page },
     404: { description: "`not_found`: no such project", schema: errorSchema },
   },
 } satisfies Operation;
@@ -118,11 +128,11 @@ const createKey = {
   description: "A management key with constraints can only create keys with exactly its own constraints. Send an `Idempotency-Key` so that a retry cannot create a second key, and so that a lost answer (with its secret) can be fetched again.",
   auth: { permission: "keys.create" },
   pathParams: projectIdParam,
-  body: { schema: createKeyBodySchema, required: true },
+  body: { schema: createKeyBodySchema, required: true, examples: createKeyExamples.request },
   responses: {
-    201: { description: "Created; store the secret now", schema: createdKeyResponseSchema },
+    201: { description: "Created; store the secret now", schema: createdKeyResponseSchema, examples: createKeyExamples.created },
     404: { description: "`not_found`: no such project, or it is archived", schema: errorSchema },
-    409: { description: "`key_limit_reached`, `conflict` (the name is taken), or `idempotency_key_in_use`", schema: errorSchema },
+    409: { description: "`key_limit_reached`, `conflict` (the name is taken), or `idempotency_key_in_use`", schema: errorSchema, examples: createKeyExamples.conflict },
   },
 } satisfies Operation;
 
@@ -135,8 +145,8 @@ const getKey = {
   auth: { permission: "keys.read" },
   pathParams: keyIdParam,
   responses: {
-    200: { description: "The key", schema: keyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
+    200: { description: "The key", schema: keyResponseSchema, examples: getKeyExamples.found },
+    404: { description: "`not_found`", schema: errorSchema, examples: getKeyExamples.notFound },
   },
 } satisfies Operation;
 
@@ -149,10 +159,10 @@ const updateKey = {
   description: "Omitted fields stay unchanged; `{}` answers the key as it is. A 4xx changes nothing.",
   auth: { permission: "keys.update" },
   pathParams: keyIdParam,
-  body: { schema: updateKeyBodySchema, required: true },
+  body: { schema: updateKeyBodySchema, required: true, examples: updateKeyExamples.request },
   responses: {
-    200: { description: "Updated", schema: keyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
+    200: { description: "Updated", schema: keyResponseSchema, examples: updateKeyExamples.updated },
+    404: { description: "`not_found`", schema: errorSchema, examples: updateKeyExamples.notFound },
     409: { description: "`conflict`: the key is revoked, or the name is taken", schema: errorSchema },
   },
 } satisfies Operation;
@@ -169,8 +179,8 @@ const revokeKey = {
   pathParams: keyIdParam,
   query: z.object({ cascade: z.enum(["true", "false"]).optional().describe("Also revoke what the key created (default false)") }),
   responses: {
-    200: { description: "Revoked", schema: revokedKeyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
+    200: { description: "Revoked", schema: revokedKeyResponseSchema, examples: revokeKeyExamples.revoked },
+    404: { description: "`not_found`", schema: errorSchema, examples: revokeKeyExamples.notFound },
     409: { description: "`conflict`: already revoked; or `idempotency_key_in_use`", schema: errorSchema },
   },
 } satisfies Operation;
@@ -184,10 +194,10 @@ const rollKey = {
   description: "The body is optional (`grace` defaults to 24h). Send an `Idempotency-Key` so that a retry cannot roll twice.",
   auth: { permission: "keys.roll" },
   pathParams: keyIdParam,
-  body: { schema: rollKeyBodySchema, required: false },
+  body: { schema: rollKeyBodySchema, required: false, examples: rollKeyExamples.request },
   responses: {
-    201: { description: "The replacement; store the secret now", schema: rolledKeyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
+    201: { description: "The replacement; store the secret now", schema: rolledKeyResponseSchema, examples: rollKeyExamples.rolled },
+    404: { description: "`not_found`", schema: errorSchema, examples: rollKeyExamples.notFound },
     409: { description: "`conflict`: the key is revoked, expired or already rolled; or `idempotency_key_in_use`", schema: errorSchema },
   },
 } satisfies Operation;

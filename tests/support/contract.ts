@@ -110,6 +110,46 @@ export function checkResponse(response: ObservedResponse): void {
   }
 }
 
+type Media = { schema?: Json; example?: unknown; examples?: Record<string, { value?: unknown }> };
+
+function schemaValidator(schema: Json): ValidateFunction {
+  return typeof schema.$ref === "string" ? validatorFor(schema.$ref) : ajv.compile(schema);
+}
+
+/** The examples of one media type or parameter that do not match its schema, as messages. */
+function mediaViolations(where: string, media: Media): string[] {
+  if (!media.schema) return [];
+  const validate = schemaValidator(media.schema);
+  const all = [
+    ...(media.example === undefined ? [] : [["example", media.example] as const]),
+    ...Object.entries(media.examples ?? {}).map(([name, example]) => [name, example.value] as const),
+  ];
+  return all.flatMap(([name, value]) => (validate(value) ? [] : [`${where} example "${name}": ${ajv.errorsText(validate.errors)}`]));
+}
+
+/**
+ * Every example in `doc` — request bodies, responses and parameters — that does not match the
+ * schema next to it, as one message each (`<operationId> <status|request|parameter> example …`).
+ */
+export function exampleViolations(doc: typeof document): string[] {
+  const found: string[] = [];
+  for (const item of Object.values(doc.paths) as Record<string, Json>[]) {
+    for (const operation of Object.values(item)) {
+      const id = operation.operationId as string;
+      const body = operation.requestBody as { content: Record<string, Media> } | undefined;
+      for (const media of Object.values(body?.content ?? {})) found.push(...mediaViolations(`${id} request`, media));
+      for (const [status, response] of Object.entries(operation.responses as Record<string, { content?: Record<string, Media> }>)) {
+        for (const media of Object.values(response.content ?? {})) found.push(...mediaViolations(`${id} ${status}`, media));
+      }
+      for (const parameter of (operation.parameters as (Media & { name?: string })[]) ?? []) {
+        found.push(...mediaViolations(`${id} parameter ${parameter.name ?? "(shared)"}`, parameter));
+      }
+    }
+  }
+  for (const [name, parameter] of Object.entries(doc.components.parameters as Record<string, Media>)) found.push(...mediaViolations(`parameter ${name}`, parameter));
+  return found;
+}
+
 /** The body as the contract check takes it: parsed JSON, a text body (scanner rules), or undefined when empty. */
 function bodyOf(where: string, status: number, contentType: string, text: string): unknown {
   try {
