@@ -118,12 +118,13 @@ function schemaValidator(schema: Json): ValidateFunction {
 
 /** The examples of one media type or parameter that do not match its schema, as messages. */
 function mediaViolations(where: string, media: Media): string[] {
-  if (!media.schema) return [];
-  const validate = schemaValidator(media.schema);
   const all = [
     ...(media.example === undefined ? [] : [["example", media.example] as const]),
     ...Object.entries(media.examples ?? {}).map(([name, example]) => [name, example.value] as const),
   ];
+  if (all.length === 0) return [];
+  if (!media.schema) return [`${where}: examples without a schema`];
+  const validate = schemaValidator(media.schema);
   return all.flatMap(([name, value]) => (validate(value) ? [] : [`${where} example "${name}": ${ajv.errorsText(validate.errors)}`]));
 }
 
