@@ -120,7 +120,7 @@ describe("webhook endpoints over REST", () => {
   });
 
   it("documents every event body under `webhooks` in the OpenAPI document", async () => {
-    const doc = (await openapi(new Request(`${BASE}/openapi.json`)).json()) as {
+    const doc = (await (await openapi(new Request(`${BASE}/openapi.json`))).json()) as {
       paths: Record<string, unknown>;
       webhooks: Record<string, { post: { requestBody: { content: { "application/json": { schema: { properties: Record<string, { properties?: Record<string, unknown> }> } } } } } }>;
     };
