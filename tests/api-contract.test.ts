@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { GET as getDocument } from "@/app/api/v1/openapi.json/route";
 import { openApiDocument } from "@/lib/api/openapi";
 import { publicOrigin } from "@/lib/api/public-origin";
-import { ContractViolation, checkResponse, document } from "./support/contract";
+import { ContractViolation, checkResponse, document, exampleViolations } from "./support/contract";
 
 type Json = Record<string, unknown>;
 const METHODS = ["get", "post", "put", "patch", "delete"];
@@ -132,6 +132,41 @@ describe("the OpenAPI document", () => {
       if (saved === undefined) delete process.env.NEXTAUTH_URL;
       else process.env.NEXTAUTH_URL = saved;
     }
+  });
+});
+
+describe("the document's examples", () => {
+  type Media = { examples?: Record<string, { summary: string; value: unknown }> };
+  type Op = { operationId: string; requestBody?: { content: Record<string, Media> }; responses: Record<string, { content?: Record<string, Media> }> };
+  const byId = new Map(operationsOf(document).map(({ operation }) => [operation.operationId as string, operation as unknown as Op]));
+
+  it("are given for the main operations' request and success bodies", () => {
+    for (const id of ["createKey", "getKey", "listKeys", "updateKey", "rollKey", "revokeKey", "verifyKey", "listProjects"]) {
+      const operation = byId.get(id)!;
+      if (operation.requestBody) expect(Object.keys(operation.requestBody.content["application/json"]?.examples ?? {}), `${id} request`).not.toHaveLength(0);
+      const [status, success] = Object.entries(operation.responses).find(([code]) => code.startsWith("2"))!;
+      const examples = success.content?.["application/json"]?.examples ?? {};
+      expect(Object.keys(examples), `${id} ${status}`).not.toHaveLength(0);
+      for (const example of Object.values(examples)) expect(example.summary).toBeTruthy();
+    }
+  });
+
+  it("every example in the document matches its schema", () => {
+    expect(exampleViolations(document)).toEqual([]);
+  });
+
+  it("an example that does not match its schema is reported", () => {
+    const broken = structuredClone(document) as unknown as { paths: Record<string, Record<string, Op>> };
+    const examples = (media: Media | undefined) => media!.examples!;
+    // New objects, not edits: the example values are shared between operations.
+    const active = examples(broken.paths["/api/v1/keys/{keyId}"]!.get!.responses["200"]!.content!["application/json"]).active!;
+    active.value = { key: { ...(active.value as { key: object }).key, status: "paused" } };
+    const minimal = examples(broken.paths["/api/v1/projects/{projectId}/keys"]!.post!.requestBody!.content["application/json"]).minimal!;
+    minimal.value = { ...(minimal.value as object), expiry: "forever" };
+    expect(exampleViolations(broken as unknown as typeof document)).toEqual([
+      expect.stringMatching(/^createKey request example "minimal"/),
+      expect.stringMatching(/^getKey 200 example "active"/),
+    ]);
   });
 });
 

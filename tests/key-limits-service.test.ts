@@ -169,8 +169,9 @@ describe("credits while processes hold some", () => {
   it("a top-up adds to what is left, after a refill that is due, and is audited", async () => {
     const key = await newKey();
     await updateKeyLimits(actor, { keyId: key.publicId, credits: { remaining: 3 } }, context);
-    const view = await addCredits(actor, { keyId: key.publicId, amount: 500 }, context);
-    expect(view.credits?.remaining).toBe(503);
+    const topped = await addCredits(actor, { keyId: key.publicId, amount: 500 }, context);
+    expect(topped.limits.credits?.remaining).toBe(503);
+    expect(topped).toMatchObject({ publicId: key.publicId, name: key.name });
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: "key.credits_added", keyId: key.id } });
     expect(event.metadata).toEqual({ added: 500, changes: { remaining: { from: 3, to: 503 } } });
     for (const amount of [0, -1, 1.5, "x", "5", 1e13]) {

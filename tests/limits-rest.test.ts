@@ -1,16 +1,24 @@
 // Usage limits through the REST API's real route handlers: create with limits or the project's
 // defaults, PATCH them, top up, the 422s that change nothing, 409s, the role rule, the OpenAPI
-// document, and what the key then answers at verification.
+// document, and what the key then answers at verification. Every answer is checked against the
+// document (./support/contract.ts).
 import { beforeAll, describe, expect, it } from "vitest";
-import { POST as addCredits } from "@/app/api/v1/keys/[keyId]/credits/route";
-import { GET as getKey, PATCH as patchKey } from "@/app/api/v1/keys/[keyId]/route";
-import { POST as createKey } from "@/app/api/v1/projects/[projectId]/keys/route";
-import { GET as openapi } from "@/app/api/v1/openapi.json/route";
+import * as creditRoutes from "@/app/api/v1/keys/[keyId]/credits/route";
+import * as keyRoutes from "@/app/api/v1/keys/[keyId]/route";
+import * as projectKeyRoutes from "@/app/api/v1/projects/[projectId]/keys/route";
+import * as openApiRoutes from "@/app/api/v1/openapi.json/route";
 import { db } from "@/lib/db";
 import { verifyKey } from "@/lib/keys/verify";
 import { createApiKey } from "@/lib/services/api-keys";
 import { createProject } from "@/lib/services/projects";
+import { contractChecked } from "./support/contract";
 import { context, createUser, seedBase, userActor } from "./support/fixtures";
+
+const addCredits = contractChecked(creditRoutes.POST);
+const getKey = contractChecked(keyRoutes.GET);
+const patchKey = contractChecked(keyRoutes.PATCH);
+const createKey = contractChecked(projectKeyRoutes.POST);
+const openapi = contractChecked(openApiRoutes.GET);
 
 const BASE = "http://keydesk.test/api/v1";
 let admin: Awaited<ReturnType<typeof seedBase>>["admin"];

@@ -2,18 +2,30 @@
 // A management key cannot mint, roll or edit management keys, cannot create or roll a key that
 // outlives it, cannot revoke its parent; revoking can cascade to what a key created; a key's
 // project scope hides everything outside it; rolls follow the project's current expiry policy.
+// Every answer is checked against the OpenAPI document (./support/contract.ts).
 import { beforeAll, describe, expect, it } from "vitest";
-import { DELETE as deleteKey, GET as getKey, PATCH as patchKey } from "@/app/api/v1/keys/[keyId]/route";
-import { POST as addCreditsRoute } from "@/app/api/v1/keys/[keyId]/credits/route";
-import { POST as rollKey } from "@/app/api/v1/keys/[keyId]/roll/route";
-import { GET as listKeys, POST as createKey } from "@/app/api/v1/projects/[projectId]/keys/route";
-import { GET as listProjects } from "@/app/api/v1/projects/route";
-import { GET as listWebhooks } from "@/app/api/v1/webhooks/route";
+import * as keyRoutes from "@/app/api/v1/keys/[keyId]/route";
+import * as creditRoutes from "@/app/api/v1/keys/[keyId]/credits/route";
+import * as rollRoutes from "@/app/api/v1/keys/[keyId]/roll/route";
+import * as projectKeyRoutes from "@/app/api/v1/projects/[projectId]/keys/route";
+import * as projectRoutes from "@/app/api/v1/projects/route";
+import * as webhookRoutes from "@/app/api/v1/webhooks/route";
 import { DAY_MS } from "@/lib/dates";
 import { db } from "@/lib/db";
 import { countActiveCreatedKeys } from "@/lib/queries/created-keys";
 import { createApiKey, revokeApiKey, rollApiKey } from "@/lib/services/api-keys";
+import { contractChecked } from "./support/contract";
 import { context, createProject, seedBase, userActor } from "./support/fixtures";
+
+const deleteKey = contractChecked(keyRoutes.DELETE);
+const getKey = contractChecked(keyRoutes.GET);
+const patchKey = contractChecked(keyRoutes.PATCH);
+const addCreditsRoute = contractChecked(creditRoutes.POST);
+const rollKey = contractChecked(rollRoutes.POST);
+const listKeys = contractChecked(projectKeyRoutes.GET);
+const createKey = contractChecked(projectKeyRoutes.POST);
+const listProjects = contractChecked(projectRoutes.GET);
+const listWebhooks = contractChecked(webhookRoutes.GET);
 
 const BASE = "http://keydesk.test/api/v1";
 let admin: Awaited<ReturnType<typeof seedBase>>["admin"];

@@ -1,19 +1,31 @@
 // The webhook REST API through its real route handlers: management keys of administrators only,
 // the secret in the create and rotate responses only, the delivery log, and the OpenAPI document
-// that describes every event body.
+// that describes every event body. Every answer is checked against the document (./support/contract.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET as getDeliveries } from "@/app/api/v1/webhooks/[endpointId]/deliveries/route";
-import { POST as redeliver } from "@/app/api/v1/webhooks/[endpointId]/deliveries/[deliveryId]/redeliver/route";
-import { POST as rotate } from "@/app/api/v1/webhooks/[endpointId]/rotate-secret/route";
-import { DELETE as deleteEndpoint, GET as getEndpoint, PATCH as patchEndpoint } from "@/app/api/v1/webhooks/[endpointId]/route";
-import { POST as sendTest } from "@/app/api/v1/webhooks/[endpointId]/test/route";
-import { GET as listEndpoints, POST as createEndpoint } from "@/app/api/v1/webhooks/route";
-import { GET as openapi } from "@/app/api/v1/openapi.json/route";
+import * as deliveryRoutes from "@/app/api/v1/webhooks/[endpointId]/deliveries/route";
+import * as redeliverRoutes from "@/app/api/v1/webhooks/[endpointId]/deliveries/[deliveryId]/redeliver/route";
+import * as rotateRoutes from "@/app/api/v1/webhooks/[endpointId]/rotate-secret/route";
+import * as endpointRoutes from "@/app/api/v1/webhooks/[endpointId]/route";
+import * as testRoutes from "@/app/api/v1/webhooks/[endpointId]/test/route";
+import * as webhookRoutes from "@/app/api/v1/webhooks/route";
+import * as openApiRoutes from "@/app/api/v1/openapi.json/route";
 import { db } from "@/lib/db";
 import { deliverDue } from "@/lib/notifications/deliveries";
 import { createApiKey } from "@/lib/services/api-keys";
+import { contractChecked } from "./support/contract";
 import { context, createUser, seedBase, userActor } from "./support/fixtures";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver";
+
+const getDeliveries = contractChecked(deliveryRoutes.GET);
+const redeliver = contractChecked(redeliverRoutes.POST);
+const rotate = contractChecked(rotateRoutes.POST);
+const getEndpoint = contractChecked(endpointRoutes.GET);
+const patchEndpoint = contractChecked(endpointRoutes.PATCH);
+const deleteEndpoint = contractChecked(endpointRoutes.DELETE);
+const sendTest = contractChecked(testRoutes.POST);
+const listEndpoints = contractChecked(webhookRoutes.GET);
+const createEndpoint = contractChecked(webhookRoutes.POST);
+const openapi = contractChecked(openApiRoutes.GET);
 
 const BASE = "http://keydesk.test/api/v1";
 let adminKey: string;
@@ -108,7 +120,7 @@ describe("webhook endpoints over REST", () => {
   });
 
   it("documents every event body under `webhooks` in the OpenAPI document", async () => {
-    const doc = (await openapi(new Request(`${BASE}/openapi.json`)).json()) as {
+    const doc = (await (await openapi(new Request(`${BASE}/openapi.json`))).json()) as {
       paths: Record<string, unknown>;
       webhooks: Record<string, { post: { requestBody: { content: { "application/json": { schema: { properties: Record<string, { properties?: Record<string, unknown> }> } } } } } }>;
     };

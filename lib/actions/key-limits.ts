@@ -27,7 +27,7 @@ export async function addCreditsAction(_prev: FormState, form: FormData): Promis
   const values = formValues(form);
   return runAction(async () => {
     const user = await authorize("keys.update");
-    const view = await addCredits({ type: "user", user }, { keyId: values.keyId, amount: numberFromForm(values.amount) }, await currentRequestContext());
+    const { limits: view } = await addCredits({ type: "user", user }, { keyId: values.keyId, amount: numberFromForm(values.amount) }, await currentRequestContext());
     revalidatePath(`${KEYS_PATH}/${values.keyId}`);
     return { ok: true, message: `Added credits: ${(view.credits?.remaining ?? 0).toLocaleString("en")} left now.` };
   }, values);

@@ -5,9 +5,10 @@
 import { z } from "zod";
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from "@/lib/api/idempotency-rules";
 import { isIdempotent, type Operation, type ResponseSpec } from "@/lib/api/operation-types";
+import { failure, invalidJson } from "@/lib/api/operation-responses";
 import { OPERATIONS } from "@/lib/api/operations";
 import { webhookEvents } from "@/lib/api/openapi-notifications";
-import { apiSchemas, errorSchema } from "@/lib/api/schemas";
+import { apiSchemas } from "@/lib/api/schemas";
 
 type Json = Record<string, unknown>;
 const ref = (section: string, id: string) => ({ $ref: `#/components/${section}/${id}` });
@@ -70,14 +71,13 @@ const RATE_LIMIT_HEADERS = {
 function responsesOf(operation: Operation): Record<string, Json> {
   const managed = operation.auth !== "none";
   const shared: Record<number, ResponseSpec> = {};
-  const error = (description: string): ResponseSpec => ({ description, schema: errorSchema });
   if (operation.body && managed) {
-    shared[400] = error("`invalid_json`: the body is not JSON");
-    shared[413] = error("`payload_too_large`: the body is over 16 KiB");
+    shared[400] = invalidJson();
+    shared[413] = failure("`payload_too_large`: the body is over 16 KiB");
   }
   // A management operation refuses unknown query parameters even when it takes none.
   if (managed || operation.body || operation.query) {
-    shared[422] = error(
+    shared[422] = failure(
       [
         "`validation_failed`: a parameter or field is missing, unknown or invalid; `issues` names each",
         isIdempotent(operation) ? "`idempotency_key_mismatch`: this Idempotency-Key was used for a different request; `invalid_idempotency_key`: the header is malformed" : null,
@@ -87,13 +87,13 @@ function responsesOf(operation: Operation): Record<string, Json> {
     );
   }
   if (managed) {
-    shared[401] = error("`unauthorized`: the management key is missing, malformed, unknown, revoked or expired");
-    shared[403] = error("`forbidden`: the key's creator lacks the role, or the key's constraints do not allow this request");
-    shared[429] = error("`rate_limited`: this management key sent too many requests; retry after `Retry-After` seconds");
-    shared[500] = error("`internal_error`: nothing was changed");
-    shared[503] = error("`unavailable`: the database cannot be reached; nothing was changed");
+    shared[401] = failure("`unauthorized`: the management key is missing, malformed, unknown, revoked or expired");
+    shared[403] = failure("`forbidden`: the key's creator lacks the role, or the key's constraints do not allow this request");
+    shared[429] = failure("`rate_limited`: this management key sent too many requests; retry after `Retry-After` seconds");
+    shared[500] = failure("`internal_error`: nothing was changed");
+    shared[503] = failure("`unavailable`: the database cannot be reached; nothing was changed");
   }
-  if (isIdempotent(operation)) shared[409] = error("`idempotency_key_in_use`: a request with this Idempotency-Key is still being processed; retry shortly");
+  if (isIdempotent(operation)) shared[409] = failure("`idempotency_key_in_use`: a request with this Idempotency-Key is still being processed; retry shortly");
 
   const statuses = [...new Set([...Object.keys(shared), ...Object.keys(operation.responses)].map(Number))].sort((a, b) => a - b);
   const result: Record<string, Json> = {};
@@ -111,7 +111,7 @@ function responsesOf(operation: Operation): Record<string, Json> {
       description,
       headers,
       ...(spec.schema
-        ? { content: { "application/json": { schema: ref("schemas", componentId(spec.schema)) } } }
+        ? { content: { "application/json": { schema: ref("schemas", componentId(spec.schema)), ...(spec.examples ? { examples: spec.examples } : {}) } } }
         : spec.text
           ? { content: Object.fromEntries(spec.text.map((type) => [type, { schema: { type: "string" } }])) }
           : status === 200
@@ -134,7 +134,9 @@ function operationObject(operation: Operation): Json {
       ? {
           requestBody: {
             required: operation.body.required,
-            content: { "application/json": { schema: ref("schemas", componentId(operation.body.schema)) } },
+            content: {
+              "application/json": { schema: ref("schemas", componentId(operation.body.schema)), ...(operation.body.examples ? { examples: operation.body.examples } : {}) },
+            },
           },
         }
       : {}),

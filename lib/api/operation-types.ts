@@ -5,12 +5,27 @@ import type { Permission } from "@/lib/auth/permissions";
 
 export type HttpVerb = "get" | "post" | "patch" | "delete";
 
+/** A named example of a request or response body (the document's `examples` map). */
+export interface Example {
+  summary: string;
+  value: unknown;
+}
+
+/**
+ * Examples of `schema`'s bodies, typed by it: an example that no longer fits the schema's shape
+ * does not compile (the contract test checks the rest — formats, patterns, bounds — with ajv).
+ */
+export function examplesOf<S extends z.ZodType>(_schema: S, examples: Record<string, { summary: string; value: z.input<S> }>): Record<string, Example> {
+  return examples;
+}
+
 export interface ResponseSpec {
   description: string;
   /** Absent for answers without a body. */
   schema?: z.ZodType;
   /** A body that is not JSON: its media types (each a string). */
   text?: string[];
+  examples?: Record<string, Example>;
 }
 
 export interface Operation {
@@ -25,7 +40,7 @@ export interface Operation {
   auth: { permission: Permission } | "none";
   pathParams?: z.ZodObject;
   query?: z.ZodObject;
-  body?: { schema: z.ZodType; required: boolean };
+  body?: { schema: z.ZodType; required: boolean; examples?: Record<string, Example> };
   /** Answers particular to this operation; the ones every operation of its kind shares are added by `responsesOf`. */
   responses: Record<number, ResponseSpec>;
 }

@@ -5,11 +5,11 @@
 // an operation cannot exist in one place and not the others. Framework-free on purpose.
 import { z } from "zod";
 import { pageParams, type Operation } from "@/lib/api/operation-types";
+import { conflictOrInUse, failure, invalidJson, notFound, ok } from "@/lib/api/operation-responses";
 import {
   addCreditsBodySchema,
   createKeyBodySchema,
   createdKeyResponseSchema,
-  errorSchema,
   keyListSchema,
   keyResponseSchema,
   keySidSchema,
@@ -21,14 +21,24 @@ import {
 } from "@/lib/api/schemas";
 import { verifyRequestSchema, verifyResponseSchema } from "@/lib/api/schemas-verify";
 import { webhookOperations } from "@/lib/api/operations-webhooks";
+import {
+  createKeyExamples,
+  getKeyExamples,
+  listKeysExamples,
+  listProjectsExamples,
+  revokeKeyExamples,
+  rollKeyExamples,
+  updateKeyExamples,
+  verifyExamples,
+} from "@/lib/api/operation-examples";
 import { KEY_SORTS, KEY_STATUSES } from "@/lib/validations/api-key-list";
 
 const projectIdParam = z.object({
   projectId: z.string().min(1).max(64).describe("The project's id or slug, e.g. `default`"),
 });
-export const keyIdParam = z.object({ keyId: keySidSchema });
+const keyIdParam = z.object({ keyId: keySidSchema });
 
-export const listKeysQuery = z.object({
+const listKeysQuery = z.object({
   q: z.string().max(100).optional().describe("A case-insensitive substring of the name, description, prefix or Sid"),
   status: z.enum(["all", ...KEY_STATUSES]).default("all"),
   sort: z.enum(KEY_SORTS).default("createdAt").describe("Keys never used or never expiring come last in both directions"),
@@ -36,7 +46,9 @@ export const listKeysQuery = z.object({
   ...pageParams,
 });
 
-export const listProjectsQuery = z.object({ ...pageParams });
+/** The operations on one key (/api/v1/keys/{keyId}…) and on a project's keys. */
+const onKey = { tag: "Keys", pathParams: keyIdParam } as const;
+const onProjectKeys = { path: "/api/v1/projects/{projectId}/keys", tag: "Keys", pathParams: projectIdParam } as const;
 
 const verify = {
   operationId: "verifyKey",
@@ -47,23 +59,18 @@ const verify = {
   description:
     "Always 200 for a well-formed request; `code` says why a key is not valid. No authentication; `Idempotency-Key` does not apply (verification changes nothing but usage counts).",
   auth: "none",
-  body: { schema: verifyRequestSchema, required: true },
+  body: { schema: verifyRequestSchema, required: true, examples: verifyExamples.request },
   responses: {
-    200: { description: "The verdict", schema: verifyResponseSchema },
-    400: { description: "`invalid_json`: the body is not JSON", schema: errorSchema },
-    408: { description: "`request_timeout`: the body did not arrive within 5 s (the connection is closed)", schema: errorSchema },
-    413: { description: "`payload_too_large`: the body is over 8 KiB", schema: errorSchema },
-    429: {
-      description: "`too_many_requests`: more verification requests in flight from this address than KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT; retry after `Retry-After` seconds",
-      schema: errorSchema,
-    },
-    422: {
-      description:
-        "`invalid_request`: the body is not a JSON object, `key` or `project` is missing or not a string, or `method`, `path`, `ip`, `cost` is invalid; `unknown_project`: no project has that slug or id",
-      schema: errorSchema,
-    },
-    500: { description: "`internal_error`", schema: errorSchema },
-    503: { description: "The database is unavailable and the key is not cached: it fails closed (`UNAVAILABLE`)", schema: verifyResponseSchema },
+    200: ok("The verdict", verifyResponseSchema, verifyExamples.verdict),
+    400: invalidJson(),
+    408: failure("`request_timeout`: the body did not arrive within 5 s (the connection is closed)"),
+    413: failure("`payload_too_large`: the body is over 8 KiB"),
+    429: failure("`too_many_requests`: more verification requests in flight from this address than KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT; retry after `Retry-After` seconds"),
+    422: failure(
+      "`invalid_request`: the body is not a JSON object, `key` or `project` is missing or not a string, or `method`, `path`, `ip`, `cost` is invalid; `unknown_project`: no project has that slug or id",
+    ),
+    500: failure("`internal_error`"),
+    503: ok("The database is unavailable and the key is not cached: it fails closed (`UNAVAILABLE`)", verifyResponseSchema),
   },
 } satisfies Operation;
 
@@ -73,8 +80,12 @@ const openApi = {
   path: "/api/v1/openapi.json",
   tag: "Meta",
   summary: "This document",
+  description: "Building it reads no data: it is served while the database is unavailable too.",
   auth: "none",
-  responses: { 200: { description: "The OpenAPI 3.1 document" } },
+  responses: {
+    200: { description: "The OpenAPI 3.1 document" },
+    500: failure("`internal_error`: the document could not be built"),
+  },
 } satisfies Operation;
 
 const listProjects = {
@@ -85,123 +96,108 @@ const listProjects = {
   summary: "List projects",
   description: "Ordered by name, then id.",
   auth: { permission: "projects.read" },
-  query: listProjectsQuery,
-  responses: { 200: { description: "A page of projects", schema: projectListSchema } },
+  query: z.object({ ...pageParams }),
+  responses: { 200: ok("A page of projects", projectListSchema, listProjectsExamples.page) },
 } satisfies Operation;
 
 const listKeys = {
+  ...onProjectKeys,
   operationId: "listKeys",
   method: "get",
-  path: "/api/v1/projects/{projectId}/keys",
-  tag: "Keys",
   summary: "List and search a project's keys",
   description: "Cursor-paginated: a page never repeats or skips a key because keys were created meanwhile.",
   auth: { permission: "keys.read" },
-  pathParams: projectIdParam,
   query: listKeysQuery,
-  responses: {
-    200: { description: "A page of keys", schema: keyListSchema },
-    404: { description: "`not_found`: no such project", schema: errorSchema },
-  },
+  responses: { 200: ok("A page of keys", keyListSchema, listKeysExamples.page), 404: notFound("no such project") },
 } satisfies Operation;
 
 const createKey = {
+  ...onProjectKeys,
   operationId: "createKey",
   method: "post",
-  path: "/api/v1/projects/{projectId}/keys",
-  tag: "Keys",
   summary: "Create a key (the secret is returned once)",
   description: "A management key with constraints can only create keys with exactly its own constraints. Send an `Idempotency-Key` so that a retry cannot create a second key, and so that a lost answer (with its secret) can be fetched again.",
   auth: { permission: "keys.create" },
-  pathParams: projectIdParam,
-  body: { schema: createKeyBodySchema, required: true },
+  body: { schema: createKeyBodySchema, required: true, examples: createKeyExamples.request },
   responses: {
-    201: { description: "Created; store the secret now", schema: createdKeyResponseSchema },
-    404: { description: "`not_found`: no such project, or it is archived", schema: errorSchema },
-    409: { description: "`key_limit_reached`, `conflict` (the name is taken), or `idempotency_key_in_use`", schema: errorSchema },
+    201: ok("Created; store the secret now", createdKeyResponseSchema, createKeyExamples.created),
+    404: notFound("no such project, or it is archived"),
+    409: failure("`key_limit_reached`, `conflict` (the name is taken), or `idempotency_key_in_use`", createKeyExamples.conflict),
   },
 } satisfies Operation;
 
 const getKey = {
+  ...onKey,
   operationId: "getKey",
   method: "get",
   path: "/api/v1/keys/{keyId}",
-  tag: "Keys",
   summary: "Get a key",
   auth: { permission: "keys.read" },
-  pathParams: keyIdParam,
-  responses: {
-    200: { description: "The key", schema: keyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
-  },
+  responses: { 200: ok("The key", keyResponseSchema, getKeyExamples.found), 404: notFound(undefined, getKeyExamples.notFound) },
 } satisfies Operation;
 
 const updateKey = {
+  ...onKey,
   operationId: "updateKey",
   method: "patch",
   path: "/api/v1/keys/{keyId}",
-  tag: "Keys",
   summary: "Edit a key: name, description, owner, metadata, usage limits; disable or enable it",
   description: "Omitted fields stay unchanged; `{}` answers the key as it is. A 4xx changes nothing.",
   auth: { permission: "keys.update" },
-  pathParams: keyIdParam,
-  body: { schema: updateKeyBodySchema, required: true },
+  body: { schema: updateKeyBodySchema, required: true, examples: updateKeyExamples.request },
   responses: {
-    200: { description: "Updated", schema: keyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
-    409: { description: "`conflict`: the key is revoked, or the name is taken", schema: errorSchema },
+    200: ok("Updated", keyResponseSchema, updateKeyExamples.updated),
+    404: notFound(undefined, updateKeyExamples.notFound),
+    409: failure("`conflict`: the key is revoked, or the name is taken"),
   },
 } satisfies Operation;
 
 const revokeKey = {
+  ...onKey,
   operationId: "revokeKey",
   method: "delete",
   path: "/api/v1/keys/{keyId}",
-  tag: "Keys",
   summary: "Revoke a key (irreversible, immediate)",
   description:
     "With `?cascade=true`, also revokes the still-active keys this key created, directly or through keys it created, in the same transaction. A management key may revoke keys of the Keydesk API project only when they are itself or keys it created.",
   auth: { permission: "keys.revoke" },
-  pathParams: keyIdParam,
   query: z.object({ cascade: z.enum(["true", "false"]).optional().describe("Also revoke what the key created (default false)") }),
   responses: {
-    200: { description: "Revoked", schema: revokedKeyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
-    409: { description: "`conflict`: already revoked; or `idempotency_key_in_use`", schema: errorSchema },
+    200: ok("Revoked", revokedKeyResponseSchema, revokeKeyExamples.revoked),
+    404: notFound(undefined, revokeKeyExamples.notFound),
+    409: conflictOrInUse("already revoked"),
   },
 } satisfies Operation;
 
 const rollKey = {
+  ...onKey,
   operationId: "rollKey",
   method: "post",
   path: "/api/v1/keys/{keyId}/roll",
-  tag: "Keys",
   summary: "Roll a key: create a replacement, expire the old one after a grace period",
   description: "The body is optional (`grace` defaults to 24h). Send an `Idempotency-Key` so that a retry cannot roll twice.",
   auth: { permission: "keys.roll" },
-  pathParams: keyIdParam,
-  body: { schema: rollKeyBodySchema, required: false },
+  body: { schema: rollKeyBodySchema, required: false, examples: rollKeyExamples.request },
   responses: {
-    201: { description: "The replacement; store the secret now", schema: rolledKeyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
-    409: { description: "`conflict`: the key is revoked, expired or already rolled; or `idempotency_key_in_use`", schema: errorSchema },
+    201: ok("The replacement; store the secret now", rolledKeyResponseSchema, rollKeyExamples.rolled),
+    404: notFound(undefined, rollKeyExamples.notFound),
+    409: conflictOrInUse("the key is revoked, expired or already rolled"),
   },
 } satisfies Operation;
 
 const addCredits = {
+  ...onKey,
   operationId: "addCredits",
   method: "post",
   path: "/api/v1/keys/{keyId}/credits",
-  tag: "Keys",
   summary: "Add credits to a key's balance (a top-up)",
   description: "Adds to what is left, after applying a refill that is due. Audited as key.credits_added. Send an `Idempotency-Key` so that a retry cannot add twice.",
   auth: { permission: "keys.update" },
-  pathParams: keyIdParam,
   body: { schema: addCreditsBodySchema, required: true },
   responses: {
-    200: { description: "The key with its new balance", schema: keyResponseSchema },
-    404: { description: "`not_found`", schema: errorSchema },
-    409: { description: "`conflict`: the key has no credits, or is revoked; or `idempotency_key_in_use`", schema: errorSchema },
+    200: ok("The key with its new balance", keyResponseSchema),
+    404: notFound(),
+    409: conflictOrInUse("the key has no credits, or is revoked"),
   },
 } satisfies Operation;
 

@@ -1,63 +1,14 @@
 // The one JSON representation of each REST resource — a key (with its constraints and usage
 // limits) and a project — used by every route and described by the document's components
-// (lib/api/schemas.ts; the types below and the contract test hold the two together). Webhook
-// endpoints and deliveries are in lib/api/serialize-webhooks.ts. Never includes a hash or secret.
+// (lib/api/schemas.ts; the types below and the contract test hold the two together). A key comes
+// in as the KeyRecord the key services and management reads return (lib/queries/key-record.ts).
+// Webhook endpoints and deliveries are in lib/api/serialize-webhooks.ts. Never includes a hash or secret.
 import type { z } from "zod";
 import type { apiKeySchema, constraintSchema, projectSchema } from "@/lib/api/schemas";
 import { keyStatus } from "@/lib/keys/status";
 import { maskedKey } from "@/lib/keys/secret";
-import type { KeyLimitsView } from "@/lib/queries/key-limits";
+import type { KeyRecord } from "@/lib/queries/key-record";
 import { creditsJson, projectLimitDefaults, ratelimitsJson } from "@/lib/validations/limits";
-
-export interface KeyRecord {
-  publicId: string;
-  projectId: string;
-  name: string;
-  description: string;
-  displayPrefix: string;
-  last4: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-  enabled: boolean;
-  externalId: string | null;
-  /** A JSON object ({} when none was set); the column's CHECK guarantees the shape. */
-  metadata: unknown;
-  canary: boolean;
-  leakedAt: Date | null;
-  replacedBy: { publicId: string } | null;
-  project: { isSystem: boolean };
-  projectScopeRestricted: boolean;
-  projectScopes: { projectId: string }[];
-  constraints: { type: string; value: string; methods: string[] }[];
-  /** Usage limits (lib/queries/key-limits.ts); absent reads as none. */
-  limits?: KeyLimitsView;
-}
-
-/** What to select for a KeyRecord. */
-export const keyRecordSelect = {
-  publicId: true,
-  projectId: true,
-  name: true,
-  description: true,
-  displayPrefix: true,
-  last4: true,
-  createdAt: true,
-  expiresAt: true,
-  lastUsedAt: true,
-  revokedAt: true,
-  enabled: true,
-  externalId: true,
-  metadata: true,
-  canary: true,
-  leakedAt: true,
-  replacedBy: { select: { publicId: true } },
-  project: { select: { isSystem: true } },
-  projectScopeRestricted: true,
-  projectScopes: { orderBy: { projectId: "asc" as const }, select: { projectId: true } },
-  constraints: { orderBy: { position: "asc" as const }, select: { type: true, value: true, methods: true } },
-};
 
 type ConstraintJson = z.input<typeof constraintSchema>;
 

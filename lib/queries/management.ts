@@ -5,11 +5,12 @@ import "server-only";
 // it is answered as absent.
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { keyRecordSelect, type KeyRecord, type ProjectRecord } from "@/lib/api/serialize";
+import type { ProjectRecord } from "@/lib/api/serialize";
 import type { Cursor } from "@/lib/api/cursor";
 import { isPublicId } from "@/lib/keys/secret";
 import { SORT_COLUMNS, listWhere } from "@/lib/queries/api-keys";
 import { getKeyLimits, getKeysLimits } from "@/lib/queries/key-limits";
+import { keyRecordSelect, type KeyRecord } from "@/lib/queries/key-record";
 import { projectSelect } from "@/lib/queries/projects";
 import type { KeySort, KeyStatus } from "@/lib/validations/api-key-list";
 import { PROJECT_SCOPE_ALL, type ProjectScope } from "@/lib/validations/project-scope";

@@ -8,6 +8,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { db, type Tx } from "@/lib/db";
 import { emitKeyChanged, notifyKeysChanged } from "@/lib/keys/invalidation";
 import { isPublicId } from "@/lib/keys/public-id";
+import { readKeyRecord, type WrittenKeyRecord } from "@/lib/queries/key-record";
 import { lockKey } from "@/lib/services/api-key-rows";
 import { assertMayRevoke } from "@/lib/services/api-key-guards";
 import { inScope, scopeOf } from "@/lib/services/project-scope";
@@ -82,7 +83,8 @@ async function revokeCore(tx: Tx, actor: Actor, keys: KeyToRevoke[], context: Re
 /** Longer than the default 5 s: up to 100 keys (or a cascade), each with its own audit event. */
 const BULK_TRANSACTION_TIMEOUT_MS = 30_000;
 
-export async function revokeApiKey(actor: Actor, raw: unknown, context: RequestContext | null): Promise<RevokedKey> {
+/** Revokes one key (and with `cascade`, what it created); returns it as written, with its record. */
+export async function revokeApiKey(actor: Actor, raw: unknown, context: RequestContext | null): Promise<RevokedKey & { record: WrittenKeyRecord }> {
   assertActorCan(actor, "keys.revoke");
   const parsed = revokeApiKeySchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
@@ -97,7 +99,7 @@ export async function revokeApiKey(actor: Actor, raw: unknown, context: RequestC
       const created = parsed.data.cascade ? (await lockActiveCreatedKeys(tx, key.id)).filter((child) => inScope(scope, child.projectId)) : [];
       const keys = [key, ...created];
       const revokedAt = await revokeCore(tx, actor, keys, context, parsed.data.cascade ? { kind: "cascade", root: key } : { kind: "single" });
-      return { key, created, keys, revokedAt };
+      return { key, created, keys, revokedAt, record: await readKeyRecord(tx, key.id, revokedAt.getTime()) };
     },
     { timeout: BULK_TRANSACTION_TIMEOUT_MS },
   );
@@ -108,6 +110,7 @@ export async function revokeApiKey(actor: Actor, raw: unknown, context: RequestC
     publicId: key.publicId,
     name: key.name,
     revokedAt,
+    record: revoked.record,
     ...(parsed.data.cascade ? { cascaded: revoked.created.map(({ id, publicId, name }) => ({ id, publicId, name })) } : {}),
   };
 }

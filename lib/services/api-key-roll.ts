@@ -8,6 +8,7 @@ import { sameConstraintSet } from "@/lib/keys/constraints";
 import { emitKeyChanged, emitKeyCreated, notifyKeyChanged } from "@/lib/keys/invalidation";
 import { maskedKey } from "@/lib/keys/secret";
 import { getKeyLimits } from "@/lib/queries/key-limits";
+import { readKeyRecord } from "@/lib/queries/key-record";
 import { insertKey, lockKey, lockProject } from "@/lib/services/api-key-rows";
 import { assertNotManagementWrite, assertWithinActorLifetime } from "@/lib/services/api-key-guards";
 import type { CreatedKey } from "@/lib/services/api-keys";
@@ -40,6 +41,7 @@ export function rolledExpiry(
   return newLifetime === null ? null : new Date(now.getTime() + newLifetime);
 }
 
+/** Returns the replacement (with its secret) and the old key as written: replaced, expiring after the grace period. */
 export async function rollApiKey(actor: Actor, raw: unknown, context: RequestContext | null) {
   assertActorCan(actor, "keys.roll");
   const parsed = rollApiKeySchema.safeParse(raw);
@@ -117,7 +119,9 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
       context,
     });
     await notifyKeyChanged(tx, old.hash);
-    return { key, secret, hash, projectSlug: project.slug, oldHash: old.hash, old: { publicId: old.publicId, expiresAt: oldExpiresAt } };
+    const record = await readKeyRecord(tx, key.id, now.getTime());
+    const previous = await readKeyRecord(tx, old.id, now.getTime());
+    return { key, secret, hash, projectSlug: project.slug, oldHash: old.hash, record, previous };
   });
   emitKeyCreated(rolled.hash);
   emitKeyChanged(rolled.oldHash);
@@ -131,7 +135,8 @@ export async function rollApiKey(actor: Actor, raw: unknown, context: RequestCon
       maskedKey: maskedKey(rolled.key.displayPrefix, rolled.key.last4),
       expiresAt: rolled.key.expiresAt,
       secret: rolled.secret,
+      record: rolled.record,
     } satisfies CreatedKey,
-    old: rolled.old,
+    old: rolled.previous,
   };
 }

@@ -2,13 +2,16 @@
 // roll. Shared by the dashboard's server actions and the REST API, so both get the same
 // validation, permission checks, limits and audit events. Every write and its audit events share
 // one transaction; every change to what verification answers notifies the verifiers (NOTIFY in
-// the transaction for other processes, emitKeyChanged after commit for this one).
+// the transaction for other processes, emitKeyChanged after commit for this one). Each write
+// returns the key as it wrote it (a WrittenKeyRecord, read in its transaction), which is what the
+// REST routes serialize: they never read the key again after a write.
 import { canonicalJson, recordAudit, type RequestContext } from "@/lib/audit";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { sameConstraintSet } from "@/lib/keys/constraints";
 import { emitKeyChanged, emitKeyCreated, notifyKeyChanged } from "@/lib/keys/invalidation";
 import { maskedKey } from "@/lib/keys/secret";
+import { readKeyRecord, type WrittenKeyRecord } from "@/lib/queries/key-record";
 import { assertNameFree, insertKey, limitedWhere, lockKey, lockProject } from "@/lib/services/api-key-rows";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
 import { assertMayEditKey, assertNotManagementWrite, assertWithinActorLifetime } from "@/lib/services/api-key-guards";
@@ -17,7 +20,6 @@ import { PROJECT_SCOPE_ALL } from "@/lib/validations/project-scope";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
 import { drainCreditLeases, insertKeyLimitsCore, limitsForNewKey, updateKeyLimitsCore } from "@/lib/services/key-limits";
 import { creditsJson, ratelimitsJson } from "@/lib/validations/limits";
-import type { KeyMetadata } from "@/lib/validations/key-fields";
 import {
   createApiKeySchema,
   keyIdSchema,
@@ -41,6 +43,8 @@ export interface CreatedKey {
   expiresAt: Date | null;
   /** The plaintext secret: returned once, to be shown once, never stored. */
   secret: string;
+  /** The key as written, for its REST representation. */
+  record: WrittenKeyRecord;
 }
 
 const via = (actor: Actor) => (actor.type === "key" ? "api" : "dashboard");
@@ -115,7 +119,7 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
       },
       context,
     });
-    return { key, secret, hash, projectSlug: project.slug };
+    return { key, secret, hash, projectSlug: project.slug, record: await readKeyRecord(tx, key.id, now.getTime()) };
   });
   // The database announces the key to every process at commit; this one knows it already.
   emitKeyCreated(created.hash);
@@ -129,18 +133,8 @@ export async function createApiKey(actor: Actor, raw: unknown, context: RequestC
     maskedKey: maskedKey(created.key.displayPrefix, created.key.last4),
     expiresAt: created.key.expiresAt,
     secret: created.secret,
+    record: created.record,
   };
-}
-
-/** What an edit returns: the key's editable state after the write. */
-export interface UpdatedKey {
-  id: string;
-  publicId: string;
-  name: string;
-  description: string;
-  enabled: boolean;
-  externalId: string | null;
-  metadata: KeyMetadata;
 }
 
 const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
@@ -150,7 +144,7 @@ const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(
  * when given. One `key.updated` event lists the edited fields; disabling or enabling is its own
  * event (`key.disabled` / `key.enabled`). Nothing changes for a revoked key.
  */
-export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, context: RequestContext | null): Promise<UpdatedKey> {
+export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, context: RequestContext | null): Promise<WrittenKeyRecord> {
   assertActorCan(actor, "keys.update");
   const parsed = updateApiKeySchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);
@@ -190,7 +184,7 @@ export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, co
         metadata: input.metadata as Prisma.InputJsonObject | undefined,
         enabled: input.enabled,
       },
-      select: { id: true, publicId: true, name: true, description: true, enabled: true, externalId: true, metadata: true, hash: true },
+      select: { publicId: true, name: true, enabled: true, hash: true },
     });
     const target = { targetType: "key", targetId: result.publicId, projectId: key.projectId, keyId: key.id, context } as const;
     if (Object.keys(changes).length > 0) {
@@ -216,15 +210,14 @@ export async function updateApiKey(actor: Actor, keyId: string, raw: unknown, co
     }
     const changed = enabledChanged || Object.keys(changes).length > 0 || limitsChange;
     if (changed && !limitsChange) await notifyKeyChanged(tx, result.hash);
-    return { result, changed };
+    return { hash: result.hash, changed, record: await readKeyRecord(tx, key.id, now.getTime()) };
   });
-  if (updated.changed) emitKeyChanged(updated.result.hash);
-  const { hash: _hash, metadata, ...rest } = updated.result;
-  return { ...rest, metadata: metadata as KeyMetadata };
+  if (updated.changed) emitKeyChanged(updated.hash);
+  return updated.record;
 }
 
 /** Disables (`enabled: false`) or enables a key: the dashboard's row action and key page. */
-export async function setApiKeyEnabled(actor: Actor, raw: unknown, context: RequestContext | null): Promise<UpdatedKey> {
+export async function setApiKeyEnabled(actor: Actor, raw: unknown, context: RequestContext | null): Promise<WrittenKeyRecord> {
   assertActorCan(actor, "keys.update");
   const parsed = setApiKeyEnabledSchema.safeParse(raw);
   if (!parsed.success) throw invalid(parsed.error);

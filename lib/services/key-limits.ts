@@ -9,6 +9,7 @@ import { refillPeriod } from "@/lib/keys/limits/periods";
 import type { RateLimitConfig, RefillConfig } from "@/lib/keys/limits/types";
 import { emitKeyChanged, notifyKeyChanged } from "@/lib/keys/invalidation";
 import { getKeyLimits, type KeyLimitsView } from "@/lib/queries/key-limits";
+import { readKeyRecord, type WrittenKeyRecord } from "@/lib/queries/key-record";
 import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
 import { assertMayEditKey } from "@/lib/services/api-key-guards";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
@@ -234,8 +235,11 @@ export async function updateKeyLimits(actor: Actor, raw: unknown, context: Reque
   return result.after;
 }
 
-/** Adds credits to a key's balance (after a refill that is due, so the refill cannot undo it). */
-export async function addCredits(actor: Actor, raw: unknown, context: RequestContext | null): Promise<KeyLimitsView> {
+/**
+ * Adds credits to a key's balance (after a refill that is due, so the refill cannot undo it).
+ * Returns the key as written, its limits (the new balance) included.
+ */
+export async function addCredits(actor: Actor, raw: unknown, context: RequestContext | null): Promise<WrittenKeyRecord> {
   assertActorCan(actor, "keys.update");
   const record = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   const parsed = addCreditsSchema.safeParse({ amount: record.amount });
@@ -248,7 +252,8 @@ export async function addCredits(actor: Actor, raw: unknown, context: RequestCon
     if (!before.credits) throw fieldError("amount", "This key has no credits to top up. Give it credits first.", "conflict");
     await tx.$queryRaw`SELECT keydesk_credits_add(${key.id}::uuid, ${parsed.data.amount}::bigint, ${refillPeriod(before.credits.refill, now).index}::bigint)`;
     await bumpAndNotify(tx, key);
-    const after = await getKeyLimits(tx, key.id, now);
+    const written = await readKeyRecord(tx, key.id, now);
+    const after = written.limits;
     await recordAudit(tx, {
       actor: auditActorOf(actor),
       action: "key.credits_added",
@@ -260,8 +265,8 @@ export async function addCredits(actor: Actor, raw: unknown, context: RequestCon
       metadata: { added: parsed.data.amount, changes: { remaining: { from: before.credits.remaining, to: after.credits?.remaining ?? null } } },
       context,
     });
-    return { key, after };
+    return { key, written };
   });
   emitKeyChanged(result.key.hash);
-  return result.after;
+  return result.written;
 }

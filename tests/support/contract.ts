@@ -5,6 +5,7 @@
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { openApiDocument } from "@/lib/api/openapi";
+import { INTERNAL_REQUEST_ID_HEADER, newRequestId } from "@/lib/request-id";
 
 type Json = Record<string, unknown>;
 
@@ -109,18 +110,77 @@ export function checkResponse(response: ObservedResponse): void {
   }
 }
 
+type Media = { schema?: Json; example?: unknown; examples?: Record<string, { value?: unknown }> };
+
+function schemaValidator(schema: Json): ValidateFunction {
+  return typeof schema.$ref === "string" ? validatorFor(schema.$ref) : ajv.compile(schema);
+}
+
+/** The examples of one media type or parameter that do not match its schema, as messages. */
+function mediaViolations(where: string, media: Media): string[] {
+  const all = [
+    ...(media.example === undefined ? [] : [["example", media.example] as const]),
+    ...Object.entries(media.examples ?? {}).map(([name, example]) => [name, example.value] as const),
+  ];
+  if (all.length === 0) return [];
+  if (!media.schema) return [`${where}: examples without a schema`];
+  const validate = schemaValidator(media.schema);
+  return all.flatMap(([name, value]) => (validate(value) ? [] : [`${where} example "${name}": ${ajv.errorsText(validate.errors)}`]));
+}
+
+/**
+ * Every example in `doc` — request bodies, responses and parameters — that does not match the
+ * schema next to it, as one message each (`<operationId> <status|request|parameter> example …`).
+ */
+export function exampleViolations(doc: typeof document): string[] {
+  const found: string[] = [];
+  for (const item of Object.values(doc.paths) as Record<string, Json>[]) {
+    for (const operation of Object.values(item)) {
+      const id = operation.operationId as string;
+      const body = operation.requestBody as { content: Record<string, Media> } | undefined;
+      for (const media of Object.values(body?.content ?? {})) found.push(...mediaViolations(`${id} request`, media));
+      for (const [status, response] of Object.entries(operation.responses as Record<string, { content?: Record<string, Media> }>)) {
+        for (const media of Object.values(response.content ?? {})) found.push(...mediaViolations(`${id} ${status}`, media));
+      }
+      for (const parameter of (operation.parameters as (Media & { name?: string })[]) ?? []) {
+        found.push(...mediaViolations(`${id} parameter ${parameter.name ?? "(shared)"}`, parameter));
+      }
+    }
+  }
+  for (const [name, parameter] of Object.entries(doc.components.parameters as Record<string, Media>)) found.push(...mediaViolations(`parameter ${name}`, parameter));
+  return found;
+}
+
+/** The body as the contract check takes it: parsed JSON, a text body (scanner rules), or undefined when empty. */
+function bodyOf(where: string, status: number, contentType: string, text: string): unknown {
+  try {
+    if (contentType.startsWith("application/json") || text === "") return text === "" ? undefined : JSON.parse(text);
+    if (/^application\/(toml|yaml)/.test(contentType)) return text;
+    throw new Error("not JSON");
+  } catch {
+    throw new ContractViolation(`${where} → ${status}: not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
 /** fetch that checks the response against the contract and hands back the parsed body too. */
 export async function contractFetch(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: unknown; response: Response }> {
   const response = await fetch(url, init);
-  const text = await response.text();
-  let body: unknown = text;
-  const json = (response.headers.get("content-type") ?? "").startsWith("application/json");
-  try {
-    if (json || text === "") body = text === "" ? undefined : JSON.parse(text);
-    else if (!/^application\/(toml|yaml)/.test(response.headers.get("content-type") ?? "")) throw new Error("not JSON");
-  } catch {
-    throw new ContractViolation(`${init.method ?? "GET"} ${url} → ${response.status}: not JSON: ${text.slice(0, 200)}`);
-  }
+  const body = bodyOf(`${init.method ?? "GET"} ${url}`, response.status, response.headers.get("content-type") ?? "", await response.text());
   checkResponse({ method: init.method ?? "GET", url, status: response.status, headers: response.headers, body });
   return { status: response.status, headers: response.headers, body, response };
+}
+
+/**
+ * A route handler the way suites that call handlers directly use it, with every answer checked
+ * against the contract like contractFetch's. The request gets a request id as the custom server
+ * would give it (the handlers echo it as `Request-Id`); the response is handed back unread.
+ */
+export function contractChecked<A extends unknown[], R extends Response>(handler: (request: Request, ...rest: A) => Promise<R> | R) {
+  return async (request: Request, ...rest: A): Promise<R> => {
+    if (!request.headers.has(INTERNAL_REQUEST_ID_HEADER)) request.headers.set(INTERNAL_REQUEST_ID_HEADER, newRequestId());
+    const response = await handler(request, ...rest);
+    const body = bodyOf(`${request.method} ${request.url}`, response.status, response.headers.get("content-type") ?? "", await response.clone().text());
+    checkResponse({ method: request.method, url: request.url, status: response.status, headers: response.headers, body });
+    return response;
+  };
 }

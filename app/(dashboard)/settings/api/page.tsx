@@ -7,6 +7,7 @@ import { CodeBlock } from "@/components/ui/code-block";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { openApiDocument } from "@/lib/api/openapi";
+import { publicOriginFromHeaders } from "@/lib/api/public-origin";
 import { requirePermission } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "API" };
@@ -24,8 +25,8 @@ function Code({ label, children }: { label: string; children: string }) {
 
 export default async function ApiDocsPage() {
   await requirePermission("keys.read");
-  const host = (await headers()).get("host") ?? "localhost:3000";
-  const origin = `http://${host}`;
+  // The URL the document's `servers` names too: NEXTAUTH_URL, else the origin the browser used.
+  const origin = publicOriginFromHeaders(await headers(), "http://localhost:3000");
   const doc = openApiDocument(origin);
   const endpoints = Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item)

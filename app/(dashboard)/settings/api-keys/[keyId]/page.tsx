@@ -26,6 +26,7 @@ import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { publicOriginFromHeaders } from "@/lib/api/public-origin";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getApiKeyDetail, getKeyUsage, listProjectsForKeys, type ApiKeyDetail } from "@/lib/queries/api-keys";
@@ -131,8 +132,7 @@ export default async function ApiKeyPage({ params, searchParams }: ApiKeyPagePro
   const mayRevoke = can(user, "keys.revoke");
   const mayToggle = can(user, "keys.update") && !revoked;
   // For the "how to verify" command's first render; the browser then shows its own origin.
-  const host = (await headers()).get("host");
-  const serverOrigin = host ? `http://${host}` : "";
+  const serverOrigin = publicOriginFromHeaders(await headers(), "");
 
   return (
     <div className="grid grid-cols-1 gap-6">

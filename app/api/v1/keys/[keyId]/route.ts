@@ -19,19 +19,19 @@ export const GET = managementRoute(operations.getKey, "Key", async ({ caller, pa
   body: { key: serializeKey(await keyOrThrow(caller.actor, params.keyId)) },
 }));
 
+// The services answer an unknown key, or one outside the caller's scope, with 404 themselves,
+// and return the key as they wrote it.
 export const PATCH = managementRoute(operations.updateKey, "Key", async ({ caller, context, params, body }) => {
-  await keyOrThrow(caller.actor, params.keyId);
   // `{}` asks for no change: answer the key as it is (PATCH semantics), without a write.
-  if (Object.values(body).some((value) => value !== undefined)) await updateApiKey(caller.actor, params.keyId, body, context);
-  return { body: { key: serializeKey(await keyOrThrow(caller.actor, params.keyId)) } };
+  if (Object.values(body).every((value) => value === undefined)) return { body: { key: serializeKey(await keyOrThrow(caller.actor, params.keyId)) } };
+  return { body: { key: serializeKey(await updateApiKey(caller.actor, params.keyId, body, context)) } };
 });
 
 export const DELETE = managementRoute(operations.revokeKey, "Key", async ({ caller, context, params, query }) => {
-  await keyOrThrow(caller.actor, params.keyId);
   const revoked = await revokeApiKey(caller.actor, { keyId: params.keyId, cascade: query.cascade }, context);
   return {
     body: {
-      key: serializeKey(await keyOrThrow(caller.actor, params.keyId)),
+      key: serializeKey(revoked.record),
       ...(revoked.cascaded ? { cascaded: revoked.cascaded.map((key) => key.publicId) } : {}),
     },
   };

@@ -4,7 +4,7 @@ import { cursorParam, decodeCursor, encodeCursor } from "@/lib/api/cursor";
 import { managementRoute, notFound } from "@/lib/api/handler";
 import { operations } from "@/lib/api/operations";
 import { serializeKey } from "@/lib/api/serialize";
-import { findKeyRecord, findProject, listKeysPage } from "@/lib/queries/management";
+import { findProject, listKeysPage } from "@/lib/queries/management";
 import { defaultExpiryFor } from "@/lib/services/api-key-guards";
 import { createApiKey } from "@/lib/services/api-keys";
 import { scopeOf } from "@/lib/services/project-scope";
@@ -36,7 +36,5 @@ export const POST = managementRoute(operations.createKey, "Project", async ({ ca
   // Without `expiry`: 30 days, or the management key's own expiry when that comes sooner.
   const expiry = body.expiry === undefined ? defaultExpiryFor(caller.actor) : {};
   const created = await createApiKey(caller.actor, { ...expiry, ...body, projectId: project.id }, context);
-  const record = await findKeyRecord(scopeOf(caller.actor), created.publicId);
-  if (!record) throw notFound("Key");
-  return { status: 201, body: { key: serializeKey(record), secret: created.secret } };
+  return { status: 201, body: { key: serializeKey(created.record), secret: created.secret } };
 });
