@@ -10,7 +10,8 @@ import { TEMPORARY_PASSWORD_EXPIRED, authorizeCredentials } from "@/lib/auth/sig
 import { db } from "@/lib/db";
 import { ServiceError } from "@/lib/services/errors";
 import { changeOwnPassword, confirmOwnPassword } from "@/lib/services/profile";
-import { acceptInvite, createUser, resetUserPassword } from "@/lib/services/users";
+import { acceptInvite } from "@/lib/services/invites";
+import { createUser, resetUserPassword } from "@/lib/services/users";
 import { context, guardSees, seedBase, signInAs, userActor } from "./support/fixtures";
 
 type Admin = Awaited<ReturnType<typeof seedBase>>["admin"];

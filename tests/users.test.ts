@@ -9,18 +9,8 @@ import { loadSessionUser } from "@/lib/queries/users";
 import { listUsers } from "@/lib/queries/admin-users";
 import { createApiKey } from "@/lib/services/api-keys";
 import { ServiceError } from "@/lib/services/errors";
-import {
-  INVITE_MESSAGES,
-  acceptInvite,
-  changeUserRole,
-  createUser,
-  deactivateUser,
-  hashInviteToken,
-  lookupInvite,
-  reactivateUser,
-  reissueInvite,
-  resetUserPassword,
-} from "@/lib/services/users";
+import { INVITE_MESSAGES, acceptInvite, hashInviteToken, lookupInvite } from "@/lib/services/invites";
+import { changeUserRole, createUser, deactivateUser, reactivateUser, reissueInvite, resetUserPassword } from "@/lib/services/users";
 import { changeOwnPassword, updateOwnProfile } from "@/lib/services/profile";
 import { userListParamsSchema } from "@/lib/validations/admin-user";
 import { claimsOf, context, guardSees, createUser as insertUser, openSession, seedBase, signInAs, userActor } from "./support/fixtures";
