@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { can } from "@/lib/auth/permissions";
 import { ReauthRequiredError, hasRecentAuth, requireRecentAuth } from "@/lib/auth/recent-auth";
 import { RECENT_AUTH_MS, TEMPORARY_PASSWORD_TTL_MS } from "@/lib/auth/session-policy";
-import { TEMPORARY_PASSWORD_EXPIRED, authorizeCredentials } from "@/lib/auth/sign-in";
+import { TEMPORARY_PASSWORD_EXPIRED, authorizeCredentials } from "@/lib/services/sign-in";
 import { db } from "@/lib/db";
 import { ServiceError } from "@/lib/services/errors";
 import { changeOwnPassword, confirmOwnPassword } from "@/lib/services/profile";

@@ -2,10 +2,10 @@
 // temporary passwords and invite links that really sign in, the last-admin rule under
 // concurrency, deactivation on the next request, and the audit trail without secrets.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { authorizeCredentials } from "@/lib/auth/sign-in";
+import { authorizeCredentials } from "@/lib/services/sign-in";
 import { PermissionError } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { loadSessionUser } from "@/lib/queries/users";
+import { loadSessionUser } from "@/lib/auth/session-user";
 import { listUsers } from "@/lib/queries/admin-users";
 import { createApiKey } from "@/lib/services/api-keys";
 import { ServiceError } from "@/lib/services/errors";

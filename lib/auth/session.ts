@@ -8,7 +8,7 @@ import { cache } from "react";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { assertCan, can, type Permission } from "@/lib/auth/permissions";
 import { readOwnSessionToken } from "@/lib/auth/session-cookie";
-import { loadSessionUser, type CurrentUser } from "@/lib/queries/users";
+import { loadSessionUser, type CurrentUser } from "@/lib/auth/session-user";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { contextFromHeaders } from "@/lib/request-context";
 
