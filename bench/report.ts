@@ -7,6 +7,7 @@ import type { ScaleResults } from "@/bench/scenarios/scale";
 import { renderScaleMarkdown } from "@/bench/scenarios/scale-report";
 import type { TrailResults } from "@/bench/scenarios/trail";
 import { renderLimits, type LimitsBenchResults } from "@/bench/scenarios/limits";
+import { formatCount } from "@/lib/format";
 
 export interface Target {
   scenario: string;
@@ -138,7 +139,7 @@ export interface BenchResults {
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : "n/a");
-const rps = (value: number) => Math.round(value).toLocaleString("en");
+const rps = (value: number) => formatCount(Math.round(value));
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const verdict = (met: boolean | null) => (met === null ? "not measured" : met ? "**met**" : "**NOT met**");
 

@@ -12,6 +12,7 @@
 // "ApiKey" (SELECT is the one privilege it needs).
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { formatCount } from "@/lib/format";
 import { HashPrefixSet, RANGE_BITS, RANGE_COUNT } from "@/lib/keys/hash-prefix-set";
 import { indexCounters, indexSet, isIndexReady, replaceIndexSet, setIndexReady, startJournal } from "@/lib/keys/key-index";
 
@@ -239,7 +240,7 @@ export function startKeyIndexSync(connectionString: string, options: KeyIndexSyn
     try {
       if (!isIndexReady()) {
         await fullLoad();
-        log(`key index loaded: ${indexSet().size.toLocaleString("en")} keys in ${counters.lastLoadMs} ms (${(indexSet().byteLength / 2 ** 20).toFixed(1)} MiB)`);
+        log(`key index loaded: ${formatCount(indexSet().size)} keys in ${counters.lastLoadMs} ms (${(indexSet().byteLength / 2 ** 20).toFixed(1)} MiB)`);
       } else {
         const differing = await withClient(async (client) => {
           const ranges = differingRanges(indexSet(), await databaseRangeFigures(client));

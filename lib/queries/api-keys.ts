@@ -8,13 +8,13 @@ import { db } from "@/lib/db";
 import type { KeyAnomaly } from "@/lib/trail/anomalies";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId, maskedKey } from "@/lib/keys/secret";
-import { keyStatus } from "@/lib/keys/status";
+import { keyStatus, type KeyStatus } from "@/lib/keys/status";
 import { keyActivity, type Viewer } from "@/lib/queries/key-activity";
 import { countActiveCreatedKeys } from "@/lib/queries/created-keys";
 import { projectLimitDefaults, type LimitDefaults } from "@/lib/validations/limits";
+import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort } from "@/lib/validations/api-key-list";
 
 export { keyStatus };
-import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort, type KeyStatus } from "@/lib/validations/api-key-list";
 
 export interface ProjectOption {
   id: string;

@@ -7,6 +7,7 @@ import "server-only";
 // ("keyId", "at", "id") for a key, ("path", "method") for a path prefix with or without a method.
 // A key filter also names the key's project, so only that project's partitions are read.
 import { db } from "@/lib/db";
+import { isGuid } from "@/lib/ids";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId } from "@/lib/keys/secret";
 import { trailIp } from "@/lib/trail/format";
@@ -14,7 +15,6 @@ import {
   DENIED_OUTCOME,
   REQUESTS_PAGE_SIZE,
   formatCursor,
-  isGuid,
   parseCursor,
   requestWindow,
   type RequestFilters,

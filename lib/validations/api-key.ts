@@ -23,6 +23,7 @@ import {
 import { projectScopeFieldSchema } from "@/lib/validations/project-scope";
 import { isWellFormedText, malformedTextMessage, wellFormed } from "@/lib/validations/text";
 import { DAY_MS } from "@/lib/dates";
+import { isGuid } from "@/lib/ids";
 
 /**
  * Schemas shared by the key forms, server actions and the REST API. Every schema accepts both
@@ -303,8 +304,6 @@ export function parseConstraintsField(raw: unknown): z.ZodSafeParseResult<KeyCon
 // ---------------------------------------------------------------------------------------------
 // Key operations
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A key is addressed by its public id (`key_…`, what URLs and the API show) or its row UUID
  * (what internal forms may carry); keyIdWhere turns either into a lookup.
@@ -312,7 +311,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const keyIdSchema = z
   .string({ error: "Key id is required" })
   .trim()
-  .refine((id) => isPublicId(id) || GUID.test(id), "Invalid key id");
+  .refine((id) => isPublicId(id) || isGuid(id), "Invalid key id");
 
 export function keyIdWhere(keyId: string): { publicId: string } | { id: string } {
   return isPublicId(keyId) ? { publicId: keyId } : { id: keyId.toLowerCase() };
