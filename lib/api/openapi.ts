@@ -205,5 +205,3 @@ export function openApiDocument(serverUrl: string) {
     },
   };
 }
-
-export type OpenApiDocument = ReturnType<typeof openApiDocument>;

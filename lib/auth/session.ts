@@ -9,7 +9,6 @@ import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { assertCan, can, type Permission } from "@/lib/auth/permissions";
 import { readOwnSessionToken } from "@/lib/auth/session-cookie";
 import { loadSessionUser, type CurrentUser } from "@/lib/auth/session-user";
-import type { Role } from "@/lib/generated/prisma/enums";
 import { contextFromHeaders } from "@/lib/request-context";
 
 export type { CurrentUser };
@@ -42,12 +41,6 @@ export async function requireUser(): Promise<CurrentUser> {
 export async function requirePermission(permission: Permission): Promise<CurrentUser> {
   const user = await requireUser();
   if (!can(user, permission)) redirect(`/?denied=${encodeURIComponent(permission)}`);
-  return user;
-}
-
-export async function requireRole(role: Role): Promise<CurrentUser> {
-  const user = await requireUser();
-  if (user.role !== role) redirect(`/?denied=${encodeURIComponent(role)}`);
   return user;
 }
 

@@ -128,4 +128,3 @@ export async function lockKey(tx: Tx, keyId: string) {
     },
   });
 }
-export type LockedKey = Awaited<ReturnType<typeof lockKey>>;

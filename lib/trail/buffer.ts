@@ -173,10 +173,6 @@ export function configureTrailBuffer(options: Partial<TrailLimits> & { enabled?:
   globalForTrail.__keydeskTrail = next;
 }
 
-export function trailEnabled(): boolean {
-  return state().enabled;
-}
-
 /** The writer's hook: `kick` runs (synchronously, from a push) once `threshold` events wait. */
 export function setTrailKick(kick: (() => void) | null, threshold = Number.POSITIVE_INFINITY): void {
   const s = state();

@@ -14,7 +14,6 @@ export const roleSchema = z.enum(ROLES, { error: "Choose a role" });
 // ---- The list's URL state (?q=&sort=&dir=&page=); bad values fall back to defaults. ----
 
 export const USER_SORTS = ["name", "email", "role", "lastSignInAt", "createdAt"] as const;
-export type UserSort = (typeof USER_SORTS)[number];
 export const USER_PAGE_SIZE = 25;
 
 export const userListParamsSchema = z.object({
@@ -36,7 +35,6 @@ export const createUserSchema = z.object({
   role: roleSchema,
   method: z.enum(ONBOARDING_METHODS, { error: "Choose how the person gets their password" }),
 });
-export type CreateUserInput = z.infer<typeof createUserSchema>;
 
 export const userIdSchema = z.uuid({ error: "That user does not exist." });
 

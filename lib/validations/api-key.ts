@@ -351,7 +351,6 @@ export const createApiKeySchema = z
       ctx.addIssue({ code: "custom", path: ["customDate"], message: "Choose an expiry date" });
     }
   });
-export type CreateApiKeyInput = z.output<typeof createApiKeySchema>;
 
 /**
  * Omitted fields stay unchanged (PATCH semantics); null clears a description, an owner
@@ -374,7 +373,6 @@ export const updateApiKeySchema = z
     (input) => Object.values(input).some((value) => value !== undefined),
     "Nothing to update: send name, description, enabled, externalId, metadata, ratelimits or credits",
   );
-export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
 
 /** A form's checkbox ("on"), a query parameter ("true"/"false") or a JSON boolean. */
 const flagSchema = z.preprocess(
@@ -384,7 +382,6 @@ const flagSchema = z.preprocess(
 
 /** `cascade`: also revoke the keys this key created, transitively (lib/services/api-key-revoke.ts). */
 export const revokeApiKeySchema = z.object({ keyId: keyIdSchema, cascade: flagSchema.optional().transform((value) => value ?? false) });
-export type RevokeApiKeyInput = z.output<typeof revokeApiKeySchema>;
 
 /** A page of the keys list at most; the UI selects within one page. */
 export const MAX_BULK_REVOKE = 100;
@@ -399,7 +396,6 @@ export const bulkRevokeApiKeysSchema = z.object({
       .max(MAX_BULK_REVOKE, `Revoke at most ${MAX_BULK_REVOKE} keys at once`),
   ),
 });
-export type BulkRevokeApiKeysInput = z.output<typeof bulkRevokeApiKeysSchema>;
 
 export const setApiKeyEnabledSchema = z.object({ keyId: keyIdSchema, enabled: enabledSchema });
 
@@ -422,4 +418,3 @@ export const rollApiKeySchema = z.object({
   keyId: keyIdSchema,
   grace: z.enum(GRACE_PERIODS, { error: "Choose a grace period: now, 1h, 24h or 7d" }),
 });
-export type RollApiKeyInput = z.output<typeof rollApiKeySchema>;

@@ -44,7 +44,6 @@ export const REQUEST_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
 export const DENIED_OUTCOME = "denied";
 
 export const PATH_MATCHES = ["prefix", "contains"] as const;
-export type PathMatch = (typeof PATH_MATCHES)[number];
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
 /** "2026-12-02T14:02" (a datetime-local value, read as UTC), with optional seconds, or a day. */

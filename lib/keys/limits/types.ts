@@ -84,10 +84,6 @@ export type LimitResult =
   /** Budget was needed and the database could not be asked: fail closed. */
   | { outcome: "UNAVAILABLE" };
 
-export function hasLimits(limits: KeyLimits): boolean {
-  return limits.ratelimits.length > 0 || limits.credits !== null;
-}
-
 const UNITS: Array<[ms: number, suffix: string]> = [
   [86_400_000, "d"],
   [3_600_000, "h"],
