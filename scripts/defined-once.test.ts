@@ -45,9 +45,10 @@ describe("defined once", () => {
     expect(definitions(/\[0-9A-Za-z\]\{\$\{PUBLIC_ID_RANDOM_LENGTH\}\}/)).toEqual(["lib/keys/public-id.ts"]);
   });
 
-  it("session and device cookie names live in lib/auth/session-policy.ts only", () => {
+  it("session and device cookie names, and the original-URL header, live in lib/auth/session-policy.ts only", () => {
     expect(definitions(/next-auth\.session-token/)).toEqual(["lib/auth/session-policy.ts"]);
     expect(definitions(/keydesk-device/)).toEqual(["lib/auth/session-policy.ts"]);
+    expect(definitions(/x-keydesk-url/)).toEqual(["lib/auth/session-policy.ts"]);
   });
 
   it("KeyStatus and its list live in lib/keys/status.ts only", () => {

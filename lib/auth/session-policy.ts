@@ -15,6 +15,9 @@ export const TEMPORARY_PASSWORD_TTL_MS = 72 * 60 * 60 * 1000;
 /** The device cookie that exempts a browser from strangers' lockouts lives this long. */
 export const DEVICE_COOKIE_MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
 
+/** The proxy hands each page request's path and query to the guards under this header, so a sign-in redirect can come back to it. */
+export const ORIGINAL_URL_HEADER = "x-keydesk-url";
+
 // next-auth's own session cookie names: the __Secure- one when NEXTAUTH_URL is https.
 export const SESSION_COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
 

@@ -8,14 +8,14 @@ import { cache } from "react";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { assertCan, can, type Permission } from "@/lib/auth/permissions";
 import { readOwnSessionToken } from "@/lib/auth/session-cookie";
+import { ORIGINAL_URL_HEADER } from "@/lib/auth/session-policy";
 import { loadSessionUser, type CurrentUser } from "@/lib/auth/session-user";
 import { contextFromHeaders } from "@/lib/request-context";
 
 export type { CurrentUser };
 
-export const ORIGINAL_URL_HEADER = "x-keydesk-url";
 /** Where someone signed in with a temporary password must go before anything else. */
-export const CHANGE_PASSWORD_PATH = "/change-password";
+const CHANGE_PASSWORD_PATH = "/change-password";
 
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const token = await readOwnSessionToken();

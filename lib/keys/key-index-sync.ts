@@ -110,7 +110,7 @@ export function copyBinaryBigintParser(row: (hi: number, lo: number) => void): {
 }
 
 /** Streams every key's prefix into a new set sized from the planner's row estimate. */
-export async function loadPrefixes(client: pg.ClientBase): Promise<HashPrefixSet> {
+async function loadPrefixes(client: pg.ClientBase): Promise<HashPrefixSet> {
   const estimate = await client.query<{ rows: number }>(`SELECT greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = '"ApiKey"'::regclass`);
   const set = new HashPrefixSet(Math.ceil((estimate.rows[0]?.rows ?? 0) * 1.05));
   const parser = copyBinaryBigintParser((hi, lo) => void set.add(hi, lo));
@@ -127,7 +127,7 @@ interface RangeFigures {
 }
 
 /** Per hash range: how many distinct prefixes, and their XOR. One index-only scan. */
-export async function databaseRangeFigures(client: pg.ClientBase): Promise<Map<number, RangeFigures>> {
+async function databaseRangeFigures(client: pg.ClientBase): Promise<Map<number, RangeFigures>> {
   const { rows } = await client.query<{ range: number; count: number; xor: string }>(
     `SELECT (("p" >> ${64 - RANGE_BITS}) & ${RANGE_COUNT - 1})::int AS "range", count(*)::int AS "count", "keydesk_xor64"("p")::text AS "xor"
        FROM (SELECT DISTINCT "hashPrefix" AS "p" FROM "ApiKey") AS d
@@ -142,7 +142,7 @@ export async function databaseRangeFigures(client: pg.ClientBase): Promise<Map<n
 }
 
 /** Ranges where the set and the database disagree. */
-export function differingRanges(set: HashPrefixSet, figures: Map<number, RangeFigures>): number[] {
+function differingRanges(set: HashPrefixSet, figures: Map<number, RangeFigures>): number[] {
   const mine = set.rangeSummary();
   const differing: number[] = [];
   for (let r = 0; r < RANGE_COUNT; r++) {
@@ -153,7 +153,7 @@ export function differingRanges(set: HashPrefixSet, figures: Map<number, RangeFi
 }
 
 /** The prefixes of one range, as (hi, lo) pairs, read from the database. */
-export async function rangeMembers(client: pg.ClientBase, range: number): Promise<Uint32Array> {
+async function rangeMembers(client: pg.ClientBase, range: number): Promise<Uint32Array> {
   const low = BigInt.asIntN(64, BigInt(range) << RANGE_SHIFT);
   const high = BigInt.asIntN(64, ((BigInt(range) + 1n) << RANGE_SHIFT) - 1n);
   const { rows } = await client.query<{ p: string }>(

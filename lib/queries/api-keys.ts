@@ -14,8 +14,6 @@ import { countActiveCreatedKeys } from "@/lib/queries/created-keys";
 import { projectLimitDefaults, type LimitDefaults } from "@/lib/validations/limits";
 import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort } from "@/lib/validations/api-key-list";
 
-export { keyStatus };
-
 export interface ProjectOption {
   id: string;
   name: string;
@@ -91,7 +89,7 @@ export interface ApiKeyRow {
 const SEARCH_TEXT = Prisma.sql`(k."name" || E'\\x1f' || k."description" || E'\\x1f' || k."displayPrefix" || E'\\x1f' || k."publicId" || E'\\x1f' || COALESCE(k."externalId", ''))`;
 
 /** `ILIKE` pattern for a case-insensitive substring match that takes `%`, `_` and `\` literally. */
-export function substringPattern(q: string): string {
+function substringPattern(q: string): string {
   const term = q.replace(/[\u0000-\u001f\u007f]/g, "").replace(/[\\%_]/g, (c) => `\\${c}`);
   return `%${term}%`;
 }

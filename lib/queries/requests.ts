@@ -52,7 +52,7 @@ function likeLiteral(text: string): string {
 }
 
 /** "203.0.113.7", "2001:db8::/32", "10.0.0.0/8" → the inet text to compare with, or null. */
-export function parseIpFilter(value: string): string | null {
+function parseIpFilter(value: string): string | null {
   const slash = value.indexOf("/");
   const address = trailIp(slash === -1 ? value : value.slice(0, slash));
   if (address === null) return null;

@@ -7,7 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { webhookEndpointSelect, type WebhookEndpointRecord } from "@/lib/services/webhooks";
 import type { DeliveryListParams } from "@/lib/validations/webhook";
 
-export const DELIVERY_PAGE_SIZE = 25;
+const DELIVERY_PAGE_SIZE = 25;
 
 export interface WebhookEndpointRow extends WebhookEndpointRecord {
   lastDelivery: { status: "pending" | "succeeded" | "failed"; attempts: number; createdAt: Date; lastStatusCode: number | null } | null;

@@ -33,7 +33,7 @@ function temporaryPasswordFields(passwordHash: string | null, now = new Date()) 
 }
 
 /** 20 random characters (about 115 bits) in four groups: "k7Hq2-mWxr9-…". */
-export function generateTemporaryPassword(): string {
+function generateTemporaryPassword(): string {
   const chars = Array.from({ length: 20 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]);
   return [0, 5, 10, 15].map((start) => chars.slice(start, start + 5).join("")).join("-");
 }

@@ -14,7 +14,7 @@ export const MAX_RATE_LIMITS = 10;
 export const RATE_LIMIT_NAME_MAX_LENGTH = 40;
 /** `cost` of one verification: an integer in 0…MAX_COST, 1 when not given. */
 export const MAX_COST = 1_000;
-export const DEFAULT_COST = 1;
+const DEFAULT_COST = 1;
 
 export const REFILL_INTERVALS = ["daily", "monthly"] as const;
 export type RefillInterval = (typeof REFILL_INTERVALS)[number];
