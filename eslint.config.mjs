@@ -31,6 +31,17 @@ const config = [
     plugins: { keydesk: { rules: { "client-boundary": clientBoundary } } },
     rules: { "keydesk/client-boundary": ["error", { root: import.meta.dirname }] },
   },
+  {
+    // The guards and the session stand on lib/auth alone: a feature's query imported here would make
+    // every page's guard, and next-auth's token refresh, depend on that feature.
+    files: ["lib/auth/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/lib/queries/*"], message: "lib/auth reads what it needs itself (e.g. lib/auth/session-user.ts)." }] },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -5,7 +5,7 @@
 // Next.js puts on its own scripts, so no inline script runs without it.
 import { NextResponse, type NextRequest } from "next/server";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
-import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-policy";
+import { ORIGINAL_URL_HEADER, SESSION_COOKIE_NAMES } from "@/lib/auth/session-policy";
 
 const PUBLIC_PATHS = ["/sign-in", "/setup", "/invite", "/api/"];
 
@@ -41,7 +41,7 @@ export function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const headers = new Headers(request.headers);
-  headers.set("x-keydesk-url", pathname + search);
+  headers.set(ORIGINAL_URL_HEADER, pathname + search);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers } });

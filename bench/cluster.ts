@@ -35,7 +35,7 @@ const CONNECTIONS = 32;
 const HAPROXY = "/usr/sbin/haproxy";
 
 /** The load balancer configuration this benchmark runs (and docs/deployment.md shows). */
-export function haproxyConfig(listen: number, backends: number[]): string {
+function haproxyConfig(listen: number, backends: number[]): string {
   return [
     "global",
     "    maxconn 4096",

@@ -2,6 +2,7 @@
 // credentials flow, as a browser does it) and sequential page timing.
 import { performance } from "node:perf_hooks";
 import { percentile } from "@/bench/load";
+import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-policy";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,7 +35,7 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   });
   store(res);
   await res.text();
-  if (![...jar.keys()].some((name) => name.endsWith("next-auth.session-token"))) {
+  if (!SESSION_COOKIE_NAMES.some((name) => jar.has(name))) {
     throw new Error(`sign-in failed (HTTP ${res.status}): no session cookie`);
   }
   return header();

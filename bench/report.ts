@@ -8,6 +8,7 @@ import { renderScaleMarkdown } from "@/bench/scenarios/scale-report";
 import type { TrailResults } from "@/bench/scenarios/trail";
 import { renderLimits, type LimitsBenchResults } from "@/bench/scenarios/limits";
 import { renderRegexSection, type RegexScenarioResult } from "@/bench/scenarios/regex";
+import { formatCount } from "@/lib/format";
 
 export interface Target {
   scenario: string;
@@ -141,7 +142,7 @@ export interface BenchResults {
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : "n/a");
-const rps = (value: number) => Math.round(value).toLocaleString("en");
+const rps = (value: number) => formatCount(Math.round(value));
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const verdict = (met: boolean | null) => (met === null ? "not measured" : met ? "**met**" : "**NOT met**");
 

@@ -32,7 +32,7 @@ const TEAMS = ["payments", "platform", "growth", "data", "mobile", "partnerships
 const PURPOSES = ["nightly sync", "order events", "catalogue reads", "metrics export", "release pipeline", "customer lookups"];
 
 /** Every 50th key is revoked and every 50th (offset) expired: the status filter has something to do. */
-export function stateOf(i: number): SeededKey["state"] {
+function stateOf(i: number): SeededKey["state"] {
   if (i % 50 === 1) return "revoked";
   if (i % 50 === 2) return "expired";
   return "active";

@@ -1,6 +1,7 @@
 // Renders the soak's results (bench/soak.ts) for the console and as docs/soak.md.
 import { table as markdownTable } from "@/bench/format";
 import type { MachineInfo } from "@/bench/harness";
+import { formatCount as int } from "@/lib/format";
 
 export interface SoakCriterion {
   name: string;
@@ -65,7 +66,6 @@ export interface SoakResults {
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-const int = (n: number) => n.toLocaleString("en");
 const statusList = (statuses: Record<string, number>) =>
   Object.entries(statuses)
     .map(([status, n]) => `${status}: ${int(n)}`)

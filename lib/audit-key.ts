@@ -45,7 +45,7 @@ function load(): AuditKey {
   return { key, id: fingerprint(key), source: file, created };
 }
 
-export function auditKeyFile(): string {
+function auditKeyFile(): string {
   return path.join(dataDir(), "audit-hmac-key");
 }
 

@@ -18,7 +18,12 @@ function sources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const files = ["app", "components", "lib", "server", "scripts", "bench", "e2e", "tests"].flatMap((dir) => sources(dir));
+// This file spells out every pattern it looks for, so it is not searched itself.
+const self = path.relative(root, import.meta.filename);
+const files = ["app", "components", "lib", "server", "scripts", "bench", "e2e", "tests"]
+  .flatMap((dir) => sources(dir))
+  .filter((file) => file !== self)
+  .concat(["proxy.ts"]);
 
 function definitions(pattern: RegExp): string[] {
   return files.filter((file) => pattern.test(fs.readFileSync(path.join(root, file), "utf8")));
@@ -31,5 +36,36 @@ describe("defined once", () => {
 
   it("formValues() lives in lib/actions/form-state.ts only", () => {
     expect(definitions(/\bfunction formValues\s*\(/)).toEqual(["lib/actions/form-state.ts"]);
+  });
+
+  it("the row-id pattern and isGuid() live in lib/ids.ts only, the public-id pattern in lib/keys/public-id.ts", () => {
+    // "^[0-9a-f]{8}-…" in any case, and the looser "[0-9a-f-]{36}" that once stood in for it.
+    expect(definitions(/\^\[0-9a-f\]\{8\}-|\[0-9a-f-\]\{36\}/i)).toEqual(["lib/ids.ts"]);
+    expect(definitions(/\bfunction isGuid\s*\(/)).toEqual(["lib/ids.ts"]);
+    expect(definitions(/\[0-9A-Za-z\]\{\$\{PUBLIC_ID_RANDOM_LENGTH\}\}/)).toEqual(["lib/keys/public-id.ts"]);
+  });
+
+  it("session and device cookie names, and the original-URL header, live in lib/auth/session-policy.ts only", () => {
+    expect(definitions(/next-auth\.session-token/)).toEqual(["lib/auth/session-policy.ts"]);
+    expect(definitions(/keydesk-device/)).toEqual(["lib/auth/session-policy.ts"]);
+    expect(definitions(/x-keydesk-url/)).toEqual(["lib/auth/session-policy.ts"]);
+  });
+
+  it("KeyStatus and its list live in lib/keys/status.ts only", () => {
+    expect(definitions(/\btype KeyStatus\s*=/)).toEqual(["lib/keys/status.ts"]);
+    expect(definitions(/\bKEY_STATUSES\s*=/)).toEqual(["lib/keys/status.ts"]);
+  });
+
+  it("the lists' URL schema (search, direction, page) and firstValues() live in lib/validations/list-params.ts only", () => {
+    expect(definitions(/\bfunction firstValues\s*\(/)).toEqual(["lib/validations/list-params.ts"]);
+    expect(definitions(/\.min\(1\)\.max\(100_000\)\.catch\(1\)/)).toEqual(["lib/validations/list-params.ts"]);
+    expect(definitions(/z\.enum\(\["asc", "desc"\]\)\.catch\(/)).toEqual(["lib/validations/list-params.ts"]);
+    expect(definitions(/\.max\(100\)[\s\S]{0,200}\.transform\(\(q\) =>/)).toEqual(["lib/validations/list-params.ts"]);
+  });
+
+  it("number formatters live in lib/format.ts only", () => {
+    expect(definitions(/new Intl\.NumberFormat\(/)).toEqual(["lib/format.ts"]);
+    // A helper of one's own around toLocaleString, arrow or function, is a formatter too.
+    expect(definitions(/\(\w+: number\)\s*(?::\s*string\s*)?=>[^\n]*\.toLocaleString\(|function \w+\([^)]*: number[^)]*\)[^{]*\{\s*return[^;]*\.toLocaleString\(/)).toEqual([]);
   });
 });

@@ -7,11 +7,6 @@ import { CLIENT_REQUEST_ID_HEADER, INTERNAL_REQUEST_ID_HEADER, REQUEST_ID_HEADER
 
 const scope = new AsyncLocalStorage<string>();
 
-/** The id of the request being handled in this async context, if any. */
-export function currentRequestId(): string | undefined {
-  return scope.getStore();
-}
-
 /**
  * Picks the request's id (the client's well-formed `X-Request-Id`, else a new one), puts it on
  * the response and on the request handed to Next (overwriting anything a client sent under the

@@ -5,13 +5,13 @@
 import type http from "node:http";
 
 /** The whole header block must arrive within this. */
-export const HEADERS_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 /** The whole request (headers and body) must arrive within this, on any route. */
-export const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 /** Longer than the 60 s idle timeout of common load balancers, so they close first. */
-export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** How often Node checks the two timeouts above (its default is 30 s, making them that late). */
-export const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 
 /** Options for http.createServer: the interval can only be set there. */
 export const serverOptions: http.ServerOptions = { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS };

@@ -19,7 +19,7 @@ import { verifyKeyNowOrLater, type VerifyResult } from "@/lib/keys/verify";
 export const VERIFY_PATH = "/api/v1/keys/verify";
 export const MAX_VERIFY_BODY_BYTES = 8 * 1024;
 /** How long the body may take to arrive after the headers. */
-export const VERIFY_BODY_TIMEOUT_MS = 5_000;
+const VERIFY_BODY_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_IN_FLIGHT_PER_CLIENT = 256;
 /** Between two "unavailable" log lines; an outage would otherwise log once per request. */
 const UNAVAILABLE_LOG_INTERVAL_MS = 60_000;

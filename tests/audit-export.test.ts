@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sealedChainHash, type ChainFields } from "@/lib/audit";
 import { auditKey } from "@/lib/audit-key";
 import { db } from "@/lib/db";
+import { formatCount } from "@/lib/format";
 import { auditCsvStream } from "@/lib/services/audit-export";
 import { verifyAuditChain } from "@/lib/services/audit-log";
 import { seedBase } from "./support/fixtures";
@@ -81,7 +82,7 @@ describe("a log of 20,000 events", () => {
   it("verifies the whole chain in batches", async () => {
     const result = await verifyAuditChain();
     expect(result).toMatchObject({ intact: true, verified: total });
-    expect(result.message.startsWith(`Intact: ${new Intl.NumberFormat("en-US").format(total)} events verified.`)).toBe(true);
+    expect(result.message.startsWith(`Intact: ${formatCount(total)} events verified.`)).toBe(true);
   });
 
   it("streams the CSV one batch at a time, with every row", async () => {

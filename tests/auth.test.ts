@@ -1,6 +1,6 @@
 // Sign-in, first-run setup and the database re-read behind every guard, on a real PostgreSQL.
 import { describe, expect, it } from "vitest";
-import { authorizeCredentials } from "@/lib/auth/sign-in";
+import { authorizeCredentials } from "@/lib/services/sign-in";
 import { db } from "@/lib/db";
 import { ServiceError } from "@/lib/services/errors";
 import { createFirstAdmin, hasAnyUser, issueSetupToken } from "@/lib/services/setup";

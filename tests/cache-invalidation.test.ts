@@ -3,63 +3,29 @@
 // second of this process (instance A) revoking, rolling, editing, disabling or enabling it (and
 // bulk-revoking several), and must follow project changes (a new project, an archive) as fast;
 // also after B's listener connection was cut and re-established.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import readline from "node:readline";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey, revokeApiKeys, rollApiKey, setApiKeyEnabled, updateApiKey } from "@/lib/services/api-keys";
 import { archiveProject, createProject } from "@/lib/services/projects";
 import { context, seedBase, userActor } from "./support/fixtures";
+import { expectCachedOn, startVerifyInstance, type VerifyInstance } from "./support/second-instance";
 
 const PROPAGATION_LIMIT_MS = 1_000;
 
 let actor: ReturnType<typeof userActor>;
 let projectId: string;
-let instance: ChildProcess;
-let base: string;
+let instanceB: VerifyInstance;
 let counter = 0;
-
-interface InstanceStats {
-  hits: number;
-  lookups: number;
-  clears: number;
-  size: number;
-  listening: boolean;
-}
 
 beforeAll(async () => {
   const seeded = await seedBase();
   actor = userActor(seeded.admin);
   projectId = seeded.project.id;
-
-  const root = path.resolve(import.meta.dirname, "..");
-  // node --import tsx rather than `npx tsx`: one process, so killing it leaves nothing behind.
-  instance = spawn(process.execPath, ["--import", "tsx", "tests/support/verify-instance.ts"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const stderr: string[] = [];
-  instance.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance B did not start: ${stderr.join("")}`)), 30_000);
-    instance.once("exit", (code) => reject(new Error(`instance B exited with ${code}: ${stderr.join("")}`)));
-    if (!instance.stdout) throw new Error("no stdout");
-    readline.createInterface({ input: instance.stdout }).once("line", (line) => {
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
-    });
-  });
-  base = `http://127.0.0.1:${port}`;
+  instanceB = await startVerifyInstance();
 });
 
 afterAll(async () => {
-  if (instance && instance.exitCode === null) {
-    const exited = new Promise((resolve) => instance.once("exit", resolve));
-    instance.kill("SIGTERM");
-    await exited;
-  }
+  await instanceB?.stop();
 });
 
 async function createKey(inProject = projectId) {
@@ -70,16 +36,12 @@ async function createKey(inProject = projectId) {
 type Answer = { valid: boolean; code: string; key?: { name: string } };
 
 async function verifyOnB(secret: string, project = "default"): Promise<Answer> {
-  const response = await fetch(`${base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key: secret, project }) });
+  const response = await instanceB.verify(secret, project);
   const body = (await response.json()) as Answer & { error?: { code: string } };
   // An unknown project is a 422; as an answer it reads as its error code.
   if (response.status === 422 && body.error) return { valid: false, code: body.error.code };
   expect(response.status).toBe(200);
   return body;
-}
-
-async function statsOfB(): Promise<InstanceStats> {
-  return (await (await fetch(`${base}/stats`)).json()) as InstanceStats;
 }
 
 /** Polls B until `done` holds for its answer; returns the milliseconds that took. */
@@ -93,20 +55,10 @@ async function msUntil(secret: string, done: (body: Answer) => boolean, since: n
   }
 }
 
-/** Verifies on B twice and checks that the second answer came from B's cache. */
-async function cacheOnB(secret: string, project = "default") {
-  expect((await verifyOnB(secret, project)).code).toBe("VALID");
-  const before = await statsOfB();
-  expect((await verifyOnB(secret, project)).code).toBe("VALID");
-  const after = await statsOfB();
-  expect(after.hits).toBe(before.hits + 1);
-  expect(after.lookups).toBe(before.lookups);
-}
-
 describe("cross-process invalidation", () => {
   it("a key revoked here stops verifying on instance B within a second", async () => {
     const key = await createKey();
-    await cacheOnB(key.secret);
+    await expectCachedOn(instanceB, key.secret);
 
     await revokeApiKey(actor, { keyId: key.publicId }, context);
     const committed = performance.now();
@@ -116,12 +68,12 @@ describe("cross-process invalidation", () => {
 
   it("rolls and edits reach instance B within a second", async () => {
     const key = await createKey();
-    await cacheOnB(key.secret);
+    await expectCachedOn(instanceB, key.secret);
     await updateApiKey(actor, key.publicId, { name: `${key.name} (renamed)` }, context);
     const edited = performance.now();
     expect(await msUntil(key.secret, (body) => body.key?.name === `${key.name} (renamed)`, edited)).toBeLessThan(PROPAGATION_LIMIT_MS);
 
-    await cacheOnB(key.secret);
+    await expectCachedOn(instanceB, key.secret);
     await rollApiKey(actor, { keyId: key.publicId, grace: "now" }, context);
     const rolled = performance.now();
     expect(await msUntil(key.secret, (body) => body.code === "EXPIRED", rolled)).toBeLessThan(PROPAGATION_LIMIT_MS);
@@ -129,7 +81,7 @@ describe("cross-process invalidation", () => {
 
   it("disabling and enabling reach instance B within a second each", async () => {
     const key = await createKey();
-    await cacheOnB(key.secret);
+    await expectCachedOn(instanceB, key.secret);
     await setApiKeyEnabled(actor, { keyId: key.publicId, enabled: false }, context);
     const disabled = performance.now();
     expect(await msUntil(key.secret, (body) => body.code === "DISABLED", disabled)).toBeLessThan(PROPAGATION_LIMIT_MS);
@@ -141,7 +93,7 @@ describe("cross-process invalidation", () => {
 
   it("a bulk revoke reaches instance B for every key within a second", async () => {
     const keys = [await createKey(), await createKey(), await createKey()];
-    for (const key of keys) await cacheOnB(key.secret);
+    for (const key of keys) await expectCachedOn(instanceB, key.secret);
     await revokeApiKeys(actor, { keyIds: keys.map((key) => key.publicId) }, context);
     const committed = performance.now();
     for (const key of keys) expect(await msUntil(key.secret, (body) => body.code === "REVOKED", committed)).toBeLessThan(PROPAGATION_LIMIT_MS);
@@ -154,7 +106,7 @@ describe("cross-process invalidation", () => {
       context,
     );
     const key = await createKey(project.id);
-    await cacheOnB(key.secret, project.slug);
+    await expectCachedOn(instanceB, key.secret, project.slug);
     await archiveProject(actor, { projectId: project.id }, context);
     const archived = performance.now();
     expect(await msUntil(key.secret, (body) => body.code === "NOT_FOUND", archived, project.slug)).toBeLessThan(PROPAGATION_LIMIT_MS);
@@ -162,8 +114,8 @@ describe("cross-process invalidation", () => {
 
   it("instance B reconnects after losing its LISTEN connection, clears its cache and keeps invalidating", async () => {
     const key = await createKey();
-    await cacheOnB(key.secret);
-    const before = await statsOfB();
+    await expectCachedOn(instanceB, key.secret);
+    const before = await instanceB.stats();
 
     // Cut B's listener connection from the server side, as a database restart or failover would.
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -178,17 +130,17 @@ describe("cross-process invalidation", () => {
     }
 
     const deadline = Date.now() + 10_000;
-    let stats = await statsOfB();
+    let stats = await instanceB.stats();
     while (!(stats.listening && stats.clears > before.clears) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      stats = await statsOfB();
+      stats = await instanceB.stats();
     }
     expect(stats.listening).toBe(true);
     // Notifications may have been missed while disconnected, so the whole cache was dropped.
     expect(stats.clears).toBeGreaterThan(before.clears);
     expect(stats.size).toBe(0);
 
-    await cacheOnB(key.secret);
+    await expectCachedOn(instanceB, key.secret);
     await revokeApiKey(actor, { keyId: key.publicId }, context);
     const committed = performance.now();
     expect(await msUntil(key.secret, (body) => body.code === "REVOKED", committed)).toBeLessThan(PROPAGATION_LIMIT_MS);

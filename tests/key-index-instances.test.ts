@@ -1,29 +1,19 @@
 // The membership index across processes: instance B (tests/support/verify-instance.ts, its own
 // index, cache and listener) learns of keys created here through NOTIFY, answers unknown keys
 // without its database, heals a key whose announcement it never got, and forgets deleted keys.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import readline from "node:readline";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSecret } from "@/lib/keys/secret";
 import { createApiKey } from "@/lib/services/api-keys";
 import { context, createProject, seedBase, userActor } from "./support/fixtures";
+import { startVerifyInstance, type VerifyInstance } from "./support/second-instance";
 
-let instance: ChildProcess;
-let base: string;
+let instanceB: VerifyInstance;
 let client: pg.Client;
 let actor: ReturnType<typeof userActor>;
 let project: { id: string; slug: string; keyPrefix: string };
 let adminId: string;
 let counter = 0;
-
-interface Stats {
-  lookups: number;
-  size: number;
-  listening: boolean;
-  index: { ready: boolean; size: number; absent: number; added: number; checks: number; repairedRanges: number };
-}
 
 beforeAll(async () => {
   const seeded = await seedBase();
@@ -32,40 +22,17 @@ beforeAll(async () => {
   project = await createProject({ activeKeyLimit: 1000 });
   client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
-  instance = spawn(process.execPath, ["--import", "tsx", "tests/support/verify-instance.ts"], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    env: { ...process.env, KEYDESK_KEY_INDEX_CHECK_MS: "1000" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const stderr: string[] = [];
-  instance.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance B did not start: ${stderr.join("")}`)), 30_000);
-    instance.once("exit", (code) => reject(new Error(`instance B exited with ${code}: ${stderr.join("")}`)));
-    readline.createInterface({ input: instance.stdout as NodeJS.ReadableStream }).once("line", (line) => {
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
-    });
-  });
-  base = `http://127.0.0.1:${port}`;
-  await until(async () => (await stats()).index.ready, "B's index to load");
+  instanceB = await startVerifyInstance({ env: { KEYDESK_KEY_INDEX_CHECK_MS: "1000" } });
+  await until(async () => (await instanceB.stats()).index.ready, "B's index to load");
 });
 
 afterAll(async () => {
-  if (instance && instance.exitCode === null) {
-    const exited = new Promise((resolve) => instance.once("exit", resolve));
-    instance.kill("SIGTERM");
-    await exited;
-  }
+  await instanceB?.stop();
   await client?.end();
 });
 
-async function stats(): Promise<Stats> {
-  return (await (await fetch(`${base}/stats`)).json()) as Stats;
-}
-
 async function verifyOnB(secret: string): Promise<string> {
-  const response = await fetch(`${base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key: secret, project: project.slug }) });
+  const response = await instanceB.verify(secret, project.slug);
   expect(response.status).toBe(200);
   return ((await response.json()) as { code: string }).code;
 }
@@ -86,9 +53,9 @@ async function createKey() {
 
 describe("membership index across instances", () => {
   it("answers unknown well-formed keys NOT_FOUND without a database lookup", async () => {
-    const before = await stats();
+    const before = await instanceB.stats();
     for (let i = 0; i < 20; i++) expect(await verifyOnB(generateSecret(project.keyPrefix).secret)).toBe("NOT_FOUND");
-    const after = await stats();
+    const after = await instanceB.stats();
     expect(after.lookups).toBe(before.lookups);
     expect(after.index.absent).toBe(before.index.absent + 20);
   });
@@ -103,7 +70,7 @@ describe("membership index across instances", () => {
 
   it("heals a key whose announcement it never got, at its next check", async () => {
     const secret = generateSecret(project.keyPrefix);
-    const before = await stats();
+    const before = await instanceB.stats();
     // Triggers off for this session (superuser): the insert is not announced at all.
     await client.query("SET session_replication_role = replica");
     try {
@@ -118,7 +85,7 @@ describe("membership index across instances", () => {
     // NOT_FOUND until B's next check (every second here) rebuilds the key's hash range; only a
     // repair can add it, since nothing announced it.
     await until(async () => (await verifyOnB(secret.secret)) === "VALID", "B's check to add the key", 5_000);
-    const after = await stats();
+    const after = await instanceB.stats();
     expect(after.index.repairedRanges).toBeGreaterThan(before.index.repairedRanges);
     expect(after.index.added).toBe(before.index.added);
   });
@@ -135,7 +102,7 @@ describe("membership index across instances", () => {
     expect(await verifyOnB(secret.secret)).toBe("VALID"); // cached now
     await client.query(`DELETE FROM "ApiKey" WHERE "hash" = $1`, [secret.hash]);
     await until(async () => (await verifyOnB(secret.secret)) === "NOT_FOUND", "B to drop the deleted key", 2_000);
-    const size = (await stats()).index.size;
-    await until(async () => (await stats()).index.size === size - 1, "B's check to remove the prefix", 5_000);
+    const size = (await instanceB.stats()).index.size;
+    await until(async () => (await instanceB.stats()).index.size === size - 1, "B's check to remove the prefix", 5_000);
   });
 });

@@ -2,51 +2,22 @@
 // the real verify handler, key cache, listener and limiter, each in its own process): together they
 // admit exactly a window's limit and exactly a quota; with one of them killed (-9) mid-run, never
 // more; and a process started afterwards finds the window and the credits where they were.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/services/api-keys";
 import { updateKeyLimits } from "@/lib/services/key-limits";
 import { context, seedBase, userActor } from "./support/fixtures";
+import { startVerifyInstance, type VerifyInstance } from "./support/second-instance";
 
-interface Instance {
-  child: ChildProcess;
-  base: string;
-}
-
-const instances: Instance[] = [];
+const instances: VerifyInstance[] = [];
 let actor: ReturnType<typeof userActor>;
 let projectId: string;
 let counter = 0;
 
-async function startInstance(): Promise<Instance> {
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/verify-instance.ts"], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const stderr: string[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance did not start: ${stderr.join("")}`)), 150_000);
-    child.once("exit", (code) => reject(new Error(`instance exited with ${code}: ${stderr.join("")}`)));
-    if (!child.stdout) throw new Error("no stdout");
-    readline.createInterface({ input: child.stdout }).once("line", (line) => {
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
-    });
-  });
-  const instance = { child, base: `http://127.0.0.1:${port}` };
+async function startInstance(): Promise<VerifyInstance> {
+  // Three starting at once on a small machine take their time.
+  const instance = await startVerifyInstance({ startTimeoutMs: 150_000 });
   instances.push(instance);
   return instance;
-}
-
-async function stop(instance: Instance, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  if (instance.child.exitCode !== null || instance.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => instance.child.once("exit", resolve));
-  instance.child.kill(signal);
-  await exited;
 }
 
 beforeAll(async () => {
@@ -56,7 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(instances.map((instance) => stop(instance)));
+  await Promise.all(instances.map((instance) => instance.stop()));
 });
 
 async function limitedKey(limits: Record<string, unknown>) {
@@ -66,8 +37,8 @@ async function limitedKey(limits: Record<string, unknown>) {
   return key;
 }
 
-async function verifyOn(instance: Instance, secret: string): Promise<string> {
-  const response = await fetch(`${instance.base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key: secret, project: "default" }) });
+async function verifyOn(instance: VerifyInstance, secret: string): Promise<string> {
+  const response = await instance.verify(secret);
   return ((await response.json()) as { code: string }).code;
 }
 
@@ -76,7 +47,7 @@ async function verifyOn(instance: Instance, secret: string): Promise<string> {
  * a row (then nothing is held anywhere: a process holding budget admits). `onValid` sees the
  * running total, e.g. to kill a process mid-run.
  */
-async function drive(targets: () => Instance[], secret: string, options: { workers?: number; onValid?: (total: number) => void } = {}) {
+async function drive(targets: () => VerifyInstance[], secret: string, options: { workers?: number; onValid?: (total: number) => void } = {}) {
   let valid = 0;
   const codes = new Map<string, number>();
   const loop = async (pick: number) => {
@@ -122,7 +93,7 @@ describe("three processes on one database", () => {
     const late = await startInstance();
     expect(await verifyOn(late, windowKey.secret)).toBe("RATE_LIMITED");
     expect(await verifyOn(late, quotaKey.secret)).toBe("USAGE_EXCEEDED");
-    await stop(late);
+    await late.stop();
   }, 400_000);
 
   it("with one process killed (-9) mid-run, never more", async () => {

@@ -6,11 +6,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { can } from "@/lib/auth/permissions";
 import { ReauthRequiredError, hasRecentAuth, requireRecentAuth } from "@/lib/auth/recent-auth";
 import { RECENT_AUTH_MS, TEMPORARY_PASSWORD_TTL_MS } from "@/lib/auth/session-policy";
-import { TEMPORARY_PASSWORD_EXPIRED, authorizeCredentials } from "@/lib/auth/sign-in";
+import { TEMPORARY_PASSWORD_EXPIRED, authorizeCredentials } from "@/lib/services/sign-in";
 import { db } from "@/lib/db";
 import { ServiceError } from "@/lib/services/errors";
 import { changeOwnPassword, confirmOwnPassword } from "@/lib/services/profile";
-import { acceptInvite, createUser, resetUserPassword } from "@/lib/services/users";
+import { acceptInvite } from "@/lib/services/invites";
+import { createUser, resetUserPassword } from "@/lib/services/users";
 import { context, guardSees, seedBase, signInAs, userActor } from "./support/fixtures";
 
 type Admin = Awaited<ReturnType<typeof seedBase>>["admin"];

@@ -11,15 +11,8 @@ import { listApiKeys } from "@/lib/queries/api-keys";
 import { listAuditEvents } from "@/lib/queries/audit";
 import { ServiceError } from "@/lib/services/errors";
 import { archiveProject, createProject, updateProject } from "@/lib/services/projects";
-import {
-  acceptInvite,
-  changeUserRole,
-  createUser,
-  deactivateUser,
-  reactivateUser,
-  reissueInvite,
-  resetUserPassword,
-} from "@/lib/services/users";
+import { acceptInvite } from "@/lib/services/invites";
+import { changeUserRole, createUser, deactivateUser, reactivateUser, reissueInvite, resetUserPassword } from "@/lib/services/users";
 import { changeOwnPassword, updateOwnProfile } from "@/lib/services/profile";
 import { userListParamsSchema } from "@/lib/validations/admin-user";
 import { apiKeyListParamsSchema } from "@/lib/validations/api-key-list";

@@ -3,6 +3,7 @@
 // same-constraints rule, and the one error shape. Every response is checked against the OpenAPI
 // document as it arrives (tests/support/contract.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-policy";
 import { db } from "@/lib/db";
 import type { KeyConstraint } from "@/lib/keys/constraints";
 import { generateSecret } from "@/lib/keys/secret";
@@ -56,7 +57,7 @@ describe("authentication", () => {
   });
 
   it("never accepts a browser session cookie instead of a key", async () => {
-    const response = await api.call("GET", "/api/v1/projects", { headers: { cookie: "next-auth.session-token=anything" } });
+    const response = await api.call("GET", "/api/v1/projects", { headers: { cookie: `${SESSION_COOKIE_NAMES[1]}=anything` } });
     expect(response.status).toBe(401);
   });
 });

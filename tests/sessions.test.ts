@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { authOptions } from "@/lib/auth/options";
 import { SESSION_MAX_AGE_MS, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session-policy";
 import { db } from "@/lib/db";
-import { loadSessionUser } from "@/lib/queries/users";
+import { loadSessionUser } from "@/lib/auth/session-user";
 import { endUserSession } from "@/lib/services/user-sessions";
 import { claimsOf, context, guardSees, seedBase, signInAs } from "./support/fixtures";
 

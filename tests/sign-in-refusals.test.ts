@@ -3,7 +3,7 @@
 // of each (email, client, minute) is audited at once and the rest in one summary that says how
 // many — and no attempt goes uncounted.
 import { beforeAll, describe, expect, it } from "vitest";
-import { authorizeCredentials } from "@/lib/auth/sign-in";
+import { authorizeCredentials } from "@/lib/services/sign-in";
 import { db } from "@/lib/db";
 import { flushRefusalSummaries } from "@/lib/services/sign-in-refusals";
 import { FREE_ATTEMPTS } from "@/lib/services/sign-in-throttle";

@@ -4,7 +4,7 @@
 // with a device cookie is counted on its own, so strangers cannot lock its owner out. Unknown
 // emails behave exactly like real ones, and a burst of parallel guesses gets five at most.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { authorizeCredentials, type SignInContext } from "@/lib/auth/sign-in";
+import { authorizeCredentials, type SignInContext } from "@/lib/services/sign-in";
 import { db } from "@/lib/db";
 import {
   FREE_ATTEMPTS,

@@ -2,25 +2,15 @@
 // temporary passwords and invite links that really sign in, the last-admin rule under
 // concurrency, deactivation on the next request, and the audit trail without secrets.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { authorizeCredentials } from "@/lib/auth/sign-in";
+import { authorizeCredentials } from "@/lib/services/sign-in";
 import { PermissionError } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { loadSessionUser } from "@/lib/queries/users";
+import { loadSessionUser } from "@/lib/auth/session-user";
 import { listUsers } from "@/lib/queries/admin-users";
 import { createApiKey } from "@/lib/services/api-keys";
 import { ServiceError } from "@/lib/services/errors";
-import {
-  INVITE_MESSAGES,
-  acceptInvite,
-  changeUserRole,
-  createUser,
-  deactivateUser,
-  hashInviteToken,
-  lookupInvite,
-  reactivateUser,
-  reissueInvite,
-  resetUserPassword,
-} from "@/lib/services/users";
+import { INVITE_MESSAGES, acceptInvite, hashInviteToken, lookupInvite } from "@/lib/services/invites";
+import { changeUserRole, createUser, deactivateUser, reactivateUser, reissueInvite, resetUserPassword } from "@/lib/services/users";
 import { changeOwnPassword, updateOwnProfile } from "@/lib/services/profile";
 import { userListParamsSchema } from "@/lib/validations/admin-user";
 import { claimsOf, context, guardSees, createUser as insertUser, openSession, seedBase, signInAs, userActor } from "./support/fixtures";

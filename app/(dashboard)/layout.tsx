@@ -21,7 +21,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     throw error;
   }
   return (
-    <AppShell user={{ name: user.name, email: user.email, role: user.role }} signOutAction={signOutAction}>
+    <AppShell
+      user={{ name: user.name, email: user.email, role: user.role, active: user.active, mustChangePassword: user.mustChangePassword }}
+      signOutAction={signOutAction}
+    >
       {children}
     </AppShell>
   );

@@ -3,9 +3,10 @@ import { table } from "@/bench/format";
 import { median, type LoadResult } from "@/bench/load";
 import type { Target } from "@/bench/report";
 import type { ScaleResults, ScaleRound } from "@/bench/scenarios/scale";
+import { formatCount } from "@/lib/format";
 
 const p99 = (x: LoadResult) => x.latency?.p99 ?? Number.NaN;
-const n = (value: number) => Math.round(value).toLocaleString("en");
+const n = (value: number) => formatCount(Math.round(value));
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 export function scaleTargets(r: ScaleResults): Target[] {

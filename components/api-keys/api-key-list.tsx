@@ -11,7 +11,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ListToolbar, ToolbarSelect } from "@/components/ui/list-toolbar";
 import { useListNavigation } from "@/components/ui/use-list-navigation";
 import type { ApiKeyRow } from "@/lib/queries/api-keys";
-import { KEY_SORTS, KEY_STATUSES, type ApiKeyListParams } from "@/lib/validations/api-key-list";
+import { KEY_STATUSES } from "@/lib/keys/status";
+import { KEY_SORTS, type ApiKeyListParams } from "@/lib/validations/api-key-list";
 
 export type ProjectChoice = {
   slug: string;

@@ -5,7 +5,7 @@ import { Clock } from "lucide-react";
 import { isExpiringSoon } from "@/components/api-keys/format";
 import { RelativeTimeText, useNow } from "@/components/ui/time";
 import { Badge } from "@/components/ui/badge";
-import type { KeyStatus } from "@/lib/validations/api-key-list";
+import type { KeyStatus } from "@/lib/keys/status";
 
 export type ExpiryTextProps = {
   expiresAt: string | null;

@@ -9,6 +9,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { EmptyState } from "@/components/ui/empty-state";
 import { DateText, RelativeTimeText } from "@/components/ui/time";
 import { readKeyLimitsAction } from "@/lib/actions/key-limits";
+import { formatCount } from "@/lib/format";
 import type { KeyLimitsView } from "@/lib/queries/key-limits";
 import { cn } from "@/lib/utils";
 import { describeDuration, describeRateLimit } from "@/lib/validations/limits";
@@ -108,8 +109,8 @@ export function KeyLimitsCard({ keyId, name, initial, canEdit, serverNow }: KeyL
                       <span className="text-muted-foreground">{describeRateLimit(r)}</span>
                     </span>
                     <span className="tabular-nums">
-                      <strong className="font-semibold">{used.toLocaleString("en")}</strong> of {r.limit.toLocaleString("en")} used ·{" "}
-                      <strong className="font-semibold">{(r.limit - used).toLocaleString("en")}</strong> left
+                      <strong className="font-semibold">{formatCount(used)}</strong> of {formatCount(r.limit)} used ·{" "}
+                      <strong className="font-semibold">{formatCount(r.limit - used)}</strong> left
                     </span>
                   </div>
                   <div aria-hidden="true" className="h-2 overflow-hidden rounded-full bg-muted">
@@ -118,7 +119,7 @@ export function KeyLimitsCard({ keyId, name, initial, canEdit, serverNow }: KeyL
                   <p className="text-[13px] text-muted-foreground">
                     {inNewWindow
                       ? "A new window has begun."
-                      : `Window of ${describeDuration(r.durationMs)}; resets in ${seconds.toLocaleString("en")} s`}
+                      : `Window of ${describeDuration(r.durationMs)}; resets in ${formatCount(seconds)} s`}
                     {share >= 1 && !inNewWindow ? " — requests are answered RATE_LIMITED until then." : "."}
                   </p>
                 </li>
@@ -129,13 +130,13 @@ export function KeyLimitsCard({ keyId, name, initial, canEdit, serverNow }: KeyL
         {view.credits ? (
           <div className="grid gap-1 text-sm" data-testid="credits">
             <p>
-              <strong className="text-lg font-semibold tabular-nums">{view.credits.remaining.toLocaleString("en")}</strong> credits left
+              <strong className="text-lg font-semibold tabular-nums">{formatCount(view.credits.remaining)}</strong> credits left
               {view.credits.remaining === 0 ? <span className="text-destructive"> — requests are answered USAGE_EXCEEDED</span> : null}
             </p>
             <p className="text-[13px] text-muted-foreground">
               {view.credits.refill && view.credits.nextRefillAt !== null ? (
                 <>
-                  Refills to {view.credits.refill.amount.toLocaleString("en")}{" "}
+                  Refills to {formatCount(view.credits.refill.amount)}{" "}
                   {view.credits.refill.interval === "daily" ? "every day at 00:00 UTC" : `monthly on day ${view.credits.refill.refillDay ?? 1} (UTC)`}; next{" "}
                   <DateText value={view.credits.nextRefillAt} withTime /> (<RelativeTimeText value={view.credits.nextRefillAt} serverNow={serverNow} />).
                 </>

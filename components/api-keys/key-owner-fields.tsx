@@ -6,6 +6,7 @@ import type { FieldError } from "@/components/ui/form-field";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
+import { formatCount } from "@/lib/format";
 import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES, checkMetadata } from "@/lib/validations/key-fields";
 
 export type KeyOwnerFieldsProps = {
@@ -67,7 +68,7 @@ export function KeyOwnerFields({
         }
         name="metadata"
         error={liveError ?? errors.metadata}
-        hint={`Returned to your API with the owner. At most ${METADATA_MAX_BYTES.toLocaleString("en")} bytes; not for secrets.`}
+        hint={`Returned to your API with the owner. At most ${formatCount(METADATA_MAX_BYTES)} bytes; not for secrets.`}
       >
         {(field) => (
           <Textarea

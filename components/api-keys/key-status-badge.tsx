@@ -1,5 +1,5 @@
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
-import type { KeyStatus } from "@/lib/validations/api-key-list";
+import type { KeyStatus } from "@/lib/keys/status";
 
 const STATUS: Record<KeyStatus, { label: string; variant: BadgeVariant }> = {
   active: { label: "Active", variant: "success" },

@@ -1,3 +1,4 @@
+import { formatCount } from "@/lib/format";
 import type { UsageDay } from "@/lib/queries/api-keys";
 import { cn } from "@/lib/utils";
 
@@ -24,7 +25,7 @@ export function UsageChart({ days }: UsageChartProps) {
     (t, d) => ({ valid: t.valid + d.valid, rateLimited: t.rateLimited + d.rateLimited, usageExceeded: t.usageExceeded + d.usageExceeded, denied: t.denied + d.denied }),
     { valid: 0, rateLimited: 0, usageExceeded: 0, denied: 0 },
   );
-  const count = (n: number) => <strong className="text-foreground tabular-nums">{n.toLocaleString("en")}</strong>;
+  const count = (n: number) => <strong className="text-foreground tabular-nums">{formatCount(n)}</strong>;
   return (
     <figure className="grid gap-3">
       <figcaption className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm text-muted-foreground">

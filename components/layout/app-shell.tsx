@@ -5,12 +5,12 @@ import { Logo } from "@/components/layout/logo";
 import { MobileNav } from "@/components/layout/mobile-nav";
 import { SidebarNav } from "@/components/layout/sidebar-nav";
 import { UserMenu } from "@/components/layout/user-menu";
-import type { UserRole } from "@/components/layout/role-badge";
+import type { PermissionSubject } from "@/lib/auth/permissions";
 
-export type ShellUser = {
+/** Who is signed in: named in the user menu, asked about in the navigation. */
+export type ShellUser = PermissionSubject & {
   name: string;
   email: string;
-  role: UserRole;
 };
 
 export type AppShellProps = {
@@ -47,13 +47,13 @@ export function AppShell({ user, signOutAction, children, contentClassName }: Ap
           <Logo />
         </div>
         <div className="flex-1 overflow-y-auto px-3 pt-3 pb-6">
-          <SidebarNav role={user.role} />
+          <SidebarNav user={user} />
         </div>
       </aside>
 
       <div className="flex min-h-dvh flex-col md:pl-60">
         <header className="sticky top-0 z-20 flex h-14 shrink-0 items-center gap-2 border-b border-border bg-background/85 px-3 backdrop-blur-md supports-[backdrop-filter]:bg-background/75 sm:px-4 md:px-8">
-          <MobileNav role={user.role} className="-ml-1 md:hidden" />
+          <MobileNav user={user} className="-ml-1 md:hidden" />
           <Logo className="md:hidden max-sm:[&>span:last-child]:sr-only" />
           <UserMenu user={user} signOutAction={signOutAction} className="ml-auto" />
         </header>

@@ -7,15 +7,15 @@ import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { Logo } from "@/components/layout/logo";
 import { SidebarNav } from "@/components/layout/sidebar-nav";
-import type { UserRole } from "@/components/layout/role-badge";
+import type { PermissionSubject } from "@/lib/auth/permissions";
 
 export type MobileNavProps = {
-  role: UserRole;
+  user: PermissionSubject;
   className?: string;
 };
 
 /** Below `md`: a menu button that opens the navigation in a left sheet (modal, focus-trapped). */
-export function MobileNav({ role, className }: MobileNavProps) {
+export function MobileNav({ user, className }: MobileNavProps) {
   const [open, setOpen] = useState(false);
   return (
     <Sheet open={open} onOpenChange={setOpen}>
@@ -31,7 +31,7 @@ export function MobileNav({ role, className }: MobileNavProps) {
         <SheetTitle className="sr-only">Navigation</SheetTitle>
         <SheetDescription className="sr-only">Pages of Keydesk</SheetDescription>
         <div className="flex-1 overflow-y-auto px-3 py-4">
-          <SidebarNav role={role} onNavigate={() => setOpen(false)} />
+          <SidebarNav user={user} onNavigate={() => setOpen(false)} />
         </div>
       </SheetContent>
     </Sheet>

@@ -2,47 +2,10 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import type { ComponentType } from "react";
-import { Activity, Braces, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Users, Webhook } from "lucide-react";
 
+import { navGroupsFor } from "@/components/layout/nav-items";
+import type { PermissionSubject } from "@/lib/auth/permissions";
 import { cn } from "@/lib/utils";
-import type { UserRole } from "@/components/layout/role-badge";
-
-type NavItem = {
-  title: string;
-  href: string;
-  icon: ComponentType<{ className?: string; "aria-hidden"?: "true" }>;
-};
-
-type NavGroup = {
-  /** Visible group heading; `null` for the ungrouped top items. */
-  title: string | null;
-  items: NavItem[];
-  /** Roles that see the group; all roles when absent. */
-  roles?: readonly UserRole[];
-};
-
-export const NAV_GROUPS: readonly NavGroup[] = [
-  {
-    title: null,
-    items: [
-      { title: "Dashboard", href: "/", icon: LayoutDashboard },
-      { title: "Requests", href: "/requests", icon: Activity },
-    ],
-  },
-  { title: "Settings", items: [{ title: "API Keys", href: "/settings/api-keys", icon: KeyRound }] },
-  {
-    title: "Admin",
-    roles: ["admin"],
-    items: [
-      { title: "Users", href: "/admin/users", icon: Users },
-      { title: "Projects", href: "/admin/projects", icon: FolderKanban },
-      { title: "Webhooks", href: "/admin/webhooks", icon: Webhook },
-      { title: "Audit log", href: "/admin/audit", icon: ScrollText },
-      { title: "API", href: "/settings/api", icon: Braces },
-    ],
-  },
-];
 
 /** "page" on the item's own page, "true" on pages below it (e.g. /admin/users/42), else undefined. */
 function currentState(pathname: string, href: string): "page" | "true" | undefined {
@@ -52,16 +15,17 @@ function currentState(pathname: string, href: string): "page" | "true" | undefin
 }
 
 export type SidebarNavProps = {
-  role: UserRole;
+  /** The signed-in person: the permission table decides which entries they see. */
+  user: PermissionSubject;
   /** Called when a link is followed (the mobile sheet closes itself with it). */
   onNavigate?: () => void;
   className?: string;
 };
 
-/** The main navigation: groups filtered by role, current page marked with `aria-current`. */
-export function SidebarNav({ role, onNavigate, className }: SidebarNavProps) {
+/** The main navigation: the pages `user` may open, current page marked with `aria-current`. */
+export function SidebarNav({ user, onNavigate, className }: SidebarNavProps) {
   const pathname = usePathname() ?? "/";
-  const groups = NAV_GROUPS.filter((group) => !group.roles || group.roles.includes(role));
+  const groups = navGroupsFor(user);
 
   return (
     <nav aria-label="Main" className={cn("flex flex-col gap-5", className)}>

@@ -1,9 +1,9 @@
 import { Clock3, Globe, ShieldAlert } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
+import { percentFormat as percent } from "@/lib/format";
 import type { KeyAnomaly } from "@/lib/trail/anomalies";
 
-const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 0 });
 
 function describe(anomaly: KeyAnomaly): { label: string; title: string } {
   switch (anomaly.kind) {

@@ -7,11 +7,11 @@ import { formatRequestTime } from "@/components/requests/request-table";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { countFormat as count } from "@/lib/format";
 import type { KeyClientIpRow, KeyRequestChart, TopPath } from "@/lib/queries/key-requests";
 import type { RequestRow } from "@/lib/queries/requests";
 
 const dayLabel = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" });
-const count = new Intl.NumberFormat("en-US");
 const hourLabel = (iso: string) => `${dayLabel.format(new Date(iso))} ${iso.slice(11, 16)}`;
 
 export type KeyRequestTrailProps = {

@@ -1,9 +1,9 @@
 import { TriangleAlert } from "lucide-react";
 
 import { formatRequestTime } from "@/components/requests/request-table";
+import { countFormat as count } from "@/lib/format";
 import type { RequestSummary } from "@/lib/queries/requests";
 
-const count = new Intl.NumberFormat("en-US");
 
 /**
  * What the table cannot show: events the trail had to drop (its buffer was full while the

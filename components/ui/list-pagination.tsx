@@ -5,9 +5,9 @@ import Link from "next/link";
 import type { MouseEvent } from "react";
 
 import { Button } from "@/components/ui/button";
+import { countFormat as numbers } from "@/lib/format";
 import { cn } from "@/lib/utils";
 
-const numbers = new Intl.NumberFormat("en-US");
 
 export type ListPaginationProps = {
   page: number;

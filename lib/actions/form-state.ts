@@ -11,8 +11,6 @@ export interface FormState {
   values?: Record<string, string>;
 }
 
-export const initialFormState: FormState = {};
-
 /** A form's text fields by name (files and repeated names' earlier values are left out). */
 export function formValues(form: FormData, skip: readonly string[] = []): Record<string, string> {
   const values: Record<string, string> = {};

@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { formValues, type FormState } from "@/lib/actions/form-state";
 import { runAction } from "@/lib/actions/run-action";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
+import { formatCount } from "@/lib/format";
 import { readKeyLimits, type KeyLimitsView } from "@/lib/queries/key-limits";
 import { addCredits, updateKeyLimits } from "@/lib/services/key-limits";
 import { numberFromForm } from "@/lib/validations/limits";
@@ -29,7 +30,7 @@ export async function addCreditsAction(_prev: FormState, form: FormData): Promis
     const user = await authorize("keys.update");
     const { limits: view } = await addCredits({ type: "user", user }, { keyId: values.keyId, amount: numberFromForm(values.amount) }, await currentRequestContext());
     revalidatePath(`${KEYS_PATH}/${values.keyId}`);
-    return { ok: true, message: `Added credits: ${(view.credits?.remaining ?? 0).toLocaleString("en")} left now.` };
+    return { ok: true, message: `Added credits: ${formatCount(view.credits?.remaining ?? 0)} left now.` };
   }, values);
 }
 

@@ -9,15 +9,8 @@ import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requireRecentAuth } from "@/lib/auth/recent-auth";
 import { authorize, currentRequestContext } from "@/lib/auth/session";
 import type { Role } from "@/lib/generated/prisma/enums";
-import {
-  acceptInvite,
-  changeUserRole,
-  createUser,
-  deactivateUser,
-  reactivateUser,
-  reissueInvite,
-  resetUserPassword,
-} from "@/lib/services/users";
+import { acceptInvite } from "@/lib/services/invites";
+import { changeUserRole, createUser, deactivateUser, reactivateUser, reissueInvite, resetUserPassword } from "@/lib/services/users";
 import type { OnboardingMethod } from "@/lib/validations/admin-user";
 
 const LIST_PATH = "/admin/users";

@@ -207,5 +207,3 @@ export function openApiDocument(serverUrl: string) {
     },
   };
 }
-
-export type OpenApiDocument = ReturnType<typeof openApiDocument>;

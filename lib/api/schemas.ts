@@ -5,7 +5,7 @@
 // normalises, a date within the project's policy — stay in the services and answer 422 as well.
 import { z } from "zod";
 import { CONSTRAINT_TYPES, HTTP_METHODS } from "@/lib/keys/constraints";
-import { PUBLIC_ID_PREFIX, PUBLIC_ID_RANDOM_LENGTH } from "@/lib/keys/public-id";
+import { PUBLIC_ID_PATTERN } from "@/lib/keys/public-id";
 import {
   EXPIRY_PRESETS,
   GRACE_PERIODS,
@@ -14,7 +14,7 @@ import {
   MAX_CONSTRAINTS,
   MAX_CONSTRAINT_VALUE_LENGTH,
 } from "@/lib/validations/api-key";
-import { KEY_STATUSES } from "@/lib/validations/api-key-list";
+import { KEY_STATUSES } from "@/lib/keys/status";
 import { EXTERNAL_ID_MAX_LENGTH, METADATA_MAX_BYTES } from "@/lib/validations/key-fields";
 import { MAX_SCOPE_PROJECTS } from "@/lib/validations/project-scope";
 import {
@@ -33,9 +33,7 @@ export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
 const timestamp = z.iso.datetime({ offset: true }).describe("An RFC 3339 date-time in UTC");
 const nullableTimestamp = timestamp.nullable();
-const SID_PATTERN = `^${PUBLIC_ID_PREFIX}[0-9A-Za-z]{${PUBLIC_ID_RANDOM_LENGTH}}$`;
-
-export const keySidSchema = z.string().regex(new RegExp(SID_PATTERN)).describe("A key's Sid, e.g. key_4fT9Qm2LxA7bC1dE");
+export const keySidSchema = z.string().regex(PUBLIC_ID_PATTERN).describe("A key's Sid, e.g. key_4fT9Qm2LxA7bC1dE");
 
 /** Registers `schema` as the named component `id` of the document. */
 export function component<T extends z.ZodType>(id: string, schema: T, description: string): T {

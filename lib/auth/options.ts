@@ -1,4 +1,4 @@
-// next-auth configuration: email + password against our users table (lib/auth/sign-in.ts), JWT
+// next-auth configuration: email + password against our users table (lib/services/sign-in.ts), JWT
 // session cookies that carry the user id, the server-side session id and the sign-in time. Role
 // and `active` are never trusted from the token: the guards re-read them (lib/auth/session.ts).
 //
@@ -11,9 +11,9 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies } from "next/headers";
 import { safeRedirectUrl } from "@/lib/auth/callback-url";
 import { DEVICE_COOKIE_MAX_AGE_SECONDS, DEVICE_COOKIE_NAMES, SESSION_MAX_AGE_MS, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session-policy";
-import { authorizeCredentials } from "@/lib/auth/sign-in";
-import { loadSessionUser } from "@/lib/queries/users";
+import { loadSessionUser } from "@/lib/auth/session-user";
 import { contextFromHeaders } from "@/lib/request-context";
+import { authorizeCredentials } from "@/lib/services/sign-in";
 import { endUserSession } from "@/lib/services/user-sessions";
 
 const secureCookies = () => process.env.NEXTAUTH_URL?.startsWith("https://") ?? false;

@@ -26,7 +26,7 @@ const READ_ONLY: readonly Permission[] = ["keys.read", "projects.read", "request
  * "requests.ips": the client addresses in the request trail. Like the audit log's details they
  * are personal data about the callers, so viewers see the trail without them.
  */
-export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   manager: [...READ_ONLY, "requests.ips"],
   viewer: READ_ONLY,

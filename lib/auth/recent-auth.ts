@@ -11,7 +11,7 @@ import "server-only";
 // runAction turns the error into `{ reauthRequired: true }`, which the dialog's hook
 // (useReauthAction) answers by asking for the password and submitting again.
 import { RECENT_AUTH_MS } from "@/lib/auth/session-policy";
-import type { CurrentUser } from "@/lib/queries/users";
+import type { CurrentUser } from "@/lib/auth/session-user";
 
 export class ReauthRequiredError extends Error {
   constructor() {

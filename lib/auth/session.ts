@@ -8,15 +8,14 @@ import { cache } from "react";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { assertCan, can, type Permission } from "@/lib/auth/permissions";
 import { readOwnSessionToken } from "@/lib/auth/session-cookie";
-import { loadSessionUser, type CurrentUser } from "@/lib/queries/users";
-import type { Role } from "@/lib/generated/prisma/enums";
+import { ORIGINAL_URL_HEADER } from "@/lib/auth/session-policy";
+import { loadSessionUser, type CurrentUser } from "@/lib/auth/session-user";
 import { contextFromHeaders } from "@/lib/request-context";
 
 export type { CurrentUser };
 
-export const ORIGINAL_URL_HEADER = "x-keydesk-url";
 /** Where someone signed in with a temporary password must go before anything else. */
-export const CHANGE_PASSWORD_PATH = "/change-password";
+const CHANGE_PASSWORD_PATH = "/change-password";
 
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const token = await readOwnSessionToken();
@@ -42,12 +41,6 @@ export async function requireUser(): Promise<CurrentUser> {
 export async function requirePermission(permission: Permission): Promise<CurrentUser> {
   const user = await requireUser();
   if (!can(user, permission)) redirect(`/?denied=${encodeURIComponent(permission)}`);
-  return user;
-}
-
-export async function requireRole(role: Role): Promise<CurrentUser> {
-  const user = await requireUser();
-  if (user.role !== role) redirect(`/?denied=${encodeURIComponent(role)}`);
   return user;
 }
 

@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import pg from "pg";
 
-export const APP_ROLE = "keydesk_app";
+const APP_ROLE = "keydesk_app";
 
 /**
  * A SCRAM-SHA-256 verifier (RFC 5802/7677, PostgreSQL's stored form) for `password`. Sent
@@ -14,7 +14,7 @@ export const APP_ROLE = "keydesk_app";
  * failed statement would be written to its log with its text. Our passwords are base64url, for
  * which SASLprep (applied by the server to what clients send) changes nothing.
  */
-export function scramVerifier(password: string, iterations = 4096): string {
+function scramVerifier(password: string, iterations = 4096): string {
   const salt = crypto.randomBytes(16);
   const salted = crypto.pbkdf2Sync(password, salt, iterations, 32, "sha256");
   const hmac = (key: Buffer, text: string) => crypto.createHmac("sha256", key).update(text).digest();
@@ -140,7 +140,7 @@ export async function inspectAppConnection(url: string): Promise<AppConnectionRe
 }
 
 /** A URL for messages: never its password. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";

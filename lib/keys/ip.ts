@@ -93,7 +93,7 @@ export function parseIpRange(raw: string): IpRangeResult {
 }
 
 /** The canonical text of a rule: `10.0.0.0/8`, `2001:db8::/32`, or a bare address for /32 and /128. */
-export function formatIpRange(range: IpRange): string {
+function formatIpRange(range: IpRange): string {
   return range.prefix === bits(range.address) ? range.address.toString() : `${range.address.toString()}/${range.prefix}`;
 }
 

@@ -30,7 +30,7 @@ import type { KeyLimits } from "@/lib/keys/limits/types";
 import { timingSafeEqualHex } from "@/lib/keys/secret";
 
 /** The most an entry may be out of date while no listener vouches for invalidation. */
-export const UNVERIFIED_MAX_AGE_MS = 1_000;
+const UNVERIFIED_MAX_AGE_MS = 1_000;
 
 /** Notification payload that means "forget every key" (e.g. a project was archived). */
 export const ALL_KEYS = "*";

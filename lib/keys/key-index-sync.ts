@@ -12,6 +12,7 @@
 // "ApiKey" (SELECT is the one privilege it needs).
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { formatCount } from "@/lib/format";
 import { HashPrefixSet, RANGE_BITS, RANGE_COUNT } from "@/lib/keys/hash-prefix-set";
 import { indexCounters, indexSet, isIndexReady, replaceIndexSet, setIndexReady, startJournal } from "@/lib/keys/key-index";
 
@@ -109,7 +110,7 @@ export function copyBinaryBigintParser(row: (hi: number, lo: number) => void): {
 }
 
 /** Streams every key's prefix into a new set sized from the planner's row estimate. */
-export async function loadPrefixes(client: pg.ClientBase): Promise<HashPrefixSet> {
+async function loadPrefixes(client: pg.ClientBase): Promise<HashPrefixSet> {
   const estimate = await client.query<{ rows: number }>(`SELECT greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = '"ApiKey"'::regclass`);
   const set = new HashPrefixSet(Math.ceil((estimate.rows[0]?.rows ?? 0) * 1.05));
   const parser = copyBinaryBigintParser((hi, lo) => void set.add(hi, lo));
@@ -126,7 +127,7 @@ interface RangeFigures {
 }
 
 /** Per hash range: how many distinct prefixes, and their XOR. One index-only scan. */
-export async function databaseRangeFigures(client: pg.ClientBase): Promise<Map<number, RangeFigures>> {
+async function databaseRangeFigures(client: pg.ClientBase): Promise<Map<number, RangeFigures>> {
   const { rows } = await client.query<{ range: number; count: number; xor: string }>(
     `SELECT (("p" >> ${64 - RANGE_BITS}) & ${RANGE_COUNT - 1})::int AS "range", count(*)::int AS "count", "keydesk_xor64"("p")::text AS "xor"
        FROM (SELECT DISTINCT "hashPrefix" AS "p" FROM "ApiKey") AS d
@@ -141,7 +142,7 @@ export async function databaseRangeFigures(client: pg.ClientBase): Promise<Map<n
 }
 
 /** Ranges where the set and the database disagree. */
-export function differingRanges(set: HashPrefixSet, figures: Map<number, RangeFigures>): number[] {
+function differingRanges(set: HashPrefixSet, figures: Map<number, RangeFigures>): number[] {
   const mine = set.rangeSummary();
   const differing: number[] = [];
   for (let r = 0; r < RANGE_COUNT; r++) {
@@ -152,7 +153,7 @@ export function differingRanges(set: HashPrefixSet, figures: Map<number, RangeFi
 }
 
 /** The prefixes of one range, as (hi, lo) pairs, read from the database. */
-export async function rangeMembers(client: pg.ClientBase, range: number): Promise<Uint32Array> {
+async function rangeMembers(client: pg.ClientBase, range: number): Promise<Uint32Array> {
   const low = BigInt.asIntN(64, BigInt(range) << RANGE_SHIFT);
   const high = BigInt.asIntN(64, ((BigInt(range) + 1n) << RANGE_SHIFT) - 1n);
   const { rows } = await client.query<{ p: string }>(
@@ -239,7 +240,7 @@ export function startKeyIndexSync(connectionString: string, options: KeyIndexSyn
     try {
       if (!isIndexReady()) {
         await fullLoad();
-        log(`key index loaded: ${indexSet().size.toLocaleString("en")} keys in ${counters.lastLoadMs} ms (${(indexSet().byteLength / 2 ** 20).toFixed(1)} MiB)`);
+        log(`key index loaded: ${formatCount(indexSet().size)} keys in ${counters.lastLoadMs} ms (${(indexSet().byteLength / 2 ** 20).toFixed(1)} MiB)`);
       } else {
         const differing = await withClient(async (client) => {
           const ranges = differingRanges(indexSet(), await databaseRangeFigures(client));

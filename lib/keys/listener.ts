@@ -63,7 +63,7 @@ function describe(error: unknown): string {
 }
 
 /** Applies one notification payload to the cache. Anything that is not a hash clears it all. */
-export function applyKeyChange(payload: string | undefined): void {
+function applyKeyChange(payload: string | undefined): void {
   if (payload === undefined || payload === "" || payload === ALL_KEYS) clearKeyCache();
   else invalidateKeyHash(payload);
 }

@@ -2,7 +2,7 @@
 // runs in the browser (forms) checks ids too.
 export const PUBLIC_ID_PREFIX = "key_";
 export const PUBLIC_ID_RANDOM_LENGTH = 16;
-const PUBLIC_ID_PATTERN = new RegExp(`^${PUBLIC_ID_PREFIX}[0-9A-Za-z]{${PUBLIC_ID_RANDOM_LENGTH}}$`);
+export const PUBLIC_ID_PATTERN = new RegExp(`^${PUBLIC_ID_PREFIX}[0-9A-Za-z]{${PUBLIC_ID_RANDOM_LENGTH}}$`);
 
 export function isPublicId(value: unknown): boolean {
   return typeof value === "string" && PUBLIC_ID_PATTERN.test(value);

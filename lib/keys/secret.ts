@@ -22,8 +22,8 @@ export const RANDOM_PART_LENGTH = 43;
 /** 62^6 > 2^32, so six digits hold any CRC32 value. */
 export const CHECKSUM_LENGTH = 6;
 export const SECRET_BODY_LENGTH = RANDOM_PART_LENGTH + CHECKSUM_LENGTH;
-export const SECRET_MIN_LENGTH = KEY_PREFIX_MIN_LENGTH + 1 + SECRET_BODY_LENGTH;
-export const SECRET_MAX_LENGTH = KEY_PREFIX_MAX_LENGTH + 1 + SECRET_BODY_LENGTH;
+const SECRET_MIN_LENGTH = KEY_PREFIX_MIN_LENGTH + 1 + SECRET_BODY_LENGTH;
+const SECRET_MAX_LENGTH = KEY_PREFIX_MAX_LENGTH + 1 + SECRET_BODY_LENGTH;
 /** Body characters kept in displayPrefix, enough to tell keys apart in lists. */
 const DISPLAY_BODY_CHARS = 6;
 
@@ -31,7 +31,7 @@ const SECRET_PATTERN = new RegExp(
   `^([a-z0-9]{${KEY_PREFIX_MIN_LENGTH},${KEY_PREFIX_MAX_LENGTH}})_([0-9A-Za-z]{${SECRET_BODY_LENGTH}})$`,
 );
 
-export { PUBLIC_ID_PREFIX, isPublicId } from "@/lib/keys/public-id";
+export { isPublicId } from "@/lib/keys/public-id";
 
 export interface GeneratedSecret {
   /** Shown to the user once and never stored. */

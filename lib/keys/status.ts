@@ -1,6 +1,8 @@
 // A key's status as people see it. Expiry is judged against the clock now, never stored. The
 // order is verification's precedence: REVOKED > EXPIRED > DISABLED.
-export type KeyStatus = "active" | "disabled" | "expired" | "revoked";
+// The one list of statuses: the keys list's filter, the REST schemas and the badges use it too.
+export const KEY_STATUSES = ["active", "disabled", "expired", "revoked"] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];
 
 export function keyStatus(
   key: { revokedAt: Date | null; expiresAt: Date | null; enabled: boolean },

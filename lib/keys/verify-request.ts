@@ -30,7 +30,7 @@ function cost(value: unknown): FieldResult<number> {
   return parsed === null ? { ok: false, message: `"cost" must be a whole number from 0 to ${MAX_COST} (1 when left out)` } : { ok: true, value: parsed };
 }
 
-export const VERIFY_REQUEST_FIELDS = {
+const VERIFY_REQUEST_FIELDS = {
   key: requiredText("key", "the secret that was presented to your API"),
   project: requiredText("project", 'the slug or id of the project your API belongs to, e.g. "project": "default"'),
   method: optionalText("method"),

@@ -35,7 +35,7 @@ export type EventType = (typeof EVENT_TYPE_LIST)[number]["type"];
 /** Sent only by "Send test event"; endpoints receive it whatever they subscribe to. */
 export const TEST_EVENT_TYPE = "webhook.test";
 
-export const EVENT_TYPES: readonly EventType[] = EVENT_TYPE_LIST.map((e) => e.type);
+const EVENT_TYPES: readonly EventType[] = EVENT_TYPE_LIST.map((e) => e.type);
 
 /** What an endpoint may subscribe to today. */
 export const SUBSCRIBABLE_EVENT_TYPES: readonly EventType[] = EVENT_TYPE_LIST.filter(

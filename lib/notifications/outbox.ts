@@ -25,7 +25,7 @@ const FROM_AUDIT: Partial<Record<EventType, (metadata: Metadata) => Record<strin
   "key.canary_used": (m) => ({ request: { method: text(m.method), path: text(m.path), ip: text(m.ip) } }),
 };
 
-export function eventActor(actor: AuditActor): EventActor {
+function eventActor(actor: AuditActor): EventActor {
   switch (actor.type) {
     case "user":
       return { type: "user", label: actor.email };

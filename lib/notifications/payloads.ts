@@ -7,7 +7,7 @@ import type { Tx } from "@/lib/db";
 import { maskedKey } from "@/lib/keys/secret";
 import type { EventType } from "@/lib/notifications/event-types";
 
-export const eventKeySchema = z.object({
+const eventKeySchema = z.object({
   id: z.string().describe("The key's Sid, e.g. key_4fT9…"),
   name: z.string(),
   maskedKey: z.string().describe("prefix…last4, safe to display"),
@@ -19,15 +19,15 @@ export const eventKeySchema = z.object({
   leaked: z.boolean().describe("Reported found in the wild"),
 });
 
-export const eventProjectSchema = z.object({ id: z.string(), slug: z.string(), name: z.string() });
+const eventProjectSchema = z.object({ id: z.string(), slug: z.string(), name: z.string() });
 
-export const eventActorSchema = z.object({
+const eventActorSchema = z.object({
   type: z.enum(["user", "key", "system", "anonymous"]),
   label: z.string().describe("An email, a management key's name, or what acted for Keydesk"),
 });
 
 /** Fields beyond key, project and actor, per event type. */
-export const EVENT_DATA = {
+const EVENT_DATA = {
   "key.created": z.object({ rolledFrom: z.string().nullable().describe("Sid of the key this one replaces") }),
   "key.revoked": z.object({ via: z.string().describe("dashboard, api or leak_report") }),
   "key.rolled": z.object({ replacedBy: z.string(), grace: z.string(), oldExpiresAt: z.string() }),

@@ -8,7 +8,7 @@ export const SCANNER_FORMATS = ["gitleaks", "trufflehog"] as const;
 export type ScannerFormat = (typeof SCANNER_FORMATS)[number];
 
 /** The regex for one prefix; RE2-compatible (gitleaks and trufflehog are written in Go). */
-export function secretPattern(prefix: string): string {
+function secretPattern(prefix: string): string {
   return `\\b${prefix}_[0-9A-Za-z]{${SECRET_BODY_LENGTH}}\\b`;
 }
 

@@ -10,7 +10,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:cr
 const VERSION = "v1";
 const IV_BYTES = 12;
 
-export class SecretBoxError extends Error {
+class SecretBoxError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "SecretBoxError";

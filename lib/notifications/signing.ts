@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 
-export const SECRET_PREFIX = "whsec_";
+const SECRET_PREFIX = "whsec_";
 /** 32 random bytes: the spec asks for 24–64. */
 const SECRET_BYTES = 32;
 

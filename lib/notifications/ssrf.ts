@@ -10,12 +10,12 @@
 import dns from "node:dns";
 import ipaddr from "ipaddr.js";
 
-export const MAX_WEBHOOK_URL_LENGTH = 2048;
+const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 /** Hostname → addresses. Injectable so tests can make any name resolve anywhere. */
 export type Resolver = (hostname: string) => Promise<string[]>;
 
-export const systemResolver: Resolver = async (hostname) =>
+const systemResolver: Resolver = async (hostname) =>
   (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 export function allowPrivateFromEnv(): boolean {
@@ -47,7 +47,7 @@ function bareHost(url: URL): string {
 }
 
 /** The URL's shape alone: parseable, http(s), no credentials. */
-export function checkUrlShape(raw: string, allowPrivate: boolean): { ok: true; url: URL } | { ok: false; message: string } {
+function checkUrlShape(raw: string, allowPrivate: boolean): { ok: true; url: URL } | { ok: false; message: string } {
   if (raw.length > MAX_WEBHOOK_URL_LENGTH) return { ok: false, message: `The URL must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.` };
   let url: URL;
   try {

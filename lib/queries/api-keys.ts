@@ -8,13 +8,11 @@ import { db } from "@/lib/db";
 import type { KeyAnomaly } from "@/lib/trail/anomalies";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId, maskedKey } from "@/lib/keys/secret";
-import { keyStatus } from "@/lib/keys/status";
+import { keyStatus, type KeyStatus } from "@/lib/keys/status";
 import { keyActivity, type Viewer } from "@/lib/queries/key-activity";
 import { countActiveCreatedKeys } from "@/lib/queries/created-keys";
 import { projectLimitDefaults, type LimitDefaults } from "@/lib/validations/limits";
-
-export { keyStatus };
-import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort, type KeyStatus } from "@/lib/validations/api-key-list";
+import { KEY_PAGE_SIZE, type ApiKeyListParams, type KeySort } from "@/lib/validations/api-key-list";
 
 export interface ProjectOption {
   id: string;
@@ -91,7 +89,7 @@ export interface ApiKeyRow {
 const SEARCH_TEXT = Prisma.sql`(k."name" || E'\\x1f' || k."description" || E'\\x1f' || k."displayPrefix" || E'\\x1f' || k."publicId" || E'\\x1f' || COALESCE(k."externalId", ''))`;
 
 /** `ILIKE` pattern for a case-insensitive substring match that takes `%`, `_` and `\` literally. */
-export function substringPattern(q: string): string {
+function substringPattern(q: string): string {
   const term = q.replace(/[\u0000-\u001f\u007f]/g, "").replace(/[\\%_]/g, (c) => `\\${c}`);
   return `%${term}%`;
 }

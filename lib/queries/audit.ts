@@ -2,10 +2,11 @@ import "server-only";
 // Reads behind Admin → Audit log. The filters become one Prisma `where` (auditWhere), shared by
 // the paged table and the CSV export, so an export always contains exactly what the table shows.
 import { db } from "@/lib/db";
+import { isGuid } from "@/lib/ids";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorType } from "@/lib/generated/prisma/enums";
 import { isPublicId } from "@/lib/keys/secret";
-import { AUDIT_PAGE_SIZE, KNOWN_AUDIT_ACTIONS, isGuid, parseDay, type AuditFilters, type AuditListParams } from "@/lib/validations/audit";
+import { AUDIT_PAGE_SIZE, KNOWN_AUDIT_ACTIONS, parseDay, type AuditFilters, type AuditListParams } from "@/lib/validations/audit";
 import { DAY_MS } from "@/lib/dates";
 
 /** Matches no row: what a filter for a key that does not exist must return. */

@@ -25,7 +25,7 @@ export interface Viewer {
 
 /** Anything shaped like an email address, wherever it stands in a text. */
 const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+/g;
-export const EMAIL_HIDDEN = "[email hidden]";
+const EMAIL_HIDDEN = "[email hidden]";
 
 export function withoutEmails(text: string): string {
   return text.replace(EMAIL, EMAIL_HIDDEN);

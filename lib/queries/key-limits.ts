@@ -5,6 +5,7 @@ import "server-only";
 // are exact; other processes' reserves (about a second of their traffic) count as used until they
 // spend or hand them back.
 import { db, type Db, type Tx } from "@/lib/db";
+import { isGuid } from "@/lib/ids";
 import { isPublicId } from "@/lib/keys/public-id";
 import { refillPeriod, windowStart } from "@/lib/keys/limits/periods";
 import { existingLimiter } from "@/lib/keys/limits/runtime";
@@ -75,7 +76,7 @@ export async function getKeyLimits(client: Db | Tx, keyId: string, nowMs = Date.
 
 /** For pages and actions: a key's limits by Sid or row id; null when there is no such key. */
 export async function readKeyLimits(keyId: string, nowMs = Date.now()): Promise<KeyLimitsView | null> {
-  const where = isPublicId(keyId) ? { publicId: keyId } : /^[0-9a-f-]{36}$/i.test(keyId) ? { id: keyId.toLowerCase() } : null;
+  const where = isPublicId(keyId) ? { publicId: keyId } : isGuid(keyId) ? { id: keyId.toLowerCase() } : null;
   const key = where && (await db.apiKey.findUnique({ where, select: { id: true } }));
   return key ? getKeyLimits(db, key.id, nowMs) : null;
 }

@@ -2,12 +2,12 @@ import "server-only";
 // Whether a write concerns the built-in "Keydesk API" project, for the actions that ask for a
 // recent sign-in before creating or rolling a management key (lib/auth/recent-auth.ts).
 import { db } from "@/lib/db";
+import { isGuid } from "@/lib/ids";
 import { keyIdSchema, keyIdWhere } from "@/lib/validations/api-key";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function isManagementProject(projectId: string | undefined): Promise<boolean> {
-  if (!projectId || !UUID.test(projectId)) return false;
+  if (!projectId || !isGuid(projectId)) return false;
   const project = await db.project.findUnique({ where: { id: projectId.toLowerCase() }, select: { isSystem: true } });
   return project?.isSystem === true;
 }

@@ -10,7 +10,7 @@ import { DAY_MS } from "@/lib/dates";
 
 const HOUR_MS = 3_600_000;
 /** Top paths are counted over the key's latest requests, at most this many. */
-export const TOP_PATHS_SAMPLE = 10_000;
+const TOP_PATHS_SAMPLE = 10_000;
 
 export interface TrailKeyRef {
   id: string;

@@ -4,6 +4,7 @@ import "server-only";
 // read takes the calling key's project scope (lib/services/project-scope.ts): what lies outside
 // it is answered as absent.
 import { db } from "@/lib/db";
+import { isGuid } from "@/lib/ids";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ProjectRecord } from "@/lib/api/serialize";
 import type { Cursor } from "@/lib/api/cursor";
@@ -12,20 +13,20 @@ import { SORT_COLUMNS, listWhere } from "@/lib/queries/api-keys";
 import { getKeyLimits, getKeysLimits } from "@/lib/queries/key-limits";
 import { keyRecordSelect, type KeyRecord } from "@/lib/queries/key-record";
 import { projectSelect } from "@/lib/queries/projects";
-import type { KeySort, KeyStatus } from "@/lib/validations/api-key-list";
+import type { KeyStatus } from "@/lib/keys/status";
+import type { KeySort } from "@/lib/validations/api-key-list";
 import { PROJECT_SCOPE_ALL, type ProjectScope } from "@/lib/validations/project-scope";
 
 const scopeWhere = (scope: ProjectScope) => (scope === PROJECT_SCOPE_ALL ? {} : { id: { in: scope } });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Anything else cannot name a project; checking first keeps bytes like NUL away from PostgreSQL.
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/i;
 
 /** Projects are addressed by id or slug, so constraints can read `projects/default/keys`. */
 export async function findProject(scope: ProjectScope, idOrSlug: string): Promise<ProjectRecord | null> {
-  if (!UUID.test(idOrSlug) && !SLUG.test(idOrSlug)) return null;
+  if (!isGuid(idOrSlug) && !SLUG.test(idOrSlug)) return null;
   return db.project.findFirst({
-    where: { AND: [UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug.toLowerCase() }, scopeWhere(scope)] },
+    where: { AND: [isGuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug.toLowerCase() }, scopeWhere(scope)] },
     select: projectSelect,
   });
 }

@@ -7,6 +7,7 @@ import "server-only";
 // ("keyId", "at", "id") for a key, ("path", "method") for a path prefix with or without a method.
 // A key filter also names the key's project, so only that project's partitions are read.
 import { db } from "@/lib/db";
+import { isGuid } from "@/lib/ids";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { isPublicId } from "@/lib/keys/secret";
 import { trailIp } from "@/lib/trail/format";
@@ -14,7 +15,6 @@ import {
   DENIED_OUTCOME,
   REQUESTS_PAGE_SIZE,
   formatCursor,
-  isGuid,
   parseCursor,
   requestWindow,
   type RequestFilters,
@@ -52,7 +52,7 @@ function likeLiteral(text: string): string {
 }
 
 /** "203.0.113.7", "2001:db8::/32", "10.0.0.0/8" → the inet text to compare with, or null. */
-export function parseIpFilter(value: string): string | null {
+function parseIpFilter(value: string): string | null {
   const slash = value.indexOf("/");
   const address = trailIp(slash === -1 ? value : value.slice(0, slash));
   if (address === null) return null;

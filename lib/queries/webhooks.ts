@@ -2,12 +2,12 @@ import "server-only";
 // Reads behind Admin → Webhooks and the webhook REST API. Endpoints are few (read whole, each
 // with its latest delivery); an endpoint's delivery log is paged, newest first.
 import { db } from "@/lib/db";
+import { isGuid } from "@/lib/ids";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { webhookEndpointSelect, type WebhookEndpointRecord } from "@/lib/services/webhooks";
 import type { DeliveryListParams } from "@/lib/validations/webhook";
 
-export const DELIVERY_PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DELIVERY_PAGE_SIZE = 25;
 
 export interface WebhookEndpointRow extends WebhookEndpointRecord {
   lastDelivery: { status: "pending" | "succeeded" | "failed"; attempts: number; createdAt: Date; lastStatusCode: number | null } | null;
@@ -25,7 +25,7 @@ export async function listWebhookEndpoints(): Promise<WebhookEndpointRow[]> {
 }
 
 export async function findWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
-  if (!UUID.test(id)) return null;
+  if (!isGuid(id)) return null;
   return db.webhookEndpoint.findUnique({ where: { id: id.toLowerCase() }, select: webhookEndpointSelect });
 }
 

@@ -37,6 +37,9 @@ export function auditActorOf(actor: Actor): AuditActor {
     : { type: "key", id: actor.key.id, name: actor.key.name, publicId: actor.key.publicId };
 }
 
+/** How audit summaries name a person: "Vera Viewer (vera@example.com)". */
+export const userLabel = (user: { name: string; email: string }) => `${user.name} (${user.email})`;
+
 export function assertActorCan(actor: Actor, permission: Permission): void {
   assertCan(actor.user, permission);
 }

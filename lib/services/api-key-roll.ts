@@ -21,7 +21,7 @@ import { graceToMs, rollApiKeySchema } from "@/lib/validations/api-key";
 import { PROJECT_SCOPE_ALL, type ProjectScope } from "@/lib/validations/project-scope";
 
 /** A never-expiring key rolled where the project requires expiry but sets no maximum lifetime. */
-export const ROLL_DEFAULT_LIFETIME_DAYS = 30;
+const ROLL_DEFAULT_LIFETIME_DAYS = 30;
 
 /**
  * The replacement's expiry: a fresh lifetime as long as the old key's, under the project's policy
@@ -29,7 +29,7 @@ export const ROLL_DEFAULT_LIFETIME_DAYS = 30;
  * project that no longer allows that gets the maximum, or ROLL_DEFAULT_LIFETIME_DAYS (the REST
  * API's default expiry) when the project sets none.
  */
-export function rolledExpiry(
+function rolledExpiry(
   old: { createdAt: Date; expiresAt: Date | null },
   policy: { maxLifetimeDays: number | null; allowNoExpiry: boolean },
   now: Date,

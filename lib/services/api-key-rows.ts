@@ -38,7 +38,7 @@ export async function lockProject(tx: Tx, projectId: string): Promise<LockedProj
 }
 
 /** Keys that count against the limit and for name uniqueness: not revoked, not expired, not being replaced. */
-export function activeWhere(projectId: string, now: Date) {
+function activeWhere(projectId: string, now: Date) {
   return { projectId, revokedAt: null, replacedById: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
 }
 
@@ -128,4 +128,3 @@ export async function lockKey(tx: Tx, keyId: string) {
     },
   });
 }
-export type LockedKey = Awaited<ReturnType<typeof lockKey>>;

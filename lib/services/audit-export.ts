@@ -11,7 +11,7 @@ import type { AuditFilters } from "@/lib/validations/audit";
 
 const DEFAULT_BATCH_SIZE = 1000;
 
-export const AUDIT_CSV_COLUMNS = [
+const AUDIT_CSV_COLUMNS = [
   "id",
   "time_utc",
   "actor_type",
@@ -69,7 +69,7 @@ export interface CsvOptions {
  * began — target_id and hash are the newest event's id and hash. Whoever keeps the file can later
  * have Verify integrity check that the log still holds exactly that event.
  */
-export function chainHeadLine(head: ChainPoint, at = new Date()): string {
+function chainHeadLine(head: ChainPoint, at = new Date()): string {
   return csvLine([
     "",
     at.toISOString(),

@@ -4,6 +4,7 @@
 import { readRecordedHead, type ChainPoint } from "@/lib/audit-head";
 import { auditKey } from "@/lib/audit-key";
 import { db } from "@/lib/db";
+import { formatCount } from "@/lib/format";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { checkEvent, checkFirst, checkHead, type ChainProblem, type Finding, type WalkState } from "@/lib/services/audit-chain-checks";
 
@@ -49,8 +50,6 @@ const chainSelect = {
   chainVersion: true,
   hmacKeyId: true,
 } as const satisfies Prisma.AuditEventSelect;
-
-const count = (n: number) => new Intl.NumberFormat("en-US").format(n);
 
 async function eventAt(id: string): Promise<{ hash: string } | null> {
   return db.auditEvent.findUnique({ where: { id: BigInt(id) }, select: { hash: true } });
@@ -131,7 +130,7 @@ export async function verifyAuditChain(options: { batchSize?: number; expectedHe
       recordedHead,
     };
   }
-  const events = `${count(verified)} ${verified === 1 ? "event" : "events"}`;
+  const events = `${formatCount(verified)} ${verified === 1 ? "event" : "events"}`;
   const anchored = recordedHead
     ? ` The log still holds event #${recordedHead.id}, the head recorded outside the database.`
     : " No chain head is recorded outside the database yet.";

@@ -5,6 +5,7 @@
 // Each change and its audit event, with the old and the new values, share one transaction.
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { db, type Tx } from "@/lib/db";
+import { formatCount } from "@/lib/format";
 import { refillPeriod } from "@/lib/keys/limits/periods";
 import type { RateLimitConfig, RefillConfig } from "@/lib/keys/limits/types";
 import { emitKeyChanged, notifyKeyChanged } from "@/lib/keys/invalidation";
@@ -257,7 +258,7 @@ export async function addCredits(actor: Actor, raw: unknown, context: RequestCon
     await recordAudit(tx, {
       actor: auditActorOf(actor),
       action: "key.credits_added",
-      summary: `Added ${parsed.data.amount.toLocaleString("en")} credits to key "${key.name}" (${key.publicId})`,
+      summary: `Added ${formatCount(parsed.data.amount)} credits to key "${key.name}" (${key.publicId})`,
       targetType: "key",
       targetId: key.publicId,
       projectId: key.projectId,

@@ -3,11 +3,10 @@
 // actor's scope to lib/queries/management.ts. Out of scope is answered exactly as absent
 // (`not_found`), so a scoped key cannot learn which other projects or keys exist.
 import type { Tx } from "@/lib/db";
+import { isGuid } from "@/lib/ids";
 import type { Actor } from "@/lib/services/actor";
 import { ServiceError, fieldError } from "@/lib/services/errors";
 import { PROJECT_SCOPE_ALL, type ProjectScope } from "@/lib/validations/project-scope";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What the actor may see: people see every project (their role decides the rest). */
 export function scopeOf(actor: Actor): ProjectScope {
@@ -31,7 +30,7 @@ export function assertProjectInScope(actor: Actor, projectId: string): void {
 export async function resolveProjectScope(tx: Tx, scope: ProjectScope): Promise<ProjectScope> {
   if (scope === PROJECT_SCOPE_ALL) return scope;
   const refs = [...new Set(scope)];
-  const ids = refs.filter((ref) => UUID.test(ref));
+  const ids = refs.filter(isGuid);
   const projects = await tx.project.findMany({
     where: { archivedAt: null, OR: [{ slug: { in: refs } }, { id: { in: ids } }] },
     select: { id: true, slug: true },

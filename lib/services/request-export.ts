@@ -14,7 +14,7 @@ const BATCH_SIZE = 1000;
 
 type Reader = { id: string; email: string; role: Role; active: boolean };
 
-export const REQUEST_CSV_COLUMNS = [
+const REQUEST_CSV_COLUMNS = [
   "id",
   "time_utc",
   "project",

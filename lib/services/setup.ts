@@ -16,8 +16,8 @@ import { lockForTransaction } from "@/lib/db/locks";
 import { fieldError } from "@/lib/services/errors";
 import type { SetupInput } from "@/lib/validations/user";
 
-export const DEFAULT_PROJECT = { name: "Default", slug: "default", keyPrefix: "kd" } as const;
-export const SYSTEM_PROJECT = { name: "Keydesk API", slug: "keydesk-api", keyPrefix: "kdm" } as const;
+const DEFAULT_PROJECT = { name: "Default", slug: "default", keyPrefix: "kd" } as const;
+const SYSTEM_PROJECT = { name: "Keydesk API", slug: "keydesk-api", keyPrefix: "kdm" } as const;
 
 export async function hasAnyUser(): Promise<boolean> {
   return (await db.user.findFirst({ select: { id: true } })) !== null;

@@ -32,10 +32,10 @@ const FREE_ATTEMPTS_BY_KIND: Record<string, number> = {
   // One address, any accounts: offices and untrusted proxies share addresses.
   client: 20,
 };
-export const BASE_LOCK_MS = 30_000;
-export const MAX_LOCK_MS = 15 * 60_000;
+const BASE_LOCK_MS = 30_000;
+const MAX_LOCK_MS = 15 * 60_000;
 /** A counter that has not moved for this long starts again from zero. */
-export const FAILURE_MEMORY_MS = 60 * 60_000;
+const FAILURE_MEMORY_MS = 60 * 60_000;
 /** Rows untouched for this long are deleted whenever someone signs in successfully. */
 const PRUNE_AFTER_MS = 24 * 60 * 60_000;
 

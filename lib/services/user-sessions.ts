@@ -1,5 +1,5 @@
 // Server-side sessions. The session cookie (a next-auth JWT) names a UserSession row, and every
-// guard checks the row (lib/queries/users.ts): signing out revokes it, so a copied cookie is
+// guard checks the row (lib/auth/session-user.ts): signing out revokes it, so a copied cookie is
 // worthless afterwards, and a session ends 12 hours after sign-in whatever the cookie says.
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { SESSION_MAX_AGE_MS, isSessionId } from "@/lib/auth/session-policy";

@@ -1,10 +1,10 @@
-// Writes on people: admins create users (temporary password or invite link), change roles,
-// deactivate and reactivate; invitees set their password; everyone edits their own profile.
+// Administrators' writes on people: create users (temporary password or invite link), send a new
+// invite link, reset a password, change roles, deactivate and reactivate. Invite links themselves
+// live in lib/services/invites.ts, each person's own account in lib/services/profile.ts.
 // Every write and its audit event share one transaction; passwords and invite tokens are never
 // stored in plain text, logged or put into audit metadata.
-import { createHash, randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "@/lib/auth/common-passwords";
 import { hashPassword } from "@/lib/auth/password";
 import { TEMPORARY_PASSWORD_TTL_MS } from "@/lib/auth/session-policy";
 import { assertCan } from "@/lib/auth/permissions";
@@ -13,19 +13,11 @@ import { db, type Tx } from "@/lib/db";
 import { lockForTransaction } from "@/lib/db/locks";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { assertActorCan, auditActorOf, type Actor } from "@/lib/services/actor";
+import { assertActorCan, auditActorOf, userLabel, type Actor } from "@/lib/services/actor";
+import { issueInvite, newInviteToken } from "@/lib/services/invites";
 import { revokeUserSessions } from "@/lib/services/user-sessions";
 import { ServiceError, fieldError, invalid } from "@/lib/services/errors";
-import {
-  acceptInviteSchema,
-  changeRoleSchema,
-  createUserSchema,
-  inviteTokenSchema,
-  userTargetSchema,
-  type OnboardingMethod,
-} from "@/lib/validations/admin-user";
-
-const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+import { changeRoleSchema, createUserSchema, userTargetSchema, type OnboardingMethod } from "@/lib/validations/admin-user";
 
 // No look-alike characters (0/O, 1/l/I): the password may be read out or typed from a screen.
 const PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -41,20 +33,10 @@ function temporaryPasswordFields(passwordHash: string | null, now = new Date()) 
 }
 
 /** 20 random characters (about 115 bits) in four groups: "k7Hq2-mWxr9-…". */
-export function generateTemporaryPassword(): string {
+function generateTemporaryPassword(): string {
   const chars = Array.from({ length: 20 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]);
   return [0, 5, 10, 15].map((start) => chars.slice(start, start + 5).join("")).join("-");
 }
-
-export function hashInviteToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
-function newInviteToken(): string {
-  return randomBytes(32).toString("base64url");
-}
-
-const userLabel = (user: { name: string; email: string }) => `${user.name} (${user.email})`;
 
 // ---- Admin writes ----
 
@@ -156,7 +138,7 @@ export async function createUser(actor: Actor, raw: unknown, context: RequestCon
       });
       let inviteExpiresAt: Date | undefined;
       if (inviteToken) {
-        inviteExpiresAt = await insertInvite(tx, actor, user, inviteToken, context, false);
+        inviteExpiresAt = await issueInvite(tx, actor, user, inviteToken, context, false);
       }
       return { ...user, method: input.method, temporaryPassword, inviteToken, inviteExpiresAt };
     });
@@ -165,34 +147,6 @@ export async function createUser(actor: Actor, raw: unknown, context: RequestCon
     if (isUniqueViolation(error)) throw fieldError("email", EMAIL_TAKEN, "conflict");
     throw error;
   }
-}
-
-async function insertInvite(
-  tx: Tx,
-  actor: Actor,
-  user: { id: string; name: string; email: string },
-  token: string,
-  context: RequestContext | null,
-  reissued: boolean,
-): Promise<Date> {
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
-  // Only one link works at a time: a new one retires any earlier unused link.
-  await tx.userInvite.updateMany({
-    where: { userId: user.id, usedAt: null, expiresAt: { gt: now } },
-    data: { expiresAt: now },
-  });
-  await tx.userInvite.create({ data: { userId: user.id, tokenHash: hashInviteToken(token), expiresAt } });
-  await recordAudit(tx, {
-    actor: auditActorOf(actor),
-    action: "user.invited",
-    summary: `${reissued ? "Issued a new invite link for" : "Invited"} ${userLabel(user)}; the link expires ${expiresAt.toISOString().slice(0, 10)}`,
-    targetType: "user",
-    targetId: user.id,
-    metadata: { expiresAt: expiresAt.toISOString(), reissued },
-    context,
-  });
-  return expiresAt;
 }
 
 /** A fresh invite link for someone who has not set a password yet (e.g. the first one expired). */
@@ -206,7 +160,7 @@ export async function reissueInvite(actor: Actor, raw: { userId?: unknown }, con
     if (target.passwordHash) {
       throw new ServiceError("conflict", `${target.name} has already set a password, so they do not need an invite link.`);
     }
-    const expiresAt = await insertInvite(tx, actor, target, token, context, true);
+    const expiresAt = await issueInvite(tx, actor, target, token, context, true);
     return { id: target.id, name: target.name, email: target.email, role: target.role, inviteToken: token, inviteExpiresAt: expiresAt };
   });
 }
@@ -335,75 +289,5 @@ export async function reactivateUser(actor: Actor, raw: { userId?: unknown }, co
       context,
     });
     return updated;
-  });
-}
-
-// ---- Invites ----
-
-export type InviteLookup =
-  | { status: "valid"; name: string; email: string; expiresAt: Date }
-  | { status: "used" | "expired" | "unknown" };
-
-/** What the invite page shows for a token. Deactivated accounts' links count as unknown. */
-export async function lookupInvite(token: string, now = new Date()): Promise<InviteLookup> {
-  if (!inviteTokenSchema.safeParse(token).success) return { status: "unknown" };
-  const invite = await db.userInvite.findUnique({
-    where: { tokenHash: hashInviteToken(token) },
-    select: { usedAt: true, expiresAt: true, user: { select: { name: true, email: true, active: true, passwordHash: true } } },
-  });
-  if (!invite || !invite.user.active) return { status: "unknown" };
-  if (invite.usedAt) return { status: "used" };
-  // Before the password check: a link retired by a password reset must not tell the person to
-  // "sign in with the password you chose" — they never chose one.
-  if (invite.expiresAt <= now) return { status: "expired" };
-  if (invite.user.passwordHash) return { status: "used" };
-  return { status: "valid", name: invite.user.name, email: invite.user.email, expiresAt: invite.expiresAt };
-}
-
-export const INVITE_MESSAGES = {
-  unknown: "This invite link is not valid. Check that you copied the whole link, or ask an administrator for a new one.",
-  used: "This invite link has already been used. Sign in with the password you chose.",
-  expired: "This invite link has expired. Ask an administrator for a new one.",
-} as const;
-
-/** Sets the invitee's password and uses up the link, both at once: a link works exactly once. */
-export async function acceptInvite(raw: unknown, context: RequestContext | null): Promise<{ email: string }> {
-  const parsed = acceptInviteSchema.safeParse(raw);
-  if (!parsed.success) {
-    if (parsed.error.issues.some((issue) => issue.path[0] === "token")) throw new ServiceError("not_found", INVITE_MESSAGES.unknown);
-    throw invalid(parsed.error);
-  }
-  const tokenHash = hashInviteToken(parsed.data.token);
-  const invitee = await db.userInvite.findUnique({ where: { tokenHash }, select: { user: { select: { email: true } } } });
-  if (isCommonPassword(parsed.data.password, { email: invitee?.user.email })) throw fieldError("password", COMMON_PASSWORD_MESSAGE);
-  const passwordHash = await hashPassword(parsed.data.password);
-
-  return db.$transaction(async (tx) => {
-    const now = new Date();
-    // The conditional update is the claim: of two submits racing, only one changes a row.
-    const claimed = await tx.userInvite.updateMany({
-      where: { tokenHash, usedAt: null, expiresAt: { gt: now }, user: { active: true, passwordHash: null } },
-      data: { usedAt: now },
-    });
-    if (claimed.count !== 1) {
-      const { status } = await lookupInvite(parsed.data.token, now);
-      // "valid" here means another submit claimed it a moment ago.
-      throw new ServiceError("not_found", INVITE_MESSAGES[status === "valid" ? "used" : status]);
-    }
-    const invite = await tx.userInvite.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
-    const user = await tx.user.update({
-      where: { id: invite.userId },
-      data: { passwordHash, mustChangePassword: false, passwordExpiresAt: null },
-      select: { id: true, email: true, name: true },
-    });
-    await recordAudit(tx, {
-      actor: { type: "user", id: user.id, email: user.email },
-      action: "user.password_set",
-      summary: `${userLabel(user)} accepted their invite and set a password`,
-      targetType: "user",
-      targetId: user.id,
-      context,
-    });
-    return { email: user.email };
   });
 }

@@ -50,7 +50,7 @@ export interface WebhookEndpointRecord {
 }
 
 /** URLs may carry a token in their query; the audit log keeps origin and path only. */
-export function redactedUrl(url: string): string {
+function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname}${parsed.search ? "?…" : ""}`;

@@ -10,10 +10,9 @@
 // - stale: an active key (not revoked, not expired) older than 90 days with no successful use in
 //   the last 90 days — a key the reference documents say to delete.
 
-export const NEW_IP_QUIET_DAYS = 30;
 export const NEW_IP_WINDOW_MS = 24 * 3_600_000;
-export const DENIED_SHARE_THRESHOLD = 0.1;
-export const STALE_AFTER_MS = 90 * 86_400_000;
+const DENIED_SHARE_THRESHOLD = 0.1;
+const STALE_AFTER_MS = 90 * 86_400_000;
 const HOUR_MS = 3_600_000;
 
 export type KeyAnomaly =

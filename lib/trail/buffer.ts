@@ -112,7 +112,7 @@ function enabledFromEnv(): boolean {
   return !["off", "0", "false", "no"].includes(value);
 }
 
-export function defaultTrailLimits(): TrailLimits {
+function defaultTrailLimits(): TrailLimits {
   return {
     capacity: envInt("KEYDESK_TRAIL_BUFFER", 100_000),
     maxBytes: envInt("KEYDESK_TRAIL_BUFFER_MB", 64) * 1024 * 1024,
@@ -171,10 +171,6 @@ export function configureTrailBuffer(options: Partial<TrailLimits> & { enabled?:
     next.kickAt = previous.kickAt;
   }
   globalForTrail.__keydeskTrail = next;
-}
-
-export function trailEnabled(): boolean {
-  return state().enabled;
 }
 
 /** The writer's hook: `kick` runs (synchronously, from a push) once `threshold` events wait. */

@@ -5,10 +5,10 @@
 import net from "node:net";
 import { normalizePath, type KeyConstraint } from "@/lib/keys/constraints";
 
-export const MAX_TRAIL_PATH_BYTES = 1024;
+const MAX_TRAIL_PATH_BYTES = 1024;
 export const MAX_TRAIL_USER_AGENT_BYTES = 512;
 export const MAX_TRAIL_REQUEST_ID_BYTES = 128;
-export const MAX_TRAIL_METHOD_LENGTH = 16;
+const MAX_TRAIL_METHOD_LENGTH = 16;
 const MAX_CONSTRAINT_BYTES = 1024;
 /** Longer than any textual IPv6 address with a zone; anything longer is not an address. */
 const MAX_IP_INPUT = 64;

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { Role } from "@/lib/generated/prisma/enums";
-import { isWellFormedText, wellFormed } from "@/lib/validations/text";
+import { listPageSchema, listSearchSchema, sortDirSchema } from "@/lib/validations/list-params";
+import { wellFormed } from "@/lib/validations/text";
 import { emailSchema, newPasswordSchema, personNameSchema } from "@/lib/validations/user";
 
 export const ROLES = [Role.admin, Role.manager, Role.viewer] as const;
@@ -13,22 +14,13 @@ export const roleSchema = z.enum(ROLES, { error: "Choose a role" });
 // ---- The list's URL state (?q=&sort=&dir=&page=); bad values fall back to defaults. ----
 
 export const USER_SORTS = ["name", "email", "role", "lastSignInAt", "createdAt"] as const;
-export type UserSort = (typeof USER_SORTS)[number];
 export const USER_PAGE_SIZE = 25;
 
 export const userListParamsSchema = z.object({
-  q: z
-    .string()
-    .trim()
-    .max(100)
-    // A lone surrogate cannot be sent to PostgreSQL: search for nothing instead of failing.
-    .refine(isWellFormedText)
-    .catch("")
-    .default("")
-    .transform((q) => q.replace(/[\u0000-\u001f\u007f]/g, "")),
+  q: listSearchSchema,
   sort: z.enum(USER_SORTS).catch("name").default("name"),
-  dir: z.enum(["asc", "desc"]).catch("asc").default("asc"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  dir: sortDirSchema("asc"),
+  page: listPageSchema,
 });
 export type UserListParams = z.output<typeof userListParamsSchema>;
 
@@ -43,7 +35,6 @@ export const createUserSchema = z.object({
   role: roleSchema,
   method: z.enum(ONBOARDING_METHODS, { error: "Choose how the person gets their password" }),
 });
-export type CreateUserInput = z.infer<typeof createUserSchema>;
 
 export const userIdSchema = z.uuid({ error: "That user does not exist." });
 

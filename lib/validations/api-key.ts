@@ -23,6 +23,7 @@ import {
 import { projectScopeFieldSchema } from "@/lib/validations/project-scope";
 import { isWellFormedText, malformedTextMessage, wellFormed } from "@/lib/validations/text";
 import { DAY_MS } from "@/lib/dates";
+import { isGuid } from "@/lib/ids";
 
 /**
  * Schemas shared by the key forms, server actions and the REST API. Every schema accepts both
@@ -303,8 +304,6 @@ export function parseConstraintsField(raw: unknown): z.ZodSafeParseResult<KeyCon
 // ---------------------------------------------------------------------------------------------
 // Key operations
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A key is addressed by its public id (`key_…`, what URLs and the API show) or its row UUID
  * (what internal forms may carry); keyIdWhere turns either into a lookup.
@@ -312,7 +311,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const keyIdSchema = z
   .string({ error: "Key id is required" })
   .trim()
-  .refine((id) => isPublicId(id) || GUID.test(id), "Invalid key id");
+  .refine((id) => isPublicId(id) || isGuid(id), "Invalid key id");
 
 export function keyIdWhere(keyId: string): { publicId: string } | { id: string } {
   return isPublicId(keyId) ? { publicId: keyId } : { id: keyId.toLowerCase() };
@@ -352,7 +351,6 @@ export const createApiKeySchema = z
       ctx.addIssue({ code: "custom", path: ["customDate"], message: "Choose an expiry date" });
     }
   });
-export type CreateApiKeyInput = z.output<typeof createApiKeySchema>;
 
 /**
  * Omitted fields stay unchanged (PATCH semantics); null clears a description, an owner
@@ -375,7 +373,6 @@ export const updateApiKeySchema = z
     (input) => Object.values(input).some((value) => value !== undefined),
     "Nothing to update: send name, description, enabled, externalId, metadata, ratelimits or credits",
   );
-export type UpdateApiKeyInput = z.output<typeof updateApiKeySchema>;
 
 /** A form's checkbox ("on"), a query parameter ("true"/"false") or a JSON boolean. */
 const flagSchema = z.preprocess(
@@ -385,7 +382,6 @@ const flagSchema = z.preprocess(
 
 /** `cascade`: also revoke the keys this key created, transitively (lib/services/api-key-revoke.ts). */
 export const revokeApiKeySchema = z.object({ keyId: keyIdSchema, cascade: flagSchema.optional().transform((value) => value ?? false) });
-export type RevokeApiKeyInput = z.output<typeof revokeApiKeySchema>;
 
 /** A page of the keys list at most; the UI selects within one page. */
 export const MAX_BULK_REVOKE = 100;
@@ -400,7 +396,6 @@ export const bulkRevokeApiKeysSchema = z.object({
       .max(MAX_BULK_REVOKE, `Revoke at most ${MAX_BULK_REVOKE} keys at once`),
   ),
 });
-export type BulkRevokeApiKeysInput = z.output<typeof bulkRevokeApiKeysSchema>;
 
 export const setApiKeyEnabledSchema = z.object({ keyId: keyIdSchema, enabled: enabledSchema });
 
@@ -423,4 +418,3 @@ export const rollApiKeySchema = z.object({
   keyId: keyIdSchema,
   grace: z.enum(GRACE_PERIODS, { error: "Choose a grace period: now, 1h, 24h or 7d" }),
 });
-export type RollApiKeyInput = z.output<typeof rollApiKeySchema>;

@@ -2,6 +2,8 @@
 // and the CSV export so both see exactly the same events. Bad values fall back to "no filter"
 // (.catch), so a hand-edited or stale link never breaks the page.
 import { z } from "zod";
+import { isGuid } from "@/lib/ids";
+import { listPageSchema } from "@/lib/validations/list-params";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -50,12 +52,7 @@ export const KNOWN_AUDIT_ACTIONS = [
 ] as const;
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 /** A real calendar day as YYYY-MM-DD (2025-02-30 is refused rather than rolled over). */
 export function parseDay(value: string): Date | null {
@@ -111,16 +108,11 @@ export interface AuditFilters {
 }
 
 export const auditListParamsSchema = auditFilterSchema.extend({
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  page: listPageSchema,
 });
 export type AuditListParams = z.output<typeof auditListParamsSchema>;
 
 export const AUDIT_FILTER_KEYS = ["actor", "action", "key", "project", "from", "to"] as const satisfies readonly (keyof AuditFilters)[];
-
-/** searchParams values may be arrays (?q=a&q=b); the first one wins. */
-export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-}
 
 /** The query string for a set of filters (empty ones left out), e.g. for the export link. */
 export function auditFilterQuery(filters: AuditFilters, extra: Record<string, string | undefined> = {}): string {

@@ -12,6 +12,7 @@ import {
   type RateLimitConfig,
   type RefillConfig,
 } from "@/lib/keys/limits/types";
+import { formatCount } from "@/lib/format";
 
 /**
  * Usage limits as keys and project defaults take them, in REST bodies and forms alike:
@@ -24,10 +25,9 @@ import {
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Far above what ten rate limits and credits encode to; stops parsing absurd payloads early. */
 const MAX_FIELD_JSON_LENGTH = 8 * 1024;
-const fmt = (n: number) => n.toLocaleString("en");
 
 function wholeNumber(label: string, min: number, max: number) {
-  const message = `${label} must be a whole number from ${fmt(min)} to ${fmt(max)}`;
+  const message = `${label} must be a whole number from ${formatCount(min)} to ${formatCount(max)}`;
   return z.number({ error: message }).int(message).min(min, message).max(max, message);
 }
 
@@ -139,7 +139,7 @@ export const creditsFieldSchema = jsonField(creditsSchema.nullable(), null);
 
 /** "100 per minute", "5 per 10 seconds". */
 export function describeRateLimit(r: { limit: number; durationMs: number }): string {
-  return `${fmt(r.limit)} per ${describeDuration(r.durationMs)}`;
+  return `${formatCount(r.limit)} per ${describeDuration(r.durationMs)}`;
 }
 
 const NAMED_DURATIONS: Array<[ms: number, singular: string, plural: string]> = [
@@ -151,9 +151,9 @@ const NAMED_DURATIONS: Array<[ms: number, singular: string, plural: string]> = [
 
 export function describeDuration(ms: number): string {
   for (const [unit, singular, plural] of NAMED_DURATIONS) {
-    if (ms % unit === 0) return ms === unit ? singular : `${fmt(ms / unit)} ${plural}`;
+    if (ms % unit === 0) return ms === unit ? singular : `${formatCount(ms / unit)} ${plural}`;
   }
-  return `${fmt(ms)} ms`;
+  return `${formatCount(ms)} ms`;
 }
 
 /** Whether key limit `k` alone keeps every aligned window of `d` within d.limit. */
@@ -182,14 +182,14 @@ export function looserThanDefaults(
   const dc = defaults.credits;
   if (dc) {
     const kc = limits.credits;
-    if (!kc) problems.push({ field: "credits", message: `Keys in this project must have credits (at most ${fmt(dc.remaining)})` });
+    if (!kc) problems.push({ field: "credits", message: `Keys in this project must have credits (at most ${formatCount(dc.remaining)})` });
     else {
-      if (kc.remaining > dc.remaining) problems.push({ field: "credits", message: `This project allows at most ${fmt(dc.remaining)} credits per key` });
+      if (kc.remaining > dc.remaining) problems.push({ field: "credits", message: `This project allows at most ${formatCount(dc.remaining)} credits per key` });
       if (kc.refill && (!dc.refill || dc.refill.interval !== kc.refill.interval || kc.refill.amount > dc.refill.amount)) {
         problems.push({
           field: "credits",
           message: dc.refill
-            ? `This project allows refills of at most ${fmt(dc.refill.amount)} credits ${dc.refill.interval}`
+            ? `This project allows refills of at most ${formatCount(dc.refill.amount)} credits ${dc.refill.interval}`
             : "This project does not allow keys whose credits refill",
         });
       }
@@ -241,8 +241,8 @@ export function describeLimits(limits: { ratelimits: readonly RateLimitConfig[];
   const parts = limits.ratelimits.map(describeRateLimit);
   const c = limits.credits;
   if (c) {
-    const refill = c.refill ? `, refilled to ${fmt(c.refill.amount)} ${c.refill.interval === "daily" ? "daily" : `monthly on day ${c.refill.refillDay ?? 1}`}` : "";
-    parts.push(`${fmt(c.remaining)} credits${refill}`);
+    const refill = c.refill ? `, refilled to ${formatCount(c.refill.amount)} ${c.refill.interval === "daily" ? "daily" : `monthly on day ${c.refill.refillDay ?? 1}`}` : "";
+    parts.push(`${formatCount(c.remaining)} credits${refill}`);
   }
   return parts.length ? parts.join(" · ") : "None";
 }

@@ -112,7 +112,6 @@ export const LEAK_POLICIES = [
   { value: "revoke", label: "Revoke it at once (recommended)" },
   { value: "report", label: "Mark it reported, for an administrator to decide" },
 ] as const;
-export type LeakPolicy = (typeof LEAK_POLICIES)[number]["value"];
 
 export const leakPolicySchema = z.preprocess(
   (raw) => (raw === undefined || raw === "" ? "revoke" : raw),
@@ -139,14 +138,12 @@ export const projectSettingsSchema = z.object({
 });
 
 export const createProjectSchema = projectSettingsSchema;
-export type CreateProjectInput = z.output<typeof createProjectSchema>;
 
 /** Edits replace every setting; a blank slug, an omitted prefix or retention keeps the current one. */
 export const updateProjectSchema = projectSettingsSchema.extend({
   keyPrefix: z.preprocess((raw) => (typeof raw === "string" && raw.trim() === "" ? undefined : raw), keyPrefixSchema.optional()),
   requestRetentionDays: z.preprocess((raw) => (raw === "" ? undefined : raw), requestRetentionDaysSchema.optional()),
 });
-export type UpdateProjectInput = z.output<typeof updateProjectSchema>;
 
 export const projectIdSchema = z.guid({ error: "That project does not exist." });
 

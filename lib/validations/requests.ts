@@ -4,6 +4,7 @@
 // a hand-edited or stale link never breaks the page — except an IP that is not an address or a
 // range, which the page reports instead of silently showing everything.
 import { z } from "zod";
+import { isGuid } from "@/lib/ids";
 
 export const REQUESTS_PAGE_SIZE = 50;
 
@@ -43,17 +44,11 @@ export const REQUEST_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
 export const DENIED_OUTCOME = "denied";
 
 export const PATH_MATCHES = ["prefix", "contains"] as const;
-export type PathMatch = (typeof PATH_MATCHES)[number];
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** "2026-12-02T14:02" (a datetime-local value, read as UTC), with optional seconds, or a day. */
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?))?$/;
 const CURSOR = /^(\d{1,15})_(\d{1,19})$/;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 /** A UTC date-time from the filter's text, or null; a bare day means its start. */
 export function parseFilterTime(value: string): Date | null {
@@ -163,9 +158,4 @@ export function requestWindow(filters: RequestFilters, now: Date): { from: Date 
   }
   if (filters.range === "all") return { from: null, to: null };
   return { from: new Date(now.getTime() - REQUEST_RANGE_MS[filters.range]), to: null };
-}
-
-/** searchParams values may be arrays (?q=a&q=b); the first one wins. */
-export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 }

@@ -69,7 +69,6 @@ export const createWebhookSchema = z.object({
   eventTypes: eventTypesSchema,
   enabled: z.preprocess((raw) => (raw === undefined ? true : raw), booleanSchema),
 });
-export type CreateWebhookInput = z.output<typeof createWebhookSchema>;
 
 /** Every field optional: absent means unchanged. */
 export const updateWebhookSchema = z.object({
@@ -80,7 +79,6 @@ export const updateWebhookSchema = z.object({
   eventTypes: eventTypesSchema.optional(),
   enabled: booleanSchema.optional(),
 });
-export type UpdateWebhookInput = z.output<typeof updateWebhookSchema>;
 
 export const rotateWebhookSecretSchema = z.object({
   endpointId: webhookEndpointIdSchema,

@@ -32,7 +32,7 @@ const TEMPLATES = Object.keys(document.paths).map((template) => ({
 }));
 
 /** The document's path template for a concrete path (literal paths win over parameters). */
-export function templateOf(pathname: string): string | null {
+function templateOf(pathname: string): string | null {
   try {
     decodeURIComponent(pathname);
   } catch {
@@ -59,7 +59,7 @@ export class ContractViolation extends Error {
 }
 
 /** Every response observed in this test file (the suites assert on them too). */
-export const observed: { operation: string; status: number }[] = [];
+const observed: { operation: string; status: number }[] = [];
 
 export function checkResponse(response: ObservedResponse): void {
   const { pathname } = new URL(response.url);

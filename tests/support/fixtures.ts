@@ -3,8 +3,8 @@ import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { emitProjectChanged } from "@/lib/keys/invalidation";
 import type { Actor } from "@/lib/services/actor";
-import { authorizeCredentials, type SignedIn } from "@/lib/auth/sign-in";
-import { loadSessionUser, type SessionClaims } from "@/lib/queries/users";
+import { authorizeCredentials, type SignedIn } from "@/lib/services/sign-in";
+import { loadSessionUser, type SessionClaims } from "@/lib/auth/session-user";
 import { startUserSession } from "@/lib/services/user-sessions";
 import { createFirstAdmin } from "@/lib/services/setup";
 

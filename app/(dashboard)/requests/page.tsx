@@ -13,7 +13,8 @@ import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { listProjectOptions } from "@/lib/queries/projects";
 import { listRequests, requestSummary } from "@/lib/queries/requests";
-import { firstValues, hasRequestFilters, requestFilterQuery, requestListParamsSchema, requestWindow } from "@/lib/validations/requests";
+import { firstValues } from "@/lib/validations/list-params";
+import { hasRequestFilters, requestFilterQuery, requestListParamsSchema, requestWindow } from "@/lib/validations/requests";
 
 export const metadata: Metadata = { title: "Requests" };
 

@@ -7,6 +7,7 @@ import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { verifyAuditChainAction, type VerifyChainState } from "@/lib/actions/audit";
+import { formatCount } from "@/lib/format";
 import { cn } from "@/lib/utils";
 
 const shortHash = (hash: string) => `${hash.slice(0, 12)}…`;
@@ -15,7 +16,7 @@ const shortHash = (hash: string) => `${hash.slice(0, 12)}…`;
 const OUTSIDE_FINDINGS = new Set(["dropped", "rechained", "replaced", "unreadable"]);
 
 function count(n: number, one: string, many: string): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /**

@@ -14,7 +14,7 @@ export const MAX_RATE_LIMITS = 10;
 export const RATE_LIMIT_NAME_MAX_LENGTH = 40;
 /** `cost` of one verification: an integer in 0…MAX_COST, 1 when not given. */
 export const MAX_COST = 1_000;
-export const DEFAULT_COST = 1;
+const DEFAULT_COST = 1;
 
 export const REFILL_INTERVALS = ["daily", "monthly"] as const;
 export type RefillInterval = (typeof REFILL_INTERVALS)[number];
@@ -83,10 +83,6 @@ export type LimitResult =
   | { outcome: "STALE" }
   /** Budget was needed and the database could not be asked: fail closed. */
   | { outcome: "UNAVAILABLE" };
-
-export function hasLimits(limits: KeyLimits): boolean {
-  return limits.ratelimits.length > 0 || limits.credits !== null;
-}
 
 const UNITS: Array<[ms: number, suffix: string]> = [
   [86_400_000, "d"],

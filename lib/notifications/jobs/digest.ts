@@ -8,7 +8,7 @@ import { mailSettings, publicBaseUrl } from "@/lib/notifications/mail/config";
 import { enqueueMail, type QueuedMail } from "@/lib/notifications/mail/queue";
 import { staleDigest, type MailKey } from "@/lib/notifications/mail/templates";
 
-export const STALE_AFTER_DAYS = 90;
+const STALE_AFTER_DAYS = 90;
 /** More than any digest lists; beyond it the count still comes from the query. */
 const MAX_KEYS = 5000;
 

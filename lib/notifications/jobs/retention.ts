@@ -4,7 +4,7 @@
 import { db } from "@/lib/db";
 import { DAY_MS } from "@/lib/dates";
 
-export const RETENTION_DAYS = 30;
+const RETENTION_DAYS = 30;
 
 export async function pruneNotificationHistory(now: Date = new Date()): Promise<void> {
   const cutoff = new Date(now.getTime() - RETENTION_DAYS * DAY_MS);

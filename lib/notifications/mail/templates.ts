@@ -80,7 +80,7 @@ export function expiryReminder(input: { name: string; key: MailKey & { expiresAt
   );
 }
 
-export const DIGEST_MAX_KEYS = 50;
+const DIGEST_MAX_KEYS = 50;
 
 export function staleDigest(input: { name: string; keys: MailKey[]; total: number; baseUrl: string; unusedDays: number }): MailContent {
   const lines = input.keys.slice(0, DIGEST_MAX_KEYS).map((key) => {

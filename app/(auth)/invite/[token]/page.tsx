@@ -4,7 +4,7 @@ import Link from "next/link";
 import { InviteForm } from "@/components/auth/invite-form";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { INVITE_MESSAGES, lookupInvite } from "@/lib/services/users";
+import { INVITE_MESSAGES, lookupInvite } from "@/lib/services/invites";
 
 // The token is in the URL: keep it out of Referer headers and search engines.
 export const metadata: Metadata = { title: "Set your password", referrer: "no-referrer", robots: { index: false, follow: false } };

@@ -12,7 +12,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { listAuditActions, listAuditEvents } from "@/lib/queries/audit";
 import { listProjectOptions } from "@/lib/queries/projects";
-import { AUDIT_FILTER_KEYS, auditFilterQuery, auditListParamsSchema, firstValues, hasAuditFilters } from "@/lib/validations/audit";
+import { AUDIT_FILTER_KEYS, auditFilterQuery, auditListParamsSchema, hasAuditFilters } from "@/lib/validations/audit";
+import { firstValues } from "@/lib/validations/list-params";
 
 export const metadata: Metadata = { title: "Audit log" };
 

@@ -5,7 +5,7 @@ import { UserList } from "@/components/admin/users/user-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { listUsers } from "@/lib/queries/admin-users";
-import { firstValues } from "@/lib/validations/api-key-list";
+import { firstValues } from "@/lib/validations/list-params";
 import { userListParamsSchema } from "@/lib/validations/admin-user";
 
 export const metadata: Metadata = { title: "Users" };

@@ -9,7 +9,8 @@ import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { listApiKeys, listProjectsForKeys, type ProjectOption } from "@/lib/queries/api-keys";
 import { keyAnomaliesFor } from "@/lib/queries/key-anomalies";
-import { apiKeyListParamsSchema, firstValues } from "@/lib/validations/api-key-list";
+import { apiKeyListParamsSchema } from "@/lib/validations/api-key-list";
+import { firstValues } from "@/lib/validations/list-params";
 
 export const metadata: Metadata = { title: "API keys" };
 

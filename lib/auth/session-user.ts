@@ -1,4 +1,7 @@
 import "server-only";
+// The user behind a session cookie, re-read on every request: what every guard (lib/auth/session.ts)
+// and next-auth's token refresh (lib/auth/options.ts) stand on. It lives beside them, not among
+// the pages' queries, so the guards depend on nothing feature-specific.
 import { SESSION_MAX_AGE_MS, isSessionId } from "@/lib/auth/session-policy";
 import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
