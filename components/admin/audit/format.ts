@@ -6,12 +6,6 @@ export function formatAuditTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
-const count = new Intl.NumberFormat("en-US");
-
-export function formatCount(n: number): string {
-  return count.format(n);
-}
-
 /** "key" → "Key", "audit_log" → "Audit log". */
 export function humanize(text: string): string {
   const spaced = text.replace(/_/g, " ");
