@@ -3,7 +3,7 @@
 import { startTransition, useActionState, useState, type FormEvent } from "react";
 
 import { CanaryField } from "@/components/api-keys/canary-field";
-import { ConstraintsEditor, constraintDraftError, type ConstraintDraft } from "@/components/api-keys/constraints-editor";
+import { ConstraintsEditor, constraintDraftErrors, type ConstraintDraft } from "@/components/api-keys/constraints-editor";
 import type { CreateKeyConfig } from "@/components/api-keys/create-key-config";
 import { CreateKeyFooter, type DiscardPrompt } from "@/components/api-keys/create-key-footer";
 import { ExpiryField } from "@/components/api-keys/expiry-field";
@@ -68,10 +68,12 @@ export function CreateKeyForm({ config, onCreated, onEdit, discard }: CreateKeyF
       document.getElementById("metadata")?.focus();
       return;
     }
-    const firstInvalid = drafts.find((draft) => constraintDraftError(draft, config.limits.constraintValue) !== null);
-    if (firstInvalid) {
+    for (const draft of drafts) {
+      const problems = constraintDraftErrors(draft);
+      if (!problems) continue;
       setShowAllErrors(true);
-      document.getElementById(`constraint-${firstInvalid.id}-${firstInvalid.type === "verb" ? "method-GET" : "value"}`)?.focus();
+      // The first field with a problem: the value, or the first method checkbox.
+      document.getElementById(`constraint-${draft.id}-${problems.value ? "value" : "method-GET"}`)?.focus();
       return;
     }
     const data = new FormData(event.currentTarget);
