@@ -50,7 +50,7 @@ export function FilterBar({ label, defaults = {}, gridClassName, hint, children 
     // Edited fields go back to the URL's values; with filters (or a page) in the URL, the bare
     // URL then remounts this form with empty fields.
     form?.reset();
-    if (searchParams.size > 0) startTransition(() => router.push(pathname, { scroll: false }));
+    if (searchParams.toString() !== "") startTransition(() => router.push(pathname, { scroll: false }));
   }
 
   return (
