@@ -15,7 +15,8 @@ export type RowActionButtonProps = Omit<ButtonProps, "size" | "variant" | "child
 
 /**
  * An action in a row of the users list: its icon and its text where the table is wide enough
- * (the list is an `@container`), the icon alone on a narrow one. The accessible name always
+ * (the list is an `@container`; from 70rem, as USER_COLUMN_CLASSES makes room), the icon alone
+ * on a narrower one. The accessible name always
  * names the action and the user, and starts with the visible text.
  */
 export function RowActionButton({ icon: Icon, label, className, ...props }: RowActionButtonProps) {
@@ -23,11 +24,11 @@ export function RowActionButton({ icon: Icon, label, className, ...props }: RowA
     <Button
       variant="ghost"
       size="icon-sm"
-      className={cn("text-muted-foreground @5xl:w-auto @5xl:px-2.5 @5xl:text-[13px]", className)}
+      className={cn("text-muted-foreground @min-[70rem]:w-auto @min-[70rem]:px-2 @min-[70rem]:text-[13px]", className)}
       {...props}
     >
       <Icon aria-hidden="true" />
-      <span className="hidden @5xl:inline">{label}</span>
+      <span className="hidden @min-[70rem]:inline">{label}</span>
     </Button>
   );
 }
