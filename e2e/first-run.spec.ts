@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN } from "./support/accounts";
+import { checkEveryMode } from "./support/axe";
 import { SIGN_IN_TIMEOUT } from "./support/session";
 import { serverLog } from "./support/secrets";
 
@@ -28,6 +29,12 @@ test("first-run setup needs the setup token and creates the administrator, who c
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Welcome to Keydesk" })).toBeVisible();
+
+  // The only moment the shared server shows its setup page: axe checks it here, in every mode
+  // (e2e/accessibility.spec.ts covers the other pages), then the test goes on at its usual size.
+  await checkEveryMode(page, "setup", async () => undefined);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ colorScheme: "light" });
 
   // Bad input gets a clear error beside the field and creates nothing.
   await page.getByLabel("Your name").fill(ADMIN.name);

@@ -10,16 +10,8 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { cn } from "@/lib/utils";
 import { describeConstraint, describeConstraintLogic } from "@/lib/keys/constraint-text";
-import { regexError } from "@/lib/keys/constraint-regex";
-import { parseIpRange } from "@/lib/keys/ip";
-import {
-  CONSTRAINT_TYPES,
-  HTTP_METHODS,
-  normalizeConstraintPath,
-  type ConstraintType,
-  type HttpMethod,
-  type KeyConstraint,
-} from "@/lib/keys/constraints";
+import { CONSTRAINT_TYPES, HTTP_METHODS, type ConstraintType, type HttpMethod, type KeyConstraint } from "@/lib/keys/constraints";
+import { constraintSchema } from "@/lib/validations/api-key";
 
 /** One row of the editor; `touched` delays messages until the user has had a go at the row. */
 export type ConstraintDraft = {
@@ -60,27 +52,29 @@ const VALUE_LABELS: Record<Exclude<ConstraintType, "verb">, string> = {
   ip: "Address or range",
 };
 
-/** Mirrors the server's rules (lib/validations/api-key.ts) closely enough to catch typos live. */
-export function constraintDraftError(draft: ConstraintDraft, maxValueLength: number): string | null {
-  if (draft.type === "verb") return draft.methods.length > 0 ? null : "Choose at least one HTTP method.";
-  const value = draft.value.trim();
-  if (draft.type === "ip") {
-    if (value.length > maxValueLength) return `Address must be at most ${maxValueLength} characters.`;
-    const range = parseIpRange(value);
-    return range.ok ? null : `${range.message}.`;
+/** A row's problems, per field, in the words of the server's schema. */
+export type ConstraintDraftErrors = { value?: string; methods?: string };
+
+/**
+ * Checks a row with the schema the server action and the REST API parse constraints with
+ * (lib/validations/api-key.ts), so the editor cannot drift from what the server accepts.
+ * Null when the row is valid.
+ */
+export function constraintDraftErrors(draft: ConstraintDraft): ConstraintDraftErrors | null {
+  const result = constraintSchema.safeParse(draftToConstraint(draft));
+  if (result.success) return null;
+  const errors: ConstraintDraftErrors = {};
+  for (const issue of result.error.issues) {
+    // "methods.0" (an unknown method) belongs to the methods too; the first message per field wins.
+    const field = issue.path[0] === "methods" ? "methods" : "value";
+    errors[field] ??= sentence(issue.message);
   }
-  const noun = draft.type === "regex" ? "Pattern" : "Path";
-  if (value === "") return `${noun} is required.`;
-  if (value.length > maxValueLength) return `${noun} must be at most ${maxValueLength} characters.`;
-  if (draft.type === "regex") {
-    const problem = regexError(value);
-    return problem === null ? null : `${problem}.`;
-  }
-  if (/\s/.test(value)) return "Path must not contain spaces.";
-  if (normalizeConstraintPath(value) === null) {
-    return "Enter a path such as /v1/invoices: no ?, #, . or .. segments, and no encoded slashes.";
-  }
-  return null;
+  return errors;
+}
+
+/** The schema's messages are fragments ("Path is required"); the form shows sentences. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message) ? message : `${message}.`;
 }
 
 function draftToConstraint(draft: ConstraintDraft): KeyConstraint {
@@ -148,7 +142,7 @@ export function ConstraintsEditor({
     requestAnimationFrame(() => document.getElementById(`constraint-${draft.id}-type`)?.focus());
   }
 
-  const valid = drafts.filter((draft) => constraintDraftError(draft, maxValueLength) === null);
+  const valid = drafts.filter((draft) => constraintDraftErrors(draft) === null);
 
   return (
     <fieldset className="grid gap-3" aria-describedby="constraints-summary">
@@ -158,15 +152,16 @@ export function ConstraintsEditor({
       {drafts.map((draft, index) => {
         const number = index + 1;
         const base = `constraint-${draft.id}`;
-        const problem = draft.touched || showAllErrors ? constraintDraftError(draft, maxValueLength) : null;
-        const errorId = `${base}-error`;
+        const problems = draft.touched || showAllErrors ? constraintDraftErrors(draft) : null;
+        const valueError = problems?.value;
+        const methodsError = problems?.methods;
         return (
           <fieldset
             key={draft.id}
-            data-invalid={problem ? true : undefined}
+            data-invalid={problems ? true : undefined}
             className={cn(
               "grid gap-3 rounded-md border border-border bg-muted/30 p-3",
-              problem && "border-destructive/60",
+              problems && "border-destructive/60",
             )}
           >
             <legend className="sr-only">Constraint {number}</legend>
@@ -215,18 +210,19 @@ export function ConstraintsEditor({
                     maxLength={maxValueLength}
                     autoComplete="off"
                     spellCheck={false}
-                    aria-invalid={problem ? true : undefined}
-                    aria-describedby={problem ? errorId : undefined}
+                    aria-invalid={valueError ? true : undefined}
+                    aria-describedby={valueError ? `${base}-value-error` : undefined}
                     onChange={(event) => update(draft.id, { value: event.target.value })}
                     onBlur={() => (draft.touched ? undefined : update(draft.id, { touched: true }))}
                     className="font-mono text-[13px]"
                   />
+                  <FieldMessage id={`${base}-value-error`} message={valueError} />
                 </div>
               )}
             </div>
 
             {draft.type === "ip" ? null : (
-              <fieldset aria-describedby={problem && draft.type === "verb" ? errorId : undefined}>
+              <fieldset aria-describedby={methodsError ? `${base}-methods-error` : undefined}>
                 <legend className="mb-2 text-sm font-medium">
                   Methods{" "}
                   <span className="font-normal text-muted-foreground">
@@ -256,14 +252,9 @@ export function ConstraintsEditor({
                     );
                   })}
                 </div>
+                <FieldMessage id={`${base}-methods-error`} message={methodsError} className="mt-2" />
               </fieldset>
             )}
-
-            {problem ? (
-              <p id={errorId} aria-live="polite" className="text-[13px] font-medium text-destructive">
-                {problem}
-              </p>
-            ) : null}
           </fieldset>
         );
       })}
@@ -294,6 +285,16 @@ export function ConstraintsEditor({
         </p>
       ) : null}
     </fieldset>
+  );
+}
+
+/** A field's problem under it, announced as it appears. */
+function FieldMessage({ id, message, className }: { id: string; message: string | undefined; className?: string }) {
+  if (!message) return null;
+  return (
+    <p id={id} aria-live="polite" className={cn("text-[13px] font-medium text-destructive", className)}>
+      {message}
+    </p>
   );
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
-import { Coins, SlidersHorizontal } from "lucide-react";
-import { startTransition, useActionState, useId, useState, type FormEvent } from "react";
+import { Coins, SlidersHorizontal, type LucideIcon } from "lucide-react";
+import { startTransition, useActionState, useId, useState, type FormEvent, type ReactNode } from "react";
 
 import { LimitsEditor } from "@/components/limits/limits-editor";
 import { Button } from "@/components/ui/button";
@@ -22,13 +22,64 @@ type DialogProps = {
   onSaved: () => void;
 };
 
-/** Submits without React's reset after the action, which would desync controlled fields. */
-function submitWith(action: (data: FormData) => void) {
-  return (event: FormEvent<HTMLFormElement>) => {
+type LimitsDialogProps = {
+  icon: LucideIcon;
+  /** The trigger's text. */
+  label: string;
+  title: string;
+  description: ReactNode;
+  contentClassName: string;
+  /** The form, rendered inside the content so every opening starts afresh (current values, no stale error). */
+  children: (saved: () => void) => ReactNode;
+  onSaved: () => void;
+};
+
+/** A small outline button that opens a dialog holding one of the key's limits forms. */
+function LimitsDialog({ icon: Icon, label, title, description, contentClassName, children, onSaved }: LimitsDialogProps) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>
+        <Button variant="outline" size="sm">
+          <Icon aria-hidden="true" />
+          {label}
+        </Button>
+      </DialogTrigger>
+      <DialogContent className={contentClassName}>
+        <DialogHeader>
+          <DialogTitle>{title}</DialogTitle>
+          <DialogDescription>{description}</DialogDescription>
+        </DialogHeader>
+        {children(() => {
+          setOpen(false);
+          onSaved();
+        })}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+type LimitsAction = (previous: FormState, form: FormData) => Promise<FormState>;
+
+/**
+ * The form's action state: a success toasts and closes the dialog. `submit` posts without
+ * React's reset after the action, which would desync controlled fields.
+ */
+function useLimitsForm(serverAction: LimitsAction, done: string, onSaved: () => void) {
+  const [state, action, pending] = useActionState<FormState, FormData>(async (previous, form) => {
+    const result = await serverAction(previous, form);
+    if (result.ok) {
+      toast.success(result.message ?? done);
+      onSaved();
+    }
+    return result;
+  }, {});
+  function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     startTransition(() => action(data));
-  };
+  }
+  return { state, pending, submit };
 }
 
 /** Only what the form reports as its own, not a field's message repeated. */
@@ -37,50 +88,45 @@ function formOnly(state: FormState): string | null {
   return state.error && !fieldMessages.includes(state.error) ? state.error : null;
 }
 
+/** The form's own error, Cancel and the submit button. */
+function LimitsFormFooter({ state, pending, submitLabel, pendingLabel }: { state: FormState; pending: boolean; submitLabel: string; pendingLabel: string }) {
+  const error = formOnly(state);
+  return (
+    <>
+      {error ? <FormAlert>{error}</FormAlert> : null}
+      <DialogFooter>
+        <DialogClose asChild>
+          <Button variant="outline">Cancel</Button>
+        </DialogClose>
+        <SubmitButton pending={pending} pendingLabel={pendingLabel}>
+          {submitLabel}
+        </SubmitButton>
+      </DialogFooter>
+    </>
+  );
+}
+
 /** "Edit limits": the key's rate limits and credits in the shared editor. */
 export function EditLimitsDialog({ keyId, name, view, onSaved }: DialogProps & { view: KeyLimitsView }) {
-  const [open, setOpen] = useState(false);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button variant="outline" size="sm">
-          <SlidersHorizontal aria-hidden="true" />
-          Edit limits
-        </Button>
-      </DialogTrigger>
-      <DialogContent className="max-w-2xl">
-        <DialogHeader>
-          <DialogTitle>Usage limits of {name}</DialogTitle>
-          <DialogDescription>
-            Every Keydesk instance applies changes within a second. Setting the credits sets the balance; to add to it, use Add credits.
-          </DialogDescription>
-        </DialogHeader>
-        {/* Inside the content, so every opening starts from the current limits and no stale error. */}
-        <EditLimitsForm
-          keyId={keyId}
-          view={view}
-          onSaved={() => {
-            setOpen(false);
-            onSaved();
-          }}
-        />
-      </DialogContent>
-    </Dialog>
+    <LimitsDialog
+      icon={SlidersHorizontal}
+      label="Edit limits"
+      title={`Usage limits of ${name}`}
+      description="Every Keydesk instance applies changes within a second. Setting the credits sets the balance; to add to it, use Add credits."
+      contentClassName="max-w-2xl"
+      onSaved={onSaved}
+    >
+      {(saved) => <EditLimitsForm keyId={keyId} view={view} onSaved={saved} />}
+    </LimitsDialog>
   );
 }
 
 function EditLimitsForm({ keyId, view, onSaved }: { keyId: string; view: KeyLimitsView; onSaved: () => void }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(async (previous, form) => {
-    const result = await updateKeyLimitsAction(previous, form);
-    if (result.ok) {
-      toast.success(result.message ?? "Saved.");
-      onSaved();
-    }
-    return result;
-  }, {});
+  const { state, pending, submit } = useLimitsForm(updateKeyLimitsAction, "Saved.", onSaved);
   const errors = state.fieldErrors ?? {};
   return (
-    <form onSubmit={submitWith(action)} className="grid gap-5" noValidate>
+    <form onSubmit={submit} className="grid gap-5" noValidate>
       <input type="hidden" name="keyId" value={keyId} />
       <LimitsEditor
         initialRatelimits={view.ratelimits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs }))}
@@ -89,74 +135,37 @@ function EditLimitsForm({ keyId, view, onSaved }: { keyId: string; view: KeyLimi
         errors={{ ratelimits: errors.ratelimits, credits: errors.credits }}
         sendOnlyChanges
       />
-      {formOnly(state) ? <FormAlert>{formOnly(state)}</FormAlert> : null}
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button variant="outline">Cancel</Button>
-        </DialogClose>
-        <SubmitButton pending={pending} pendingLabel="Saving…">
-          Save limits
-        </SubmitButton>
-      </DialogFooter>
+      <LimitsFormFooter state={state} pending={pending} submitLabel="Save limits" pendingLabel="Saving…" />
     </form>
   );
 }
 
 /** "Add credits": a top-up, added to what is left. */
 export function AddCreditsDialog({ keyId, name, remaining, onSaved }: DialogProps & { remaining: number }) {
-  const [open, setOpen] = useState(false);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button variant="outline" size="sm">
-          <Coins aria-hidden="true" />
-          Add credits
-        </Button>
-      </DialogTrigger>
-      <DialogContent className="max-w-md">
-        <DialogHeader>
-          <DialogTitle>Add credits to {name}</DialogTitle>
-          <DialogDescription>
-            {remaining.toLocaleString("en")} left now. What you add is added to the balance, also after a refill that is due.
-          </DialogDescription>
-        </DialogHeader>
-        <AddCreditsForm
-          keyId={keyId}
-          onSaved={() => {
-            setOpen(false);
-            onSaved();
-          }}
-        />
-      </DialogContent>
-    </Dialog>
+    <LimitsDialog
+      icon={Coins}
+      label="Add credits"
+      title={`Add credits to ${name}`}
+      description={`${remaining.toLocaleString("en")} left now. What you add is added to the balance, also after a refill that is due.`}
+      contentClassName="max-w-md"
+      onSaved={onSaved}
+    >
+      {(saved) => <AddCreditsForm keyId={keyId} onSaved={saved} />}
+    </LimitsDialog>
   );
 }
 
 function AddCreditsForm({ keyId, onSaved }: { keyId: string; onSaved: () => void }) {
   const id = useId();
-  const [state, action, pending] = useActionState<FormState, FormData>(async (previous, form) => {
-    const result = await addCreditsAction(previous, form);
-    if (result.ok) {
-      toast.success(result.message ?? "Added.");
-      onSaved();
-    }
-    return result;
-  }, {});
+  const { state, pending, submit } = useLimitsForm(addCreditsAction, "Added.", onSaved);
   return (
-    <form onSubmit={submitWith(action)} className="grid gap-5" noValidate>
+    <form onSubmit={submit} className="grid gap-5" noValidate>
       <input type="hidden" name="keyId" value={keyId} />
       <FormField label="Credits to add" name="amount" id={`${id}-amount`} error={state.fieldErrors?.amount} required>
         {(field) => <Input {...field} type="number" inputMode="numeric" min={1} step={1} defaultValue={state.values?.amount ?? ""} placeholder="e.g. 1000" autoFocus />}
       </FormField>
-      {formOnly(state) ? <FormAlert>{formOnly(state)}</FormAlert> : null}
-      <DialogFooter>
-        <DialogClose asChild>
-          <Button variant="outline">Cancel</Button>
-        </DialogClose>
-        <SubmitButton pending={pending} pendingLabel="Adding…">
-          Add credits
-        </SubmitButton>
-      </DialogFooter>
+      <LimitsFormFooter state={state} pending={pending} submitLabel="Add credits" pendingLabel="Adding…" />
     </form>
   );
 }

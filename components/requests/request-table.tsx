@@ -1,7 +1,7 @@
 import Link from "next/link";
 
+import { ResponsiveTable } from "@/components/data-table/responsive-table";
 import { OutcomeBadge } from "@/components/requests/outcome-badge";
-import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { RequestRow } from "@/lib/queries/requests";
 import { cn } from "@/lib/utils";
 
@@ -77,64 +77,27 @@ export type RequestTableProps = {
 /** One page of the trail, newest first: a table on wide screens, cards on narrow ones. */
 export function RequestTable({ rows, caption, canSeeIps }: RequestTableProps) {
   return (
-    <div>
-      <Table className="text-[13px]" containerClassName="hidden lg:block">
-        <TableCaption className="sr-only">{caption}</TableCaption>
-        <TableHeader>
-          <TableRow className="hover:bg-transparent">
-            <TableHead className="px-3">Time (UTC)</TableHead>
-            <TableHead className="px-3">Key</TableHead>
-            <TableHead className="px-3">Request</TableHead>
-            <TableHead className="px-3">Outcome</TableHead>
-            <TableHead className="px-3">Client</TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {rows.map((row) => (
-            <TableRow key={row.id} data-request-id={row.id}>
-              <TableCell className="px-3 align-top">
-                <Time at={row.at} stacked />
-              </TableCell>
-              <TableCell className="max-w-56 px-3 align-top whitespace-normal break-words">
-                <KeyCell row={row} />
-              </TableCell>
-              <TableCell className="min-w-56 px-3 align-top whitespace-normal">
-                <RequestLine row={row} />
-              </TableCell>
-              <TableCell className="px-3 align-top">
-                <OutcomeBadge outcome={row.outcome} />
-              </TableCell>
-              <TableCell className="px-3 align-top">
-                <Client row={row} canSeeIps={canSeeIps} />
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-
-      <ol aria-label={caption} className="grid gap-3 lg:hidden">
-        {rows.map((row) => (
-          <li key={row.id} data-request-id={row.id} className="grid gap-2 rounded-lg border border-border bg-card p-4 text-[13px]">
-            <div className="flex flex-wrap items-start justify-between gap-2">
-              <OutcomeBadge outcome={row.outcome} />
-              <span className="text-xs text-muted-foreground">
-                <Time at={row.at} />
-              </span>
-            </div>
-            <RequestLine row={row} />
-            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5">
-              <dt className="text-xs text-muted-foreground">Key</dt>
-              <dd className="min-w-0 break-words">
-                <KeyCell row={row} />
-              </dd>
-              <dt className="text-xs text-muted-foreground">Client</dt>
-              <dd className="min-w-0">
-                <Client row={row} canSeeIps={canSeeIps} />
-              </dd>
-            </dl>
-          </li>
-        ))}
-      </ol>
-    </div>
+    <ResponsiveTable
+      rows={rows}
+      caption={caption}
+      getRowId={(row) => row.id}
+      rowIdAttribute="request-id"
+      columns={[
+        { header: "Time (UTC)", cell: (row) => <Time at={row.at} stacked /> },
+        { header: "Key", className: "max-w-56 whitespace-normal break-words", cell: (row) => <KeyCell row={row} /> },
+        { header: "Request", className: "min-w-56 whitespace-normal", cell: (row) => <RequestLine row={row} /> },
+        { header: "Outcome", cell: (row) => <OutcomeBadge outcome={row.outcome} /> },
+        { header: "Client", cell: (row) => <Client row={row} canSeeIps={canSeeIps} /> },
+      ]}
+      card={{
+        top: (row) => <OutcomeBadge outcome={row.outcome} />,
+        aside: (row) => <Time at={row.at} />,
+        body: (row) => <RequestLine row={row} />,
+        details: [
+          { label: "Key", className: "break-words", cell: (row) => <KeyCell row={row} /> },
+          { label: "Client", cell: (row) => <Client row={row} canSeeIps={canSeeIps} /> },
+        ],
+      }}
+    />
   );
 }

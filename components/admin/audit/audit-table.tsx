@@ -2,8 +2,8 @@ import { ListFilter } from "lucide-react";
 import Link from "next/link";
 
 import { actionLabel, formatAuditTime, humanize } from "@/components/admin/audit/format";
+import { ResponsiveTable } from "@/components/data-table/responsive-table";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
-import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { AuditRow } from "@/lib/queries/audit";
 import { cn } from "@/lib/utils";
 
@@ -169,74 +169,34 @@ export type AuditTableProps = {
 /** One page of events, newest first: a table on wide screens, a list of cards on narrow ones. */
 export function AuditTable({ rows, caption, className }: AuditTableProps) {
   return (
-    <div className={className}>
-      <Table className="text-[13px]" containerClassName="hidden lg:block">
-        <TableCaption className="sr-only">{caption}</TableCaption>
-        <TableHeader>
-          <TableRow className="hover:bg-transparent">
-            <TableHead className="px-3">Time (UTC)</TableHead>
-            <TableHead className="px-3">Actor</TableHead>
-            <TableHead className="px-3">Action</TableHead>
-            <TableHead className="px-3">Summary</TableHead>
-            <TableHead className="px-3">Target</TableHead>
-            <TableHead className="px-3">IP and user agent</TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {rows.map((row) => (
-            <TableRow key={row.id} data-event-id={row.id}>
-              <TableCell className="px-3 align-top">
-                <Time row={row} stacked />
-              </TableCell>
-              <TableCell className="max-w-52 px-3 align-top whitespace-normal break-words">
-                <Actor row={row} />
-              </TableCell>
-              <TableCell className="px-3 align-top">
-                <ActionBadge action={row.action} />
-              </TableCell>
-              <TableCell className="min-w-56 px-3 align-top whitespace-normal break-words">
-                <Summary row={row} />
-              </TableCell>
-              <TableCell className="max-w-52 px-3 align-top whitespace-normal">
-                <Target row={row} />
-              </TableCell>
-              <TableCell className="px-3 align-top">
-                <Client row={row} />
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-
-      <ol aria-label={caption} className="grid gap-3 lg:hidden">
-        {rows.map((row) => (
-          <li key={row.id} data-event-id={row.id} className="grid gap-2 rounded-lg border border-border bg-card p-4 text-[13px]">
-            <div className="flex flex-wrap items-start justify-between gap-2">
-              <ActionBadge action={row.action} />
-              <span className="text-xs text-muted-foreground">
-                <Time row={row} />
-              </span>
-            </div>
-            <p className="break-words">
-              <Summary row={row} />
-            </p>
-            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5">
-              <dt className="text-xs text-muted-foreground">Actor</dt>
-              <dd className="min-w-0 break-words">
-                <Actor row={row} />
-              </dd>
-              <dt className="text-xs text-muted-foreground">Target</dt>
-              <dd className="min-w-0">
-                <Target row={row} />
-              </dd>
-              <dt className="text-xs text-muted-foreground">Client</dt>
-              <dd className="min-w-0">
-                <Client row={row} />
-              </dd>
-            </dl>
-          </li>
-        ))}
-      </ol>
-    </div>
+    <ResponsiveTable
+      rows={rows}
+      caption={caption}
+      getRowId={(row) => row.id}
+      rowIdAttribute="event-id"
+      className={className}
+      columns={[
+        { header: "Time (UTC)", cell: (row) => <Time row={row} stacked /> },
+        { header: "Actor", className: "max-w-52 whitespace-normal break-words", cell: (row) => <Actor row={row} /> },
+        { header: "Action", cell: (row) => <ActionBadge action={row.action} /> },
+        { header: "Summary", className: "min-w-56 whitespace-normal break-words", cell: (row) => <Summary row={row} /> },
+        { header: "Target", className: "max-w-52 whitespace-normal", cell: (row) => <Target row={row} /> },
+        { header: "IP and user agent", cell: (row) => <Client row={row} /> },
+      ]}
+      card={{
+        top: (row) => <ActionBadge action={row.action} />,
+        aside: (row) => <Time row={row} />,
+        body: (row) => (
+          <p className="break-words">
+            <Summary row={row} />
+          </p>
+        ),
+        details: [
+          { label: "Actor", className: "break-words", cell: (row) => <Actor row={row} /> },
+          { label: "Target", cell: (row) => <Target row={row} /> },
+          { label: "Client", cell: (row) => <Client row={row} /> },
+        ],
+      }}
+    />
   );
 }

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 
 import { ROLE_DESCRIPTIONS } from "@/components/admin/users/role-descriptions";
+import { RowActionButton } from "@/components/admin/users/row-action-button";
 import { useReauthAction } from "@/components/auth/confirm-password-dialog";
 import type { UserRole } from "@/components/layout/role-badge";
 import { Button } from "@/components/ui/button";
@@ -51,9 +52,7 @@ export function ChangeRoleDialog({ user, isSelf }: ChangeRoleDialogProps) {
       <Tooltip>
         <TooltipTrigger asChild>
           <DialogTrigger asChild>
-            <Button variant="ghost" size="icon-sm" aria-label={`Change role of ${user.name}`} className="text-muted-foreground">
-              <UserCog aria-hidden="true" />
-            </Button>
+            <RowActionButton icon={UserCog} label="Change role" aria-label={`Change role of ${user.name}`} />
           </DialogTrigger>
         </TooltipTrigger>
         <TooltipContent>Change role</TooltipContent>

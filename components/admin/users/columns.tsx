@@ -23,7 +23,9 @@ export type UserColumnsOptions = {
  * and status move into the name cell and the dates are left out, so nothing scrolls sideways.
  */
 export const USER_COLUMN_CLASSES: Partial<Record<string, string>> = {
-  email: "hidden @4xl:table-cell",
+  // From 70rem the row actions show their text (RowActionButton); the email moves under the
+  // name until the list is wide enough for both.
+  email: "hidden @4xl:table-cell @min-[70rem]:hidden @min-[90rem]:table-cell",
   role: "hidden @lg:table-cell",
   status: "hidden @lg:table-cell",
   lastSignInAt: "hidden @3xl:table-cell",
@@ -48,7 +50,10 @@ export function getUserColumns({ currentUserId, serverNow }: UserColumnsOptions)
             {row.original.id === currentUserId ? <Badge>You</Badge> : null}
           </div>
           {/* Stand-ins for the columns a narrow list leaves out (see USER_COLUMN_CLASSES). */}
-          <span className="max-w-[14rem] truncate text-xs text-muted-foreground @4xl:hidden" title={row.original.email}>
+          <span
+            className="max-w-[14rem] truncate text-xs text-muted-foreground @4xl:hidden @min-[70rem]:block @min-[90rem]:hidden"
+            title={row.original.email}
+          >
             {row.original.email}
           </span>
           <div className="mt-1 flex flex-wrap gap-1.5 @lg:hidden">

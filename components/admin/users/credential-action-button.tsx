@@ -1,11 +1,12 @@
 "use client";
 
+import type { LucideIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 
 import { CredentialDialog } from "@/components/admin/users/credential-dialog";
+import { RowActionButton } from "@/components/admin/users/row-action-button";
 import { useReauthAction } from "@/components/auth/confirm-password-dialog";
-import { Button } from "@/components/ui/button";
 import { ConfirmForm } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import type { FormState } from "@/lib/actions/form-state";
@@ -13,10 +14,11 @@ import type { CreateUserState, RevealedCredential } from "@/lib/actions/users";
 
 export type CredentialActionButtonProps = {
   userId: string;
-  /** The icon-only trigger's accessible name, e.g. "Reset password of Vera Viewer". */
+  /** The trigger's accessible name, e.g. "Reset password of Vera Viewer". */
   label: string;
+  /** The trigger's visible text (on a wide list) and tooltip, e.g. "Reset password". */
   tooltip: string;
-  icon: ReactNode;
+  icon: LucideIcon;
   confirm: { title: string; description: string; confirmLabel: string; pendingLabel: string };
   /** A server action that returns the new credential in `created`. */
   action: (previous: CreateUserState, form: FormData) => Promise<CreateUserState>;
@@ -25,7 +27,7 @@ export type CredentialActionButtonProps = {
 };
 
 /**
- * An icon button that confirms, runs an action handing out a new credential for a user (a
+ * A row action that confirms, runs an action handing out a new credential for a user (a
  * temporary password or an invite link), and reveals it once.
  */
 export function CredentialActionButton({ userId, label, tooltip, icon, confirm, action, doneMessage }: CredentialActionButtonProps) {
@@ -62,9 +64,7 @@ export function CredentialActionButton({ userId, label, tooltip, icon, confirm, 
         onDismiss={onDismiss}
         triggerTooltip={tooltip}
         trigger={
-          <Button variant="ghost" size="icon-sm" aria-label={label} className="text-muted-foreground">
-            {icon}
-          </Button>
+          <RowActionButton icon={icon} label={tooltip} aria-label={label} />
         }
       >
         <ConfirmForm kind="dialog" fields={{ userId }} action={run} {...confirm} />

@@ -16,7 +16,7 @@ export function ReissueInviteButton({ user }: ReissueInviteButtonProps) {
       userId={user.id}
       label={`New invite link for ${user.name}`}
       tooltip="New invite link"
-      icon={<Link2 aria-hidden="true" />}
+      icon={Link2}
       confirm={{
         title: `New invite link for ${user.name}?`,
         description: `${user.inviteExpired ? "Their last link has expired. " : "Their current link stops working. "}The new link is valid for 7 days and is shown once.`,

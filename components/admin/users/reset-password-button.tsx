@@ -20,7 +20,7 @@ export function ResetPasswordButton({ user }: ResetPasswordButtonProps) {
       userId={user.id}
       label={`Reset password of ${user.name}`}
       tooltip="Reset password"
-      icon={<KeyRound aria-hidden="true" />}
+      icon={KeyRound}
       confirm={{
         title: `Reset the password of ${user.name}?`,
         description:

@@ -3,8 +3,8 @@
 import { UserCheck, UserX } from "lucide-react";
 import { useRouter } from "next/navigation";
 
+import { RowActionButton } from "@/components/admin/users/row-action-button";
 import type { UserRole } from "@/components/layout/role-badge";
-import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { deactivateUserAction, reactivateUserAction } from "@/lib/actions/users";
@@ -31,23 +31,21 @@ const COPY = {
   },
 } as const;
 
-/** The deactivate / reactivate icon button of a row, always behind a confirmation. */
+/** The deactivate / reactivate button of a row, always behind a confirmation. */
 export function UserStatusButton({ user, mode }: UserStatusButtonProps) {
   const router = useRouter();
-  const { icon: Icon, verb, pending, action } = COPY[mode];
+  const { icon, verb, pending, action } = COPY[mode];
   const blocked = mode === "deactivate" && user.isLastAdmin;
 
   return (
     <ConfirmButton
       trigger={
-        <Button
-          variant="ghost"
-          size="icon-sm"
+        <RowActionButton
+          icon={icon}
+          label={verb}
           aria-label={`${verb} ${user.name}`}
-          className={mode === "deactivate" ? "text-muted-foreground hover:text-destructive" : "text-muted-foreground"}
-        >
-          <Icon aria-hidden="true" />
-        </Button>
+          className={mode === "deactivate" ? "hover:text-destructive" : undefined}
+        />
       }
       triggerTooltip={verb}
       title={`${verb} ${user.name}?`}

@@ -3,12 +3,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { AuditFiltersForm } from "@/components/admin/audit/audit-filters";
-import { AuditPagination } from "@/components/admin/audit/audit-pagination";
 import { AuditTable } from "@/components/admin/audit/audit-table";
 import { VerifyChain } from "@/components/admin/audit/verify-chain";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { QueryPagination } from "@/components/ui/query-pagination";
 import { requirePermission } from "@/lib/auth/session";
 import { listAuditActions, listAuditEvents } from "@/lib/queries/audit";
 import { listProjectOptions } from "@/lib/queries/projects";
@@ -28,10 +28,6 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
 
   const filtered = hasAuditFilters(params);
   const query = auditFilterQuery(params);
-  const hrefForPage = (page: number) => {
-    const search = auditFilterQuery(params, { page: page > 1 ? String(page) : undefined });
-    return search ? `/admin/audit?${search}` : "/admin/audit";
-  };
   const keyMissing = Boolean(params.key) && events.key === null;
 
   return (
@@ -88,7 +84,7 @@ export default async function AuditPage({ searchParams }: AuditPageProps) {
       ) : (
         <div className="grid gap-4">
           <AuditTable rows={events.rows} caption={filtered ? "Audit events matching the filters" : "Audit events"} />
-          <AuditPagination page={events.page} pageSize={events.pageSize} total={events.total} hrefForPage={hrefForPage} />
+          <QueryPagination pathname="/admin/audit" query={query} page={events.page} pageSize={events.pageSize} total={events.total} noun="events" />
         </div>
       )}
     </div>
