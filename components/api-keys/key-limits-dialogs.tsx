@@ -14,6 +14,7 @@ import { toast } from "@/components/ui/toaster";
 import type { FormState } from "@/lib/actions/form-state";
 import { addCreditsAction, updateKeyLimitsAction } from "@/lib/actions/key-limits";
 import type { KeyLimitsView } from "@/lib/queries/key-limits";
+import { formatCount } from "@/lib/format";
 
 type DialogProps = {
   /** The key's Sid. */
@@ -147,7 +148,7 @@ export function AddCreditsDialog({ keyId, name, remaining, onSaved }: DialogProp
       icon={Coins}
       label="Add credits"
       title={`Add credits to ${name}`}
-      description={`${remaining.toLocaleString("en")} left now. What you add is added to the balance, also after a refill that is due.`}
+      description={`${formatCount(remaining)} left now. What you add is added to the balance, also after a refill that is due.`}
       contentClassName="max-w-md"
       onSaved={onSaved}
     >

@@ -31,7 +31,8 @@ import {
   updateKeyExamples,
   verifyExamples,
 } from "@/lib/api/operation-examples";
-import { KEY_SORTS, KEY_STATUSES } from "@/lib/validations/api-key-list";
+import { KEY_STATUSES } from "@/lib/keys/status";
+import { KEY_SORTS } from "@/lib/validations/api-key-list";
 
 const projectIdParam = z.object({
   projectId: z.string().min(1).max(64).describe("The project's id or slug, e.g. `default`"),

@@ -5,7 +5,6 @@ import { KEY_STATUSES } from "@/lib/keys/status";
 import { listPageSchema, listSearchSchema, sortDirSchema } from "@/lib/validations/list-params";
 
 // lib/api/operations.ts reads the statuses through the list's schema module.
-export { KEY_STATUSES };
 export const KEY_SORTS = ["name", "createdAt", "expiresAt", "lastUsedAt"] as const;
 export type KeySort = (typeof KEY_SORTS)[number];
 export const KEY_PAGE_SIZE = 25;
