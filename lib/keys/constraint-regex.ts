@@ -26,7 +26,7 @@
 // This module is also imported by the constraints editor in the browser: no Node APIs here.
 import { RE2JS } from "re2js";
 
-/** Counted repetitions (`{n,m}`) written out, nested ones multiplied: `(a{10}){5}` is 50 parts. */
+/** Counted repetitions (`{n,m}`) written out, nested ones multiplied: `(a{10}){5}` is 55 parts (a group counts one beside its content). */
 export const MAX_REGEX_EXPANSION = 400;
 export const MAX_REGEX_NESTING = 10;
 export const MAX_REGEX_PROGRAM_SIZE = 200;
@@ -79,6 +79,9 @@ export interface RegexShape {
 /**
  * The size of `pattern` with every `{n,m}` written out, read from the text alone. It errs high
  * (a literal `{1,5}` counts as a repetition, alternatives add up), which can only refuse more.
+ * Structure counts too — a group one part beside its content, each `|`, `*`, `+` and `?` one —
+ * because it compiles to instructions of its own: `((a)*|){0,13}` is 13 letters but over 120
+ * instructions, and counting it as 13 would let nested empty groups grow a program unseen.
  */
 export function regexShape(pattern: string): RegexShape {
   // One frame per open group: its size so far, and the size of its last atom (what a repeat repeats).
@@ -109,10 +112,12 @@ export function regexShape(pattern: string): RegexShape {
       i += 1;
     } else if (c === ")") {
       const closed = frames.length > 1 ? (frames.pop() as { size: number }) : { size: 0 };
-      atom(Math.max(1, closed.size));
+      atom(closed.size + 1);
       i += 1;
     } else if (c === "|") {
-      (frames[frames.length - 1] as { last: number }).last = 0;
+      const frame = frames[frames.length - 1] as { size: number; last: number };
+      frame.size += 1;
+      frame.last = 0;
       i += 1;
     } else if (c === "{" && REPEAT.test(pattern.slice(i, i + 12))) {
       const [text, min, comma, max] = REPEAT.exec(pattern.slice(i, i + 12)) as RegExpExecArray;
@@ -123,6 +128,9 @@ export function regexShape(pattern: string): RegexShape {
       frame.last *= Math.max(1, count);
       i += text.length;
     } else if (c === "*" || c === "+" || c === "?") {
+      const frame = frames[frames.length - 1] as { size: number; last: number };
+      frame.size += 1;
+      frame.last += 1;
       i += 1;
     } else {
       atom(1);
