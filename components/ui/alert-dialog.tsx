@@ -88,26 +88,6 @@ export function AlertDialogDescription({ className, ...props }: AlertDialogDescr
   );
 }
 
-export type AlertDialogActionProps = ComponentProps<typeof AlertDialogPrimitive.Action> & {
-  /** Button look; defaults to `destructive`. */
-  variant?: ButtonVariant;
-  size?: ButtonSize;
-};
-
-/**
- * The confirming button; closes the dialog when clicked. To submit a server action, use
- * `asChild` around a `<button type="submit" form="…">`, or run the action in `onClick`.
- */
-export function AlertDialogAction({ className, variant = "destructive", size = "md", ...props }: AlertDialogActionProps) {
-  return (
-    <AlertDialogPrimitive.Action
-      data-slot="alert-dialog-action"
-      className={buttonVariants({ variant, size, className })}
-      {...props}
-    />
-  );
-}
-
 export type AlertDialogCancelProps = ComponentProps<typeof AlertDialogPrimitive.Cancel> & {
   variant?: ButtonVariant;
   size?: ButtonSize;

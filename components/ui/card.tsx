@@ -49,15 +49,3 @@ export type CardContentProps = ComponentProps<"div">;
 export function CardContent({ className, ...props }: CardContentProps) {
   return <div data-slot="card-content" className={cn("px-5 py-5", className)} {...props} />;
 }
-
-export type CardFooterProps = ComponentProps<"div">;
-
-export function CardFooter({ className, ...props }: CardFooterProps) {
-  return (
-    <div
-      data-slot="card-footer"
-      className={cn("flex items-center gap-2 border-t border-border px-5 py-3", className)}
-      {...props}
-    />
-  );
-}

@@ -2,7 +2,6 @@
 
 import type { ComponentProps } from "react";
 import { DropdownMenu as DropdownMenuPrimitive } from "radix-ui";
-import { Check } from "lucide-react";
 
 import { cn } from "@/lib/utils";
 
@@ -46,12 +45,6 @@ export function DropdownMenuContent({ className, sideOffset = 4, align = "end", 
   return inline ? content : <DropdownMenuPrimitive.Portal>{content}</DropdownMenuPrimitive.Portal>;
 }
 
-export type DropdownMenuGroupProps = ComponentProps<typeof DropdownMenuPrimitive.Group>;
-
-export function DropdownMenuGroup(props: DropdownMenuGroupProps) {
-  return <DropdownMenuPrimitive.Group data-slot="dropdown-menu-group" {...props} />;
-}
-
 const itemClassName =
   "relative flex cursor-default items-center gap-2 rounded-sm px-2 py-1.5 text-sm select-none focus-visible:outline-offset-[-2px] " +
   "data-[disabled]:pointer-events-none data-[disabled]:opacity-50 data-[highlighted]:bg-accent data-[highlighted]:text-accent-foreground " +
@@ -80,25 +73,6 @@ export function DropdownMenuItem({ className, variant = "default", inset, ...pro
   );
 }
 
-export type DropdownMenuCheckboxItemProps = ComponentProps<typeof DropdownMenuPrimitive.CheckboxItem>;
-
-export function DropdownMenuCheckboxItem({ className, children, ...props }: DropdownMenuCheckboxItemProps) {
-  return (
-    <DropdownMenuPrimitive.CheckboxItem
-      data-slot="dropdown-menu-checkbox-item"
-      className={cn(itemClassName, "pl-8", className)}
-      {...props}
-    >
-      <span className="pointer-events-none absolute left-2 flex size-4 items-center justify-center">
-        <DropdownMenuPrimitive.ItemIndicator>
-          <Check className="size-4 text-foreground" aria-hidden="true" />
-        </DropdownMenuPrimitive.ItemIndicator>
-      </span>
-      {children}
-    </DropdownMenuPrimitive.CheckboxItem>
-  );
-}
-
 export type DropdownMenuLabelProps = ComponentProps<typeof DropdownMenuPrimitive.Label> & { inset?: boolean };
 
 export function DropdownMenuLabel({ className, inset, ...props }: DropdownMenuLabelProps) {
@@ -118,18 +92,6 @@ export function DropdownMenuSeparator({ className, ...props }: DropdownMenuSepar
     <DropdownMenuPrimitive.Separator
       data-slot="dropdown-menu-separator"
       className={cn("-mx-1 my-1 h-px bg-border", className)}
-      {...props}
-    />
-  );
-}
-
-export type DropdownMenuShortcutProps = ComponentProps<"span">;
-
-export function DropdownMenuShortcut({ className, ...props }: DropdownMenuShortcutProps) {
-  return (
-    <span
-      data-slot="dropdown-menu-shortcut"
-      className={cn("ml-auto text-xs tracking-widest text-muted-foreground", className)}
       {...props}
     />
   );

@@ -9,7 +9,6 @@ import { cn } from "@/lib/utils";
 /** A Dialog that slides in from the left edge (mobile navigation). Same API as `Dialog`. */
 export const Sheet = SheetPrimitive.Root;
 export const SheetTrigger = SheetPrimitive.Trigger;
-export const SheetClose = SheetPrimitive.Close;
 
 export type SheetContentProps = ComponentProps<typeof SheetPrimitive.Content> & {
   showCloseButton?: boolean;

@@ -41,18 +41,6 @@ export function TableBody({ className, ...props }: TableBodyProps) {
   return <tbody data-slot="table-body" className={cn("[&_tr:last-child]:border-0", className)} {...props} />;
 }
 
-export type TableFooterProps = ComponentProps<"tfoot">;
-
-export function TableFooter({ className, ...props }: TableFooterProps) {
-  return (
-    <tfoot
-      data-slot="table-footer"
-      className={cn("border-t border-border bg-muted/50 font-medium [&>tr]:last:border-b-0", className)}
-      {...props}
-    />
-  );
-}
-
 export type TableRowProps = ComponentProps<"tr">;
 
 export function TableRow({ className, ...props }: TableRowProps) {
