@@ -90,3 +90,51 @@ test("a management key needs the password again, has a scope, and revoking it ca
     expect(((await verified.json()) as { code: string }).code).toBe("REVOKED");
   }
 });
+
+test("rolling a management key asks for the password again when the sign-in is not recent", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  await signIn(page, ADMIN);
+  // A fresh sign-in counts as recent: creating the key asks nothing.
+  await page.goto("/settings/api-keys?project=keydesk-api");
+  await page.getByRole("button", { name: /create api key/i }).first().click();
+  const create = page.getByRole("dialog", { name: "Create API key" });
+  const name = `Roll bot ${suffix}`;
+  await create.getByLabel("Name").fill(name);
+  await create.getByRole("button", { name: "Create key" }).click();
+  const secretField = page.getByRole("textbox", { name: "New API key" });
+  await expect(secretField).toBeVisible();
+  const oldSecret = await secretField.inputValue();
+  rememberSecret(oldSecret);
+  await page.getByRole("button", { name: "Done" }).click();
+  // Not copied: the dialog asks before it lets the secret go.
+  await page.getByRole("button", { name: "Close without copying" }).click();
+  await page.getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+
+  await e2eQuery(`UPDATE "UserSession" SET "reauthenticatedAt" = now() - interval '11 minutes' WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = $1)`, [ADMIN.email]);
+  await page.getByRole("button", { name: "Roll key" }).first().click();
+  const roll = page.getByRole("dialog", { name: new RegExp(`Roll .${name}.`) });
+  await roll.getByLabel("Immediately").check();
+  await roll.getByRole("button", { name: "Roll key" }).click();
+
+  const reauth = page.getByRole("dialog", { name: "Confirm it is you" });
+  await expect(reauth).toBeVisible();
+  // A wrong password rolls nothing and says so in the field.
+  await reauth.getByLabel("Your password").fill("not the password");
+  await reauth.getByRole("button", { name: "Confirm" }).click();
+  await expect(reauth.getByLabel("Your password")).toHaveAttribute("aria-invalid", "true");
+  expect((await e2eQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "ApiKey" WHERE "name" = $1`, [name]))[0]?.n).toBe(1);
+
+  await reauth.getByLabel("Your password").fill(ADMIN.password);
+  await reauth.getByRole("button", { name: "Confirm" }).click();
+  await expect(reauth).toBeHidden();
+  const replacement = page.getByRole("textbox", { name: "New API key" });
+  await expect(replacement).toBeVisible();
+  const newSecret = await replacement.inputValue();
+  rememberSecret(newSecret);
+  expect(newSecret).not.toBe(oldSecret);
+
+  // The replacement manages Keydesk; the old key, rolled with no grace, does not.
+  expect((await request.get("/api/v1/projects", { headers: { authorization: `Bearer ${newSecret}` } })).status()).toBe(200);
+  expect((await request.get("/api/v1/projects", { headers: { authorization: `Bearer ${oldSecret}` } })).status()).toBe(401);
+});
