@@ -7,7 +7,7 @@ import { isApiV1Path, matchApiRoute } from "@/lib/api/route-table";
 import { securityHeaders } from "../next.config.mjs";
 
 /** Every /api/v1 response carries these (Next adds its own on top for what it answers). */
-const API_HEADERS: Record<string, string> = {
+export const API_HEADERS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(securityHeaders.map(({ key, value }) => [key.toLowerCase(), value])),
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
   "cache-control": "no-store",

@@ -23,13 +23,13 @@ import { startNotificationWorkers } from "@/lib/notifications/runtime";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { PostgresTrailSink } from "@/lib/trail/postgres-sink";
 import { maintainTrail, startTrailWriter, stopTrailWriter, trailWriterStats } from "@/lib/trail/writer";
-import { apiEdge, isApiRequest, sendApiError } from "@/server/api-edge";
+import { API_HEADERS, apiEdge, isApiRequest, sendApiError } from "@/server/api-edge";
 import { logApiRequest } from "@/server/access-log";
 import { prepareFirstRun } from "@/server/bootstrap";
 import { describeListenError, listen, parsePort, probePort } from "@/server/listen";
 import { log } from "@/server/log";
 import { rejectOversizedBody } from "@/server/body-limit";
-import { inRequestScope } from "@/server/request-scope";
+import { inRequestScope, withRequestId } from "@/server/request-scope";
 import { setUpProcessOutput } from "@/server/log-file";
 import { checkAuditChain, checkDatabaseRole } from "@/server/start-checks";
 import { applyServerTimeouts, serverOptions } from "@/server/timeouts";
@@ -142,13 +142,19 @@ async function main() {
   const app = next({ dev, dir: path.resolve(import.meta.dirname, ".."), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const verify = createVerifyHandler({ log });
+  const verify = createVerifyHandler({ log, headers: API_HEADERS, inRequestScope: withRequestId });
 
   let stopping = false;
   const server = http.createServer(serverOptions, (req, res) => {
     // While shutting down, answer what arrives on open keep-alive connections but close them
     // after, so clients move on instead of keeping this process busy until the grace period ends.
     if (stopping) res.setHeader("connection", "close");
+    // The hot path first, outside the request scope: the handler sets the same headers as the
+    // API's edge and the Request-Id itself, and tags its few log lines with that id.
+    if (req.method === "POST" && isVerifyPath(req.url)) {
+      verify(req, res);
+      return;
+    }
     if (benchMode && benchRoute(req, res)) return;
     // Every response carries Request-Id, and every line logged meanwhile names it.
     inRequestScope(req, res, () => {

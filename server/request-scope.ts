@@ -19,6 +19,11 @@ export function inRequestScope(req: http.IncomingMessage, res: http.ServerRespon
   scope.run(id, handle);
 }
 
+/** Runs `fn` in the scope of a request whose id is already chosen (the verification endpoint's log lines). */
+export function withRequestId(id: string, fn: () => void): void {
+  scope.run(id, fn);
+}
+
 /** Tags a chunk of output with the current request's id: `[keydesk] [req_…] message`. */
 export function tagWithRequestId(chunk: unknown): unknown {
   const id = scope.getStore();

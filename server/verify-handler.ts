@@ -15,6 +15,7 @@
 // connections one client can hold open with slow bodies, and the body deadline bounds how long.
 import type http from "node:http";
 import { verifyKeyNowOrLater, type VerifyResult } from "@/lib/keys/verify";
+import { CLIENT_REQUEST_ID_HEADER, REQUEST_ID_HEADER, chooseRequestId } from "@/lib/request-id";
 
 export const VERIFY_PATH = "/api/v1/keys/verify";
 export const MAX_VERIFY_BODY_BYTES = 8 * 1024;
@@ -37,6 +38,10 @@ export interface VerifyHandlerOptions {
   bodyTimeoutMs?: number;
   /** Requests in flight per client address; 0 = no cap. Defaults to KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT or 256. */
   maxInFlightPerClient?: number;
+  /** Headers every answer carries besides its own (the API's security headers, server/api-edge.ts). */
+  headers?: Readonly<Record<string, string>>;
+  /** Runs `fn` so that what it logs is tagged with the request's id (server/request-scope.ts). */
+  inRequestScope?: (id: string, fn: () => void) => void;
 }
 
 /** KEYDESK_VERIFY_MAX_IN_FLIGHT_PER_CLIENT: a whole number, 0 turning the cap off. */
@@ -48,27 +53,32 @@ function inFlightCapFromEnv(): number {
   return value;
 }
 
-function send(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  extraHeaders: Record<string, string> = {},
-): void {
+/** One request's answer: the response and the id it carries in `Request-Id`. */
+interface Reply {
+  res: http.ServerResponse;
+  id: string;
+}
+
+/**
+ * Writes the whole answer with one writeHead of a flat header list: the list starts as the same
+ * frozen array for every answer, and no header goes through setHeader's validation per request.
+ */
+function send(state: HandlerState, reply: Reply, status: number, body: unknown, extraHeaders?: Record<string, string>): void {
+  const { res } = reply;
   if (res.headersSent || res.destroyed) return;
   const json = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
-    "content-length": String(Buffer.byteLength(json)),
-    ...extraHeaders,
-  });
+  const headers = [...state.headers, REQUEST_ID_HEADER, reply.id, "content-length", String(Buffer.byteLength(json))];
+  if (extraHeaders) for (const name in extraHeaders) headers.push(name, extraHeaders[name] as string);
+  res.writeHead(status, headers);
   res.end(json);
 }
 
-function sendError(res: http.ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>) {
-  send(res, status, { error: { code, message } }, headers);
+function sendError(state: HandlerState, reply: Reply, status: number, code: string, message: string, headers?: Record<string, string>) {
+  send(state, reply, status, { error: { code, message } }, headers);
 }
+
+/** What every answer of this endpoint says about itself, whatever else the server adds. */
+const OWN_HEADERS = { "content-type": "application/json", "cache-control": "no-store", "x-content-type-options": "nosniff" };
 
 const TOO_LARGE_MESSAGE = `Request body must be at most ${MAX_VERIFY_BODY_BYTES} bytes`;
 
@@ -78,6 +88,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 interface HandlerState {
   log: (message: string) => void;
+  /** Name, value, name, value…: what every answer carries before its Request-Id and length. */
+  headers: readonly string[];
+  inRequestScope: (id: string, fn: () => void) => void;
   lastUnavailableLog: { at: number };
   bodyTimeoutMs: number;
   maxInFlight: number;
@@ -85,48 +98,49 @@ interface HandlerState {
   inFlight: Map<string, number>;
 }
 
-function failed(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse, error: unknown): void {
+function failed(state: HandlerState, req: http.IncomingMessage, reply: Reply, error: unknown): void {
+  const { res } = reply;
   // A client that hung up mid-request is routine, not worth a log line.
   if (req.destroyed || res.destroyed) return;
   // Only the error class: messages of unexpected errors could quote request data.
-  state.log(`verify request failed: ${error instanceof Error ? error.name : "unknown error"}`);
-  if (!res.headersSent) send(res, 500, { error: { code: "internal_error", message: "Internal error" } });
+  state.inRequestScope(reply.id, () => state.log(`verify request failed: ${error instanceof Error ? error.name : "unknown error"}`));
+  if (!res.headersSent) send(state, reply, 500, { error: { code: "internal_error", message: "Internal error" } });
   else res.destroy();
 }
 
-function answer(state: HandlerState, res: http.ServerResponse, result: VerifyResult): void {
+function answer(state: HandlerState, reply: Reply, result: VerifyResult): void {
   if (result.status === 503) {
     const now = Date.now();
     if (now - state.lastUnavailableLog.at >= UNAVAILABLE_LOG_INTERVAL_MS) {
       state.lastUnavailableLog.at = now;
-      state.log("key verification unavailable: the database cannot be reached (answering 503)");
+      state.inRequestScope(reply.id, () => state.log("key verification unavailable: the database cannot be reached (answering 503)"));
     }
   }
-  send(res, result.status, result.body);
+  send(state, reply, result.status, result.body);
 }
 
 /** The whole body has arrived: parse it and answer, in this tick unless the database is needed. */
-function respond(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+function respond(state: HandlerState, req: http.IncomingMessage, reply: Reply, body: Buffer): void {
   // The content type is not checked: clients that send JSON as text/plain (or nothing) work too.
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    sendError(res, 400, "invalid_json", "Request body must be a JSON object");
+    sendError(state, reply, 400, "invalid_json", "Request body must be a JSON object");
     return;
   }
   if (!isRecord(parsed)) {
-    sendError(res, 422, "invalid_request", "Request body must be a JSON object");
+    sendError(state, reply, 422, "invalid_request", "Request body must be a JSON object");
     return;
   }
   const result = verifyKeyNowOrLater(parsed, new Date(), { remoteAddress: req.socket.remoteAddress ?? null });
   if (result instanceof Promise) {
     result.then(
-      (settled) => answer(state, res, settled),
-      (error: unknown) => failed(state, req, res, error),
+      (settled) => answer(state, reply, settled),
+      (error: unknown) => failed(state, req, reply, error),
     );
   } else {
-    answer(state, res, result);
+    answer(state, reply, result);
   }
 }
 
@@ -137,22 +151,23 @@ function respond(state: HandlerState, req: http.IncomingMessage, res: http.Serve
  * discarding) the rest: on HTTP/1.1 that is what "stop reading" means.
  */
 function handle(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const reply: Reply = { res, id: chooseRequestId(req.headers[CLIENT_REQUEST_ID_HEADER]) };
   if (req.method !== "POST") {
-    sendError(res, 405, "method_not_allowed", "Use POST", { allow: "POST" });
+    sendError(state, reply, 405, "method_not_allowed", "Use POST", { allow: "POST" });
     return;
   }
-  const tooLarge = () => sendError(res, 413, "payload_too_large", TOO_LARGE_MESSAGE, { connection: "close" });
+  const tooLarge = () => sendError(state, reply, 413, "payload_too_large", TOO_LARGE_MESSAGE, { connection: "close" });
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > MAX_VERIFY_BODY_BYTES) {
     tooLarge();
     return;
   }
-  const client = state.maxInFlight > 0 ? admit(state, req, res) : null;
+  const client = state.maxInFlight > 0 ? admit(state, req, reply) : null;
   if (client === false) return;
   // A body that trickles in must not hold the connection: Node's own request timeout is minutes.
   const deadline = setTimeout(() => {
     req.pause();
-    sendError(res, 408, "request_timeout", `The request body must arrive within ${state.bodyTimeoutMs / 1000} s`, { connection: "close" });
+    sendError(state, reply, 408, "request_timeout", `The request body must arrive within ${state.bodyTimeoutMs / 1000} s`, { connection: "close" });
   }, state.bodyTimeoutMs);
   // One listener for both: the deadline ends with the response, and so does the client's slot.
   res.once("close", () => {
@@ -180,20 +195,20 @@ function handle(state: HandlerState, req: http.IncomingMessage, res: http.Server
     if (over || res.headersSent) return;
     const body = more ? Buffer.concat(more, size) : (first ?? Buffer.alloc(0));
     try {
-      respond(state, req, res, body);
+      respond(state, req, reply, body);
     } catch (error) {
-      failed(state, req, res, error);
+      failed(state, req, reply, error);
     }
   });
-  req.on("error", (error) => failed(state, req, res, error));
+  req.on("error", (error) => failed(state, req, reply, error));
 }
 
 /** Counts the request against its client's cap (the client's address), or false (and 429) when over. */
-function admit(state: HandlerState, req: http.IncomingMessage, res: http.ServerResponse): string | false {
+function admit(state: HandlerState, req: http.IncomingMessage, reply: Reply): string | false {
   const client = req.socket.remoteAddress ?? "";
   const current = state.inFlight.get(client) ?? 0;
   if (current >= state.maxInFlight) {
-    sendError(res, 429, "too_many_requests", `At most ${state.maxInFlight} verification requests may be in flight from one address`, { "retry-after": "1", connection: "close" });
+    sendError(state, reply, 429, "too_many_requests", `At most ${state.maxInFlight} verification requests may be in flight from one address`, { "retry-after": "1", connection: "close" });
     return false;
   }
   state.inFlight.set(client, current + 1);
@@ -210,6 +225,8 @@ function release(state: HandlerState, client: string): void {
 export function createVerifyHandler(options: VerifyHandlerOptions = {}): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const state: HandlerState = {
     log: options.log ?? ((message: string) => console.error(`[keydesk] ${message}`)),
+    headers: Object.freeze(Object.entries({ ...(options.headers ?? {}), ...OWN_HEADERS }).flat()),
+    inRequestScope: options.inRequestScope ?? ((_id, fn) => fn()),
     lastUnavailableLog: { at: -Infinity },
     bodyTimeoutMs: options.bodyTimeoutMs ?? VERIFY_BODY_TIMEOUT_MS,
     maxInFlight: options.maxInFlightPerClient ?? inFlightCapFromEnv(),

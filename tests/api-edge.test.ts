@@ -180,5 +180,13 @@ describe("request ids", () => {
     const response = await api.call("POST", "/api/v1/keys/verify", { body: { key: "nope", project: "default" }, headers: { "x-request-id": "verify-1" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("request-id")).toBe("verify-1");
+    // Answered before the API's edge, with the same security headers as every /api/v1 answer.
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("content-type")).toBe("application/json");
+    const fresh = await api.call("POST", "/api/v1/keys/verify", { body: { key: "nope", project: "default" }, headers: { "x-request-id": "bad id with spaces" } });
+    expect(fresh.headers.get("request-id")).toMatch(/^req_[0-9A-Za-z]{20}$/);
   });
 });

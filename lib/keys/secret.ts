@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { KEY_PREFIX_MAX_LENGTH, KEY_PREFIX_MIN_LENGTH, isValidKeyPrefix } from "@/lib/keys/prefix";
 import { PUBLIC_ID_PREFIX, PUBLIC_ID_RANDOM_LENGTH } from "@/lib/keys/public-id";
@@ -82,7 +82,8 @@ export function generateSecret(projectPrefix: string): GeneratedSecret {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  // The one-shot hash: no Hash object per verification.
+  return hash("sha256", secret, "hex");
 }
 
 /**

@@ -22,8 +22,8 @@ import * as webhookRoutes from "@/app/api/v1/webhooks/route";
 import { matchApiRoute } from "@/lib/api/route-table";
 import { CLIENT_IP_HEADER } from "@/lib/request-context";
 import { logApiRequest } from "@/server/access-log";
-import { apiEdge, isApiRequest, pathnameOf, sendApiError } from "@/server/api-edge";
-import { inRequestScope, tagWithRequestId } from "@/server/request-scope";
+import { API_HEADERS, apiEdge, isApiRequest, pathnameOf, sendApiError } from "@/server/api-edge";
+import { inRequestScope, tagWithRequestId, withRequestId } from "@/server/request-scope";
 import { createVerifyHandler, isVerifyPath } from "@/server/verify-handler";
 import { contractFetch } from "./contract";
 
@@ -90,8 +90,13 @@ export interface ApiServer {
 export async function startApiServer(): Promise<ApiServer> {
   const logs: string[] = [];
   const log = (message: string) => logs.push(String(tagWithRequestId(`[keydesk] ${message}`)));
-  const verify = createVerifyHandler({ log });
+  const verify = createVerifyHandler({ log, headers: API_HEADERS, inRequestScope: withRequestId });
   const server = http.createServer((req, res) => {
+    // As server/index.ts: the hot path first, outside the request scope.
+    if (req.method === "POST" && isVerifyPath(req.url)) {
+      verify(req, res);
+      return;
+    }
     inRequestScope(req, res, () => {
       const api = isApiRequest(req);
       if (api) logApiRequest(req, res, log);
