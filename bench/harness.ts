@@ -14,6 +14,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-
 import { ensureDatabase, migrate } from "@/lib/db/migrator";
 import type { ServerHandle } from "@/bench/server";
 import type { KeyCacheStats } from "@/lib/keys/key-cache";
+import type { KeyCacheWarmStats } from "@/lib/keys/key-cache-warm";
 import type { KeyIndexStats } from "@/lib/keys/key-index";
 import type { LimiterStats } from "@/lib/keys/limits/limiter";
 import type { UsageStats } from "@/lib/keys/usage";
@@ -194,6 +195,8 @@ export interface ServerStats {
   keyCache: KeyCacheStats;
   /** The membership index (lib/keys/key-index.ts). */
   keyIndex: KeyIndexStats;
+  /** The key cache's warmer (lib/keys/key-cache-warm.ts); null when it is off. */
+  keyCacheWarm: KeyCacheWarmStats | null;
   usage: UsageStats;
   /** null until the process verified a key with limits. */
   limits?: LimiterStats | null;

@@ -14,6 +14,7 @@ import { disconnectDb } from "@/lib/db";
 import { keyCacheStats } from "@/lib/keys/key-cache";
 import { existingLimiter, stopLimiter } from "@/lib/keys/limits/runtime";
 import { clientIp } from "@/lib/net/client-ip";
+import { keyCacheWarmEnabled, keyCacheWarmStats, startKeyCacheWarmer } from "@/lib/keys/key-cache-warm";
 import { keyIndexStats } from "@/lib/keys/key-index";
 import { startKeyIndexSync } from "@/lib/keys/key-index-sync";
 import { startKeyChangeListener } from "@/lib/keys/listener";
@@ -63,6 +64,7 @@ function benchRoute(req: http.IncomingMessage, res: http.ServerResponse): boolea
     answer({
       keyCache: keyCacheStats(),
       keyIndex: keyIndexStats(),
+      keyCacheWarm: keyCacheWarmStats(),
       usage: usageStats(),
       trail: trailWriterStats(),
       limits: existingLimiter()?.stats() ?? null,
@@ -123,7 +125,10 @@ async function main() {
   // retrying on its own, so start-up does not wait for it. The membership index loads once the
   // listener is LISTENing (so that no key created meanwhile is missed); until then verification
   // asks the database.
-  const keyIndex = startKeyIndexSync(database.appUrl, { log, checkIntervalMs: envMs("KEYDESK_KEY_INDEX_CHECK_MS", 30_000) });
+  // The key cache is filled from the database once the index has loaded (key-cache-warm.ts).
+  const warmer = keyCacheWarmEnabled() ? startKeyCacheWarmer({ log }) : null;
+  if (warmer) startedParts.push(() => warmer.stop());
+  const keyIndex = startKeyIndexSync(database.appUrl, { log, checkIntervalMs: envMs("KEYDESK_KEY_INDEX_CHECK_MS", 30_000), onLoaded: () => warmer?.soon() });
   startedParts.push(() => keyIndex.stop());
   const keyListener = startKeyChangeListener(database.appUrl, { log, index: keyIndex });
   startedParts.push(() => keyListener.stop());
@@ -210,6 +215,7 @@ async function main() {
     await keyListener.stop();
     await auditHeadSettled();
     await keyIndex.stop();
+    await warmer?.stop();
     // After the last request: hands back the budget this process leased and did not use.
     await stopLimiter().catch(() => undefined);
     await disconnectDb().catch(() => undefined);

@@ -112,6 +112,61 @@ describe("cross-process invalidation", () => {
     expect(await msUntil(key.secret, (body) => body.code === "NOT_FOUND", archived, project.slug)).toBeLessThan(PROPAGATION_LIMIT_MS);
   });
 
+  it("changes made with plain SQL, outside Keydesk, reach instance B within a second (the database announces them)", async () => {
+    const key = await createKey();
+    await expectCachedOn(instanceB, key.secret);
+    const sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await sql.connect();
+    try {
+      // A constraint added by hand: B must stop answering VALID for paths it does not allow.
+      await sql.query(`INSERT INTO "ApiKeyConstraint" ("keyId", "position", "type", "value", "methods") SELECT "id", 0, 'prefix', '/only/', '{}' FROM "ApiKey" WHERE "publicId" = $1`, [key.publicId]);
+      const constrained = performance.now();
+      const forbidden = async () => {
+        const response = await fetch(`${instanceB.base}/api/v1/keys/verify`, { method: "POST", body: JSON.stringify({ key: key.secret, project: "default", method: "GET", path: "/elsewhere" }) });
+        return ((await response.json()) as Answer).code;
+      };
+      for (;;) {
+        if ((await forbidden()) === "FORBIDDEN") break;
+        expect(performance.now() - constrained).toBeLessThan(5 * PROPAGATION_LIMIT_MS);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(performance.now() - constrained).toBeLessThan(PROPAGATION_LIMIT_MS);
+
+      await sql.query(`DELETE FROM "ApiKeyConstraint" WHERE "keyId" = (SELECT "id" FROM "ApiKey" WHERE "publicId" = $1)`, [key.publicId]);
+      await expectCachedOn(instanceB, key.secret);
+      await sql.query(`UPDATE "ApiKey" SET "revokedAt" = now() WHERE "publicId" = $1`, [key.publicId]);
+      const revoked = performance.now();
+      expect(await msUntil(key.secret, (body) => body.code === "REVOKED", revoked)).toBeLessThan(PROPAGATION_LIMIT_MS);
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it("the usage flush's lastUsedAt and the limiter's balance writes announce nothing (they would empty every cache)", async () => {
+    const key = await createKey();
+    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on("notification", (message) => heard.push(message.payload ?? ""));
+    try {
+      await listener.query("LISTEN keydesk_key_changed");
+      const sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await sql.connect();
+      try {
+        await sql.query(`UPDATE "ApiKey" SET "lastUsedAt" = now(), "updatedAt" = now() WHERE "publicId" = $1`, [key.publicId]);
+        // A change that is announced, after it: once it arrives, the first would have too.
+        await sql.query(`UPDATE "ApiKey" SET "name" = "name" || ' (renamed)' WHERE "publicId" = $1`, [key.publicId]);
+      } finally {
+        await sql.end();
+      }
+      await expect.poll(() => heard.length, { timeout: 2_000 }).toBeGreaterThan(0);
+      expect(heard).toEqual([heard[0]]);
+      expect(heard[0]).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      await listener.end();
+    }
+  });
+
   it("instance B reconnects after losing its LISTEN connection, clears its cache and keeps invalidating", async () => {
     const key = await createKey();
     await expectCachedOn(instanceB, key.secret);

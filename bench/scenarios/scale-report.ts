@@ -63,7 +63,7 @@ export function renderScaleMarkdown(r: ScaleResults): string {
   return [
     `## At ${r.totalKeys.toLocaleString("en")} keys and under attack`,
     "",
-    `${r.seededKeys.toLocaleString("en")} more keys went in with one COPY into a project of their own (${r.seedSeconds.toFixed(0)} s, list and search indexes rebuilt after it); the database announced the bulk insert as one \`*\`, and server A's membership index held every key ${r.indexCatchUpSeconds.toFixed(1)} s later. Then ${r.warmup.seconds} s of warm-up (${n(r.warmup.verifications)} verifications over all keys) before the rounds.`,
+    `${r.seededKeys.toLocaleString("en")} more keys went in with one COPY into a project of their own (${r.seedSeconds.toFixed(0)} s, list and search indexes rebuilt after it); the database announced the bulk insert as one \`*\`, and server A's membership index held every key ${r.indexCatchUpSeconds.toFixed(1)} s later.${r.cacheWarm ? ` Its key-cache warmer then read every key that can verify in one pass of ${((r.cacheWarm.passMs ?? 0) / 1000).toFixed(1)} s (${n(r.cacheWarm.keys)} cached${r.cacheWarm.full ? ", stopping at its share of the cache budget" : ""}; ${n(r.cacheWarm.cacheEntries)} entries in the cache).` : ""} Then ${r.warmup.seconds} s of warm-up (${n(r.warmup.verifications)} verifications over all keys) before the rounds.`,
     "",
     table(["round", "lean no-op req/s", "unknown keys: req/s (÷ lean) · p99", "key lookups: server / PostgreSQL log", `all ${r.totalKeys.toLocaleString("en")} keys: req/s (÷ lean) · p99`, "cache hits, DB lookups"], rounds),
     "",

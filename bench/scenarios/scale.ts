@@ -50,6 +50,8 @@ export interface ScaleResults {
   seedSeconds: number;
   /** From the COPY's commit until server A's index held every key. */
   indexCatchUpSeconds: number;
+  /** From then until server A's key-cache warmer had read every key once more (lib/keys/key-cache-warm.ts). */
+  cacheWarm: { seconds: number; keys: number; passMs: number | null; full: boolean; cacheEntries: number } | null;
   startup: { toReadyMs: number; loadMs: number | null; keys: number; indexBytes: number; rssMb: number };
   warmup: { seconds: number; verifications: number };
   rounds: ScaleRound[];
@@ -76,7 +78,8 @@ async function droppableIndexes(db: pg.Client): Promise<{ name: string; definiti
   return rows;
 }
 
-async function seed(ctx: ScaleContext, count: number): Promise<string[]> {
+/** Seeds `count` keys; also returns when the COPY had committed (epoch ms). */
+async function seed(ctx: ScaleContext, count: number): Promise<{ secrets: string[]; copiedAt: number }> {
   const { db } = ctx;
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO "Project" ("name", "slug", "keyPrefix", "activeKeyLimit") VALUES ('Bench scale', '${SCALE_PROJECT}', 'ks', 1000) RETURNING "id"`,
@@ -88,12 +91,13 @@ async function seed(ctx: ScaleContext, count: number): Promise<string[]> {
   await copyKeys(db, { projectId, prefix: "ks", createdById: ctx.adminId, count, namePrefix: "scale-" }, (i, secret) => {
     secrets[i] = secret;
   });
+  const copiedAt = Date.now();
   await db.query(`SET maintenance_work_mem = '256MB'`);
   for (const index of indexes) await db.query(index.definition);
   await db.query(`RESET maintenance_work_mem`);
   // What autovacuum would do: statistics, and the visibility map the index-only scans need.
   await db.query(`VACUUM ANALYZE "ApiKey"`);
-  return secrets;
+  return { secrets, copiedAt };
 }
 
 async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
@@ -133,7 +137,8 @@ export async function runScaleScenario(ctx: ScaleContext): Promise<ScaleResults>
   const seededKeys = Math.max(0, SCALE_KEYS - ctx.existingSecrets.length);
   log(`scale: seeding ${seededKeys.toLocaleString("en")} more keys with COPY (${SCALE_KEYS.toLocaleString("en")} in all)`);
   const seedStarted = performance.now();
-  const secrets = ctx.existingSecrets.concat(await seed(ctx, seededKeys));
+  const seeded = await seed(ctx, seededKeys);
+  const secrets = ctx.existingSecrets.concat(seeded.secrets);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT "hashPrefix")::int AS n FROM "ApiKey"`);
   const totalKeys = rows[0]?.n ?? 0;
@@ -142,6 +147,25 @@ export async function runScaleScenario(ctx: ScaleContext): Promise<ScaleResults>
   await until("server A's index to hold every key", 120_000, async () => (await serverStats(server)).keyIndex.size >= totalKeys);
   const indexCatchUpSeconds = (performance.now() - catchUpStarted) / 1000;
   log(`scale: seeded in ${seedSeconds.toFixed(0)} s; server A's index caught up in ${indexCatchUpSeconds.toFixed(1)} s`);
+  // The index's full reload started a pass of the cache's warmer: wait for one that began after
+  // the COPY committed (so it read every key).
+  const warmStarted = performance.now();
+  let cacheWarm: ScaleResults["cacheWarm"] = null;
+  if (seededKeys > 0 && (await serverStats(server)).keyCacheWarm) {
+    await until("server A's key cache warmer to finish a pass over every key", 300_000, async () => {
+      const warmNow = (await serverStats(server)).keyCacheWarm;
+      return warmNow !== null && !warmNow.running && (warmNow.lastPassStartedAt ?? 0) >= seeded.copiedAt;
+    });
+    const after = await serverStats(server);
+    cacheWarm = {
+      seconds: (performance.now() - warmStarted) / 1000,
+      keys: after.keyCacheWarm?.lastPassKeys ?? 0,
+      passMs: after.keyCacheWarm?.lastPassMs ?? null,
+      full: after.keyCacheWarm?.lastPassFull ?? false,
+      cacheEntries: after.keyCache.size,
+    };
+    log(`scale: the key cache warmer read ${cacheWarm.keys.toLocaleString("en")} keys in ${((cacheWarm.passMs ?? 0) / 1000).toFixed(1)} s (cache: ${cacheWarm.cacheEntries.toLocaleString("en")} entries)`);
+  }
 
   const startup = await measureStartup(ctx, totalKeys);
   log(`scale: a second instance's index was ready ${(startup.toReadyMs / 1000).toFixed(1)} s after spawn (load ${startup.loadMs} ms, ${(startup.indexBytes / 2 ** 20).toFixed(1)} MiB for ${startup.keys.toLocaleString("en")} keys)`);
@@ -218,6 +242,7 @@ export async function runScaleScenario(ctx: ScaleContext): Promise<ScaleResults>
     seededKeys,
     seedSeconds,
     indexCatchUpSeconds,
+    cacheWarm,
     startup,
     warmup: { seconds: WARMUP_SEC, verifications: warm.requests },
     rounds,

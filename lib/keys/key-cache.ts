@@ -15,6 +15,11 @@
 // Every lookup goes through a deadline and a circuit breaker (db-guard.ts): a database that hangs
 // costs a verification at most KEYDESK_VERIFY_DB_TIMEOUT_MS, then a 503.
 //
+// Every change a cached entry depends on is announced by the database itself at commit (triggers,
+// migrations 20261202000400 and 20261203001000), so while the listener vouches an entry stays
+// current until it is invalidated; the TTL (KEYDESK_KEY_CACHE_TTL_MS, 30 minutes) is only the last
+// resort, and the warmer (key-cache-warm.ts) re-reads every cached key well before it, in bulk.
+//
 // Invalidation from other processes arrives only while this process's LISTEN connection works
 // (listener.ts). The listener vouches for it after every successful ping, for a little longer than
 // the next ping takes; while nobody vouches (no listener, a connection that hangs or is down),
@@ -31,6 +36,12 @@ import { timingSafeEqualHex } from "@/lib/keys/secret";
 
 /** The most an entry may be out of date while no listener vouches for invalidation. */
 const UNVERIFIED_MAX_AGE_MS = 1_000;
+
+/**
+ * The last resort behind invalidation: the warmer refreshes cached keys every 10 minutes
+ * (key-cache-warm.ts), so an entry in use reaches this age only if the database could not be read.
+ */
+const DEFAULT_TTL_MS = 30 * 60_000;
 
 /** Notification payload that means "forget every key" (e.g. a project was archived). */
 export const ALL_KEYS = "*";
@@ -86,8 +97,21 @@ interface PendingLookup {
   stale: boolean;
 }
 
+/**
+ * A chunk of keys the warmer is reading: invalidations that arrive meanwhile are remembered, so
+ * that a row read before a change committed is not cached after the change was announced.
+ */
+export interface WarmChunk {
+  invalidated: Set<string>;
+  cleared: boolean;
+}
+
 interface KeyCacheState {
   cache: KeyStateCache<CachedKey>;
+  /** Chunks the warmer is reading right now (at most one in practice). */
+  warmChunks: Set<WarmChunk>;
+  /** Called after the whole cache was cleared: the warmer refills it. */
+  onCleared: Set<() => void>;
   guard: DbGuard;
   pending: Map<string, PendingLookup>;
   stats: Omit<KeyCacheStats, "size" | "bytes" | "budgetBytes" | "evictions" | "database">;
@@ -111,9 +135,11 @@ function createState(): KeyCacheState {
       budgetBytes: keyCacheBudgetBytes(),
       // The TTL is only a safety net (e.g. a notification lost while the listener reconnects);
       // invalidation is what keeps entries current.
-      ttlMs: envInt("KEYDESK_KEY_CACHE_TTL_MS", 60_000),
+      ttlMs: envInt("KEYDESK_KEY_CACHE_TTL_MS", DEFAULT_TTL_MS),
       sizeOf: estimateBytes,
     }),
+    warmChunks: new Set(),
+    onCleared: new Set(),
     guard: createDbGuard(),
     pending: new Map(),
     stats: { hits: 0, misses: 0, lookups: 0, coalesced: 0, invalidations: 0, clears: 0 },
@@ -128,7 +154,7 @@ function state(): KeyCacheState {
   return globalForCache.__keydeskKeyCache;
 }
 
-interface KeyRow {
+export interface KeyRow {
   id: string;
   publicId: string;
   name: string;
@@ -184,11 +210,8 @@ function toMetadata(raw: unknown): Readonly<Record<string, unknown>> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? deepFreeze(value as Record<string, unknown>) : EMPTY_METADATA;
 }
 
-// One round trip through the unique index on "hash"; constraints and limits come along as JSON.
-// Named, so each connection plans it once (pg prepares it on first use).
-const LOOKUP_STATEMENT = {
-  name: "keydesk_key_lookup",
-  text: `SELECT k."id", k."publicId", k."name", k."projectId", k."hash", k."expiresAt", k."revokedAt",
+/** What verification reads about a key, for one key (the lookup) or many (the warmer). */
+export const KEY_STATE_COLUMNS = `k."id", k."publicId", k."name", k."projectId", k."hash", k."expiresAt", k."revokedAt",
                 k."enabled", k."externalId", k."metadata", k."canary",
                 (p."archivedAt" IS NOT NULL) AS "projectArchived",
                 COALESCE(
@@ -196,11 +219,36 @@ const LOOKUP_STATEMENT = {
                                    ORDER BY c."position")
                      FROM "ApiKeyConstraint" c WHERE c."keyId" = k."id"),
                   '[]'::json) AS "constraints",
-                ${LIMITS_COLUMNS}
+                ${LIMITS_COLUMNS}`;
+
+// One round trip through the unique index on "hash"; constraints and limits come along as JSON.
+// Named, so each connection plans it once (pg prepares it on first use).
+const LOOKUP_STATEMENT = {
+  name: "keydesk_key_lookup",
+  text: `SELECT ${KEY_STATE_COLUMNS}
            FROM "ApiKey" k
            JOIN "Project" p ON p."id" = k."projectId"
           WHERE k."hash" = $1`,
 };
+
+export function toCachedKey(row: KeyRow): CachedKey {
+  return {
+    id: row.id,
+    publicId: row.publicId,
+    name: row.name,
+    // Shared by every key of the project: one string, not one per cached key.
+    projectId: intern(row.projectId),
+    expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+    revokedAt: row.revokedAt ? row.revokedAt.getTime() : null,
+    enabled: row.enabled,
+    externalId: row.externalId,
+    metadata: toMetadata(row.metadata),
+    projectArchived: row.projectArchived,
+    canary: row.canary,
+    constraints: compactConstraints(toConstraints(row.constraints)),
+    limits: limitsFromRow(row),
+  };
+}
 
 async function loadFromDatabase(hash: string): Promise<KeyLookup> {
   const s = state();
@@ -210,25 +258,7 @@ async function loadFromDatabase(hash: string): Promise<KeyLookup> {
   // The index already matched the hash; the constant-time re-check keeps the one comparison of
   // secret-derived values on this path free of early exits.
   if (!row || !timingSafeEqualHex(row.hash, hash)) return { found: false };
-  return {
-    found: true,
-    key: {
-      id: row.id,
-      publicId: row.publicId,
-      name: row.name,
-      // Shared by every key of the project: one string, not one per cached key.
-      projectId: intern(row.projectId),
-      expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
-      revokedAt: row.revokedAt ? row.revokedAt.getTime() : null,
-      enabled: row.enabled,
-      externalId: row.externalId,
-      metadata: toMetadata(row.metadata),
-      projectArchived: row.projectArchived,
-      canary: row.canary,
-      constraints: compactConstraints(toConstraints(row.constraints)),
-      limits: limitsFromRow(row),
-    },
-  };
+  return { found: true, key: toCachedKey(row) };
 }
 
 /** Most keys have no constraints: they share one frozen empty list. */
@@ -299,6 +329,7 @@ export function invalidateKeyHash(hash: string): void {
   }
   s.stats.invalidations += 1;
   s.cache.delete(normalized);
+  for (const chunk of s.warmChunks) chunk.invalidated.add(normalized);
   const running = s.pending.get(normalized);
   if (running) {
     running.stale = true;
@@ -314,6 +345,54 @@ export function clearKeyCache(): void {
   s.cache.clear();
   for (const running of s.pending.values()) running.stale = true;
   s.pending.clear();
+  for (const chunk of s.warmChunks) chunk.cleared = true;
+  for (const listener of s.onCleared) listener();
+}
+
+/** Called after every clear of the whole cache (the warmer refills it). */
+export function onKeyCacheCleared(listener: () => void): () => void {
+  const s = state();
+  s.onCleared.add(listener);
+  return () => s.onCleared.delete(listener);
+}
+
+/** Starts remembering invalidations for a chunk of rows about to be read (key-cache-warm.ts). */
+export function beginWarmChunk(): WarmChunk {
+  const chunk: WarmChunk = { invalidated: new Set(), cleared: false };
+  state().warmChunks.add(chunk);
+  return chunk;
+}
+
+/**
+ * Caches the keys of a chunk read since beginWarmChunk(): each replaces the entry it refreshes,
+ * or takes free room while the cache is below `fillBytes`; never evicts a key to make room, and
+ * never stores a row whose key changed (or a cache that was cleared) while the chunk was read.
+ * Returns how many were stored, or null when the cache was cleared meanwhile.
+ */
+export function finishWarmChunk(chunk: WarmChunk, rows: readonly KeyRow[], fillBytes: number): { stored: number; full: boolean } | null {
+  const s = state();
+  s.warmChunks.delete(chunk);
+  if (chunk.cleared) return null;
+  let stored = 0;
+  let full = false;
+  for (const row of rows) {
+    const hash = row.hash;
+    if (chunk.invalidated.has(hash) || s.pending.has(hash)) continue;
+    if (!s.cache.has(hash)) {
+      if (s.cache.stats().bytes >= fillBytes) {
+        full = true;
+        continue;
+      }
+    }
+    s.cache.set(hash, toCachedKey(row));
+    stored += 1;
+  }
+  return { stored, full };
+}
+
+/** Stops remembering for a chunk whose read failed. */
+export function abandonWarmChunk(chunk: WarmChunk): void {
+  state().warmChunks.delete(chunk);
 }
 
 /**

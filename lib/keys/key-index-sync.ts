@@ -24,6 +24,8 @@ export interface KeyIndexSyncOptions {
   log?: (message: string) => void;
   /** Between two checks; a missed notification heals within this. Default 30 s. */
   checkIntervalMs?: number;
+  /** After every full load that left the index ready (the key cache's warmer starts then). */
+  onLoaded?: () => void;
 }
 
 export interface KeyIndexSync {
@@ -237,9 +239,11 @@ export function startKeyIndexSync(connectionString: string, options: KeyIndexSyn
     if (stopped || !listening) return 0;
     const startEpoch = epoch;
     let repaired = 0;
+    let loaded = false;
     try {
       if (!isIndexReady()) {
         await fullLoad();
+        loaded = true;
         log(`key index loaded: ${formatCount(indexSet().size)} keys in ${counters.lastLoadMs} ms (${(indexSet().byteLength / 2 ** 20).toFixed(1)} MiB)`);
       } else {
         const differing = await withClient(async (client) => {
@@ -255,6 +259,7 @@ export function startKeyIndexSync(connectionString: string, options: KeyIndexSyn
         });
         if (differing.length > FULL_LOAD_RANGES) {
           await fullLoad();
+          loaded = true;
           counters.repairedRanges += differing.length;
         }
         repaired = differing.length;
@@ -273,8 +278,10 @@ export function startKeyIndexSync(connectionString: string, options: KeyIndexSyn
       scheduleRetry();
       return repaired;
     }
-    if (listening && epoch === startEpoch) setIndexReady(true);
-    else if (!stopped) reconcileSoon();
+    if (listening && epoch === startEpoch) {
+      setIndexReady(true);
+      if (loaded) options.onLoaded?.();
+    } else if (!stopped) reconcileSoon();
     return repaired;
   };
 

@@ -117,6 +117,11 @@ export class KeyStateCache<V> {
     return this.values[index];
   }
 
+  /** Whether an entry for this hash is held, whatever its age; does not mark it used. */
+  has(hash: string): boolean {
+    return hashWords(hash, this.probe) && this.locate() >= 0;
+  }
+
   set(hash: string, value: V): void {
     if (!hashWords(hash, this.probe)) return;
     const existing = this.locate();
