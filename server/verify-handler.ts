@@ -53,6 +53,19 @@ function inFlightCapFromEnv(): number {
   return value;
 }
 
+/** The JSON of frozen answers (NOT_FOUND, MALFORMED…: lib/keys/verify.ts), serialized once each. */
+const frozenJson = new WeakMap<object, string>();
+
+function serialize(body: unknown): string {
+  if (typeof body !== "object" || body === null || !Object.isFrozen(body)) return JSON.stringify(body);
+  let json = frozenJson.get(body);
+  if (json === undefined) {
+    json = JSON.stringify(body);
+    frozenJson.set(body, json);
+  }
+  return json;
+}
+
 /** One request's answer: the response and the id it carries in `Request-Id`. */
 interface Reply {
   res: http.ServerResponse;
@@ -66,7 +79,7 @@ interface Reply {
 function send(state: HandlerState, reply: Reply, status: number, body: unknown, extraHeaders?: Record<string, string>): void {
   const { res } = reply;
   if (res.headersSent || res.destroyed) return;
-  const json = JSON.stringify(body);
+  const json = serialize(body);
   const headers = [...state.headers, REQUEST_ID_HEADER, reply.id, "content-length", String(Buffer.byteLength(json))];
   if (extraHeaders) for (const name in extraHeaders) headers.push(name, extraHeaders[name] as string);
   res.writeHead(status, headers);

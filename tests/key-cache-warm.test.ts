@@ -4,7 +4,7 @@
 // load starts a pass; the warmer fills only its share of the budget and refreshes what is held.
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clearKeyCache, keyCacheStats, type KeyRow } from "@/lib/keys/key-cache";
+import { clearKeyCache, keyCacheStats, vouchForInvalidation, type KeyRow } from "@/lib/keys/key-cache";
 import { startKeyCacheWarmer, type KeyCacheWarmer } from "@/lib/keys/key-cache-warm";
 import { resetKeyIndex } from "@/lib/keys/key-index";
 import { startKeyIndexSync, type KeyIndexSync } from "@/lib/keys/key-index-sync";
@@ -25,9 +25,12 @@ beforeAll(async () => {
 
 beforeEach(() => {
   clearKeyCache();
+  // As a healthy listener would: without one, nothing older than a second is served at all.
+  vouchForInvalidation(Date.now() + 600_000);
 });
 
 afterEach(async () => {
+  vouchForInvalidation(0);
   await warmer?.stop();
   warmer = null;
   await sync?.stop();

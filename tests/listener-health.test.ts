@@ -48,5 +48,35 @@ it("a key revoked while B's LISTEN connection hangs stops verifying on B within 
   }
   expect(code).toBe("REVOKED");
   expect(performance.now() - revoked).toBeLessThan(6_000);
-  expect((await instanceB.stats()).listening).toBe(false);
+  // The connection itself is given up once the ping passes its query timeout (5 s).
+  await expect.poll(async () => (await instanceB.stats()).listening, { timeout: 10_000 }).toBe(false);
+});
+
+it("a LISTEN connection that is only slow keeps B's cache: a late ping stops vouching, its answer vouches again", async () => {
+  // A fresh B (the test above left its proxy stalled), listening through a proxy of its own.
+  const url = new URL(process.env.DATABASE_URL as string);
+  const slowProxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+  const slowB = await startVerifyInstance({ env: { KEYDESK_TEST_LISTENER_URL: slowProxy.urlFor(url.toString()) } });
+  try {
+    const key = await createApiKey(actor, { projectId, name: "Slow listener", expiry: "30d", constraints: [] }, context);
+    await expectCachedOn(slowB, key.secret);
+    const before = await slowB.stats();
+    // Longer than the ping's 1 s timeout and the next ping's start, shorter than its 5 s deadline.
+    slowProxy.stall();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await revokeApiKey(actor, { keyId: key.publicId }, context);
+    const revoked = performance.now();
+    // Meanwhile nothing old is served: the revocation shows although its notification is held up.
+    await expect.poll(async () => ((await (await slowB.verify(key.secret)).json()) as { code: string }).code, { timeout: 3_000 }).toBe("REVOKED");
+    slowProxy.unstall();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const after = await slowB.stats();
+    expect(after.listening).toBe(true);
+    // Not reconnected, so the cache was never emptied.
+    expect(after.clears).toBe(before.clears);
+    expect(performance.now() - revoked).toBeLessThan(10_000);
+  } finally {
+    await slowB.stop("SIGKILL");
+    await slowProxy.close();
+  }
 });

@@ -377,7 +377,8 @@ export function finishWarmChunk(chunk: WarmChunk, rows: readonly KeyRow[], fillB
   let full = false;
   for (const row of rows) {
     const hash = row.hash;
-    if (chunk.invalidated.has(hash) || s.pending.has(hash)) continue;
+    // A key of an archived project answers NOT_FOUND: not worth its room.
+    if (row.projectArchived || chunk.invalidated.has(hash) || s.pending.has(hash)) continue;
     if (!s.cache.has(hash)) {
       if (s.cache.stats().bytes >= fillBytes) {
         full = true;

@@ -12,7 +12,8 @@
 // stalled proxy): notifications then stop without an error. So the connection is pinged every
 // pingIntervalMs (at most pingTimeoutMs), and each successful ping vouches for the
 // key cache until the next ping is overdue (key-cache.ts: vouchForInvalidation). While nobody
-// vouches, the cache serves nothing older than a second; a failed or slow ping also reconnects.
+// vouches, the cache serves nothing older than a second. A failed ping, or one that does not
+// answer within the connection's query_timeout (5 s), reconnects; a merely slow one does not.
 //
 // LISTEN needs a session of its own: behind PgBouncer in transaction pooling mode it does not
 // work (notifications go to whichever server session ran LISTEN, then nowhere). The ping asks the
@@ -167,11 +168,19 @@ export function startKeyChangeListener(
     if (failures > 0) log("key change listener reconnected; key cache cleared");
     failures = 0;
     markReady();
+    let pingInFlight = false;
     pingTimer = setInterval(() => {
-      // pg's query_timeout is per client; the ping's own deadline is shorter than the LISTEN's.
-      const timeout = setTimeout(() => fail(`ping took over ${pingTimeoutMs} ms`), pingTimeoutMs);
+      if (pingInFlight) return;
+      pingInFlight = true;
+      // Slower than pingTimeoutMs, the ping stops vouching (the cache re-reads anything older than
+      // a second) but the connection is kept: a ping that answers late proves it alive, and the
+      // notifications sent before its answer arrived before it, in order. Only an error or
+      // query_timeout (5 s) ends the connection, and with it the cache, which a reconnect must
+      // clear. On a loaded machine a late ping used to empty a million-key cache each time.
+      const timeout = setTimeout(() => vouchForInvalidation(0), pingTimeoutMs);
       client.query<{ listening: number }>(PING).then(
         (result) => {
+          pingInFlight = false;
           clearTimeout(timeout);
           if (current !== client || failed) return;
           if (result.rows[0]?.listening === CHANNELS.length) {
@@ -183,6 +192,7 @@ export function startKeyChangeListener(
           fail("the session no longer listens");
         },
         (error: unknown) => {
+          pingInFlight = false;
           clearTimeout(timeout);
           fail(`ping failed: ${describe(error)}`);
         },

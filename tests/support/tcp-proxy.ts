@@ -17,6 +17,8 @@ export interface TcpProxy {
    * stalled middlebox would: the sockets stay open and silent (new connections too).
    */
   stall: () => void;
+  /** Forwards again on the connections stall() silenced, whatever they held arriving in order. */
+  unstall: () => void;
   close: () => Promise<void>;
 }
 
@@ -80,6 +82,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     stall: () => {
       stalled = true;
       for (const pair of pairs) silence(pair);
+    },
+    unstall: () => {
+      stalled = false;
+      for (const [client, upstream] of pairs) {
+        client.pipe(upstream).pipe(client);
+        client.resume();
+        upstream.resume();
+      }
     },
     close: async () => {
       if (server.listening) await stop();
