@@ -51,9 +51,12 @@ export interface ConstraintRequest {
  */
 export type RegexProblem = "regex_unusable" | "regex_budget";
 
-/** Where evaluateConstraints adds the milliseconds its regex matches took (callers reset it). */
+/** Where evaluateConstraints adds the milliseconds its regex rules took (callers reset it). */
 export interface RegexMeter {
+  /** Matching: what the per-request budget and the key's quota judge. */
   ms: number;
+  /** Compiling patterns on first use (then cached). */
+  compileMs: number;
 }
 
 export type ConstraintDecision = { allowed: true; matched: KeyConstraint | null } | { allowed: false; problem?: RegexProblem };
@@ -224,14 +227,20 @@ export function evaluateConstraints(
       problem = "regex_budget";
       continue;
     }
-    // The clock runs around compiling (once per pattern, then cached) and matching: a key with
-    // many new patterns costs compile time too. One match cannot be interrupted, but the limits
-    // on patterns and paths bound it, and the budget bounds the sum over a key's rules.
+    // Compiling (once per pattern, then cached) and matching are timed apart: the budget judges
+    // matching only, since a realistic key's first verification after a start compiles all its
+    // patterns and would otherwise be refused (compile time goes to the process-wide budget,
+    // regex-suspension.ts). One match cannot be interrupted, but the limits on patterns and paths
+    // bound it, and the budget bounds the sum over a key's rules.
     const started = performance.now();
     const regex = compiledRegex(constraint.value.trim());
+    const compiled = performance.now();
     const hit = regex !== null && regex.testExact(path);
-    const took = performance.now() - started;
-    if (options.meter) options.meter.ms += took;
+    const took = performance.now() - compiled;
+    if (options.meter) {
+      options.meter.compileMs += compiled - started;
+      options.meter.ms += took;
+    }
     if (hit) return { allowed: true, matched: constraint };
     if (regex === null) problem = "regex_unusable";
     regexSpent += took;
