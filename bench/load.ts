@@ -20,6 +20,8 @@ export interface LoadOptions {
   maxDurationSec?: number;
   /** false for long runs that only count (memory soak): saves the client's CPU and memory. */
   recordLatencies?: boolean;
+  /** Count the responses slower than this many ms (a target on every request, not a percentile). */
+  countOverMs?: number;
 }
 
 export interface LatencySummary {
@@ -40,6 +42,8 @@ export interface LoadResult {
   timeouts: number;
   /** Milliseconds, exact (from our own record); null when latencies were not recorded. */
   latency: LatencySummary | null;
+  /** With `countOverMs`: how many responses took longer. */
+  over?: { ms: number; count: number };
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -67,6 +71,12 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return Number.NaN;
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function countOver(values: number[], ms: number): number {
+  let count = 0;
+  for (const value of values) if (value > ms) count += 1;
+  return count;
 }
 
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -105,6 +115,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           errors: result.errors,
           timeouts: result.timeouts,
           latency: record && latencies.length > 0 ? summarize(latencies) : null,
+          ...(record && options.countOverMs !== undefined ? { over: { ms: options.countOverMs, count: countOver(latencies, options.countOverMs) } } : {}),
         });
       },
     );
