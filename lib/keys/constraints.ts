@@ -181,12 +181,13 @@ function addressAllowed(constraints: readonly KeyConstraint[], ip: string | unde
  * that matched, or null when the key has no path rules. An empty string counts as "not given"
  * for method, path and ip, so a constrained key with none of them is refused. `regexSuspended`
  * makes every regex rule match nothing (a key whose rules recently ran over the time budget);
- * `meter` receives the time regex matches took.
+ * `meter` receives the time regex matches took; `regexBudgetMs` replaces REGEX_BUDGET_MS (the
+ * process-wide budget lowers it while it is short, regex-suspension.ts).
  */
 export function evaluateConstraints(
   constraints: readonly KeyConstraint[],
   request: ConstraintRequest,
-  options: { regexSuspended?: boolean; meter?: RegexMeter } = {},
+  options: { regexSuspended?: boolean; meter?: RegexMeter; regexBudgetMs?: number } = {},
 ): ConstraintDecision {
   if (constraints.length === 0) return { allowed: true, matched: null };
 
@@ -244,7 +245,7 @@ export function evaluateConstraints(
     if (hit) return { allowed: true, matched: constraint };
     if (regex === null) problem = "regex_unusable";
     regexSpent += took;
-    if (regexSpent > REGEX_BUDGET_MS) return { allowed: false, problem: "regex_budget" };
+    if (regexSpent > (options.regexBudgetMs ?? REGEX_BUDGET_MS)) return { allowed: false, problem: "regex_budget" };
   }
   return problem ? { allowed: false, problem } : { allowed: false };
 }

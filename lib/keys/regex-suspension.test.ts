@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { REGEX_BUDGET_MS, REGEX_SUSPEND_MS } from "./constraint-regex";
+import { evaluateConstraints, type KeyConstraint } from "./constraints";
 import { RegexSuspension, SHARED_SLOW_BURST_MS, SHARED_SLOW_MS_PER_S, SLOW_MATCH_MS, SLOW_QUOTA_MS } from "./regex-suspension";
 
 afterEach(() => {
@@ -94,6 +95,36 @@ describe("regex suspension", () => {
     // Per-key quotas alone would admit about 21 × 50 ms in the first window.
     expect(costly).toBeLessThanOrEqual(SHARED_SLOW_BURST_MS + SHARED_SLOW_MS_PER_S * seconds);
     expect(cheapRefused).toBe(0);
+  });
+
+  it("while the shared budget is used up, a costly key's request stops after 2 ms of matching instead of 5", () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const governor = new RegexSuspension();
+    const t = 30_000_000;
+    expect(governor.budgetMs(t)).toBe(REGEX_BUDGET_MS);
+    // Other costly keys have just spent the shared budget.
+    for (let k = 0; governor.charge(`k-spender-${k}`, matching(REGEX_BUDGET_MS - 1), t) === false; k++);
+    expect(governor.budgetMs(t)).toBe(SLOW_MATCH_MS);
+    // A key coming back from its suspension: twenty rules that match nothing, 1.5 ms each (a
+    // clock that advances 1.5 ms per reading after a compile reading that takes nothing).
+    const rules: KeyConstraint[] = Array.from({ length: 20 }, (_, i) => ({ type: "regex", value: `/back${i}/[a-z]+`, methods: [] }));
+    const realNow = performance.now.bind(performance);
+    let reading = 0;
+    let now = 0;
+    performance.now = () => (now += reading++ % 3 === 2 ? 1.5 : 0);
+    const meter = { ms: 0, compileMs: 0 };
+    try {
+      const decision = evaluateConstraints(rules, { method: "GET", path: "/elsewhere" }, { meter, regexBudgetMs: governor.budgetMs(t) });
+      expect(decision).toEqual({ allowed: false, problem: "regex_budget" });
+    } finally {
+      performance.now = realNow;
+    }
+    // Over SLOW_MATCH_MS by at most one rule's match, where the full budget would have allowed 5 ms.
+    expect(meter.ms).toBeLessThanOrEqual(SLOW_MATCH_MS + 1.5);
+    // As the shared budget refills, so does what a request may take.
+    expect(governor.budgetMs(t + 100)).toBe(SLOW_MATCH_MS);
+    expect(governor.budgetMs(t + 200)).toBeCloseTo(4);
+    expect(governor.budgetMs(t + 1000)).toBe(REGEX_BUDGET_MS);
   });
 
   it("compiling drains the shared budget but never counts against the key", () => {

@@ -13,7 +13,7 @@
 // not affected however many costly keys there are. While suspended, a key's requests are refused
 // at once. Each key with a regex problem is logged once per process (by public id, never a secret
 // or a path).
-import { REGEX_SUSPEND_MS } from "@/lib/keys/constraint-regex";
+import { REGEX_BUDGET_MS, REGEX_SUSPEND_MS } from "@/lib/keys/constraint-regex";
 import type { RegexProblem } from "@/lib/keys/constraints";
 
 /** A request whose regex matches took longer than this counts towards the key's quota and the shared budget. */
@@ -55,6 +55,20 @@ export class RegexSuspension {
   /** The shared budget: milliseconds of slow regex time available as of `refilledAt`. */
   private tokens = SHARED_SLOW_BURST_MS;
   private refilledAt: number | null = null;
+
+  /**
+   * What the next request's regex rules may take: REGEX_BUDGET_MS while the shared budget holds
+   * that much, down to SLOW_MATCH_MS (what any request may take uncharged) as it runs out. A key
+   * that is slow while the shared budget is used up is suspended anyway; this stops its request
+   * after 2 ms of matching instead of 5, which is what 20 costly keys coming back at once (after
+   * their suspensions ran out together) cost the requests queued behind them.
+   */
+  budgetMs(now: number): number {
+    // Nearly always: tokens only grow by refilling, so a full enough budget needs no clock work.
+    if (this.tokens >= REGEX_BUDGET_MS) return REGEX_BUDGET_MS;
+    this.refill(now);
+    return Math.min(REGEX_BUDGET_MS, Math.max(SLOW_MATCH_MS, this.tokens));
+  }
 
   suspended(keyId: string, now: number): boolean {
     // Nearly always empty: verifications of keys without trouble pay one size check.
