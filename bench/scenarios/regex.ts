@@ -142,7 +142,7 @@ export function regexTargets(r: RegexScenarioResult): Target[] {
 function overText(load: LoadResult, withThreshold = true): string {
   if (!load.over) return "over-target count not recorded";
   const share = load.requests > 0 ? (100 * load.over.count) / load.requests : 0;
-  return `${load.over.count.toLocaleString("en")} (${share.toFixed(2)}%)${withThreshold ? ` over ${load.over.ms} ms` : ""}`;
+  return `${load.over.count.toLocaleString("en")} (${share.toFixed(2)}%)${withThreshold ? ` over ${load.over.ms} ms` : ""}, ${load.over.firstSecond.toLocaleString("en")} of them in the first second`;
 }
 
 /** The console summary (BENCH_ONLY=regex). */
