@@ -101,10 +101,10 @@ describe("regex suspension", () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const governor = new RegexSuspension();
     const t = 30_000_000;
-    expect(governor.budgetMs(t)).toBe(REGEX_BUDGET_MS);
+    expect(governor.budgetMs("k-back", t)).toBe(REGEX_BUDGET_MS);
     // Other costly keys have just spent the shared budget.
     for (let k = 0; governor.charge(`k-spender-${k}`, matching(REGEX_BUDGET_MS - 1), t) === false; k++);
-    expect(governor.budgetMs(t)).toBe(SLOW_MATCH_MS);
+    expect(governor.budgetMs("k-back", t)).toBe(SLOW_MATCH_MS);
     // A key coming back from its suspension: twenty rules that match nothing, 1.5 ms each (a
     // clock that advances 1.5 ms per reading after a compile reading that takes nothing).
     const rules: KeyConstraint[] = Array.from({ length: 20 }, (_, i) => ({ type: "regex", value: `/back${i}/[a-z]+`, methods: [] }));
@@ -114,7 +114,7 @@ describe("regex suspension", () => {
     performance.now = () => (now += reading++ % 3 === 2 ? 1.5 : 0);
     const meter = { ms: 0, compileMs: 0 };
     try {
-      const decision = evaluateConstraints(rules, { method: "GET", path: "/elsewhere" }, { meter, regexBudgetMs: governor.budgetMs(t) });
+      const decision = evaluateConstraints(rules, { method: "GET", path: "/elsewhere" }, { meter, regexBudgetMs: governor.budgetMs("k-back", t) });
       expect(decision).toEqual({ allowed: false, problem: "regex_budget" });
     } finally {
       performance.now = realNow;
@@ -122,9 +122,23 @@ describe("regex suspension", () => {
     // Over SLOW_MATCH_MS by at most one rule's match, where the full budget would have allowed 5 ms.
     expect(meter.ms).toBeLessThanOrEqual(SLOW_MATCH_MS + 1.5);
     // As the shared budget refills, so does what a request may take.
-    expect(governor.budgetMs(t + 100)).toBe(SLOW_MATCH_MS);
-    expect(governor.budgetMs(t + 200)).toBeCloseTo(4);
-    expect(governor.budgetMs(t + 1000)).toBe(REGEX_BUDGET_MS);
+    expect(governor.budgetMs("k-back", t + 100)).toBe(SLOW_MATCH_MS);
+    expect(governor.budgetMs("k-back", t + 200)).toBeCloseTo(4);
+    expect(governor.budgetMs("k-back", t + 1000)).toBe(REGEX_BUDGET_MS);
+  });
+
+  it("a key whose regex rules were suspended comes back with 2 ms per request, then 5 ms once forgiven", () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const governor = new RegexSuspension();
+    const t = 40_000_000;
+    governor.note("k-again", "key_again", "regex_budget", t);
+    const back = t + REGEX_SUSPEND_MS;
+    expect(governor.suspended("k-again", back)).toBe(false);
+    expect(governor.budgetMs("k-again", back)).toBe(SLOW_MATCH_MS);
+    // Other keys keep the full budget meanwhile.
+    expect(governor.budgetMs("k-never", back)).toBe(REGEX_BUDGET_MS);
+    // Ten minutes after its suspension ended without trouble, the key is forgiven.
+    expect(governor.budgetMs("k-again", back + 10 * 60_000)).toBe(REGEX_BUDGET_MS);
   });
 
   it("compiling drains the shared budget but never counts against the key", () => {

@@ -60,10 +60,13 @@ export class RegexSuspension {
    * What the next request's regex rules may take: REGEX_BUDGET_MS while the shared budget holds
    * that much, down to SLOW_MATCH_MS (what any request may take uncharged) as it runs out. A key
    * that is slow while the shared budget is used up is suspended anyway; this stops its request
-   * after 2 ms of matching instead of 5, which is what 20 costly keys coming back at once (after
-   * their suspensions ran out together) cost the requests queued behind them.
+   * after 2 ms of matching instead of 5. A key whose regex rules were suspended before (and came
+   * back less than MAX_SUSPEND_MS ago) gets SLOW_MATCH_MS too: costly keys suspended together
+   * come back together, and 20 of them each taking 5 ms again is what the requests queued behind
+   * them would wait for.
    */
-  budgetMs(now: number): number {
+  budgetMs(keyId: string, now: number): number {
+    if (this.strikes.size > 0 && this.struckRecently(keyId, now)) return SLOW_MATCH_MS;
     // Nearly always: tokens only grow by refilling, so a full enough budget needs no clock work.
     if (this.tokens >= REGEX_BUDGET_MS) return REGEX_BUDGET_MS;
     this.refill(now);
@@ -121,7 +124,7 @@ export class RegexSuspension {
       if (this.suspendedUntil.size >= MAX_TRACKED_KEYS) this.suspendedUntil.clear();
       if (this.strikes.size >= MAX_TRACKED_KEYS) this.strikes.clear();
       const last = this.strikes.get(keyId);
-      const count = last && now - last.at < MAX_SUSPEND_MS + REGEX_SUSPEND_MS * 2 ** last.count ? last.count + 1 : 0;
+      const count = last && this.struckRecently(keyId, now) ? last.count + 1 : 0;
       this.strikes.set(keyId, { count, at: now });
       this.suspendedUntil.set(keyId, now + Math.min(MAX_SUSPEND_MS, REGEX_SUSPEND_MS * 2 ** count));
     }
@@ -132,6 +135,12 @@ export class RegexSuspension {
         ? `its regex rules took longer than their time budget; they refuse every request for ${REGEX_SUSPEND_MS / 1000} s, twice as long each time it happens again`
         : "a stored regex rule is over the cost limits and matches nothing; edit the key's constraints";
     console.error(`[keydesk] key ${publicId}: ${why} (answering FORBIDDEN)`);
+  }
+
+  /** Whether the key's last suspension ended less than MAX_SUSPEND_MS ago (or has not ended). */
+  private struckRecently(keyId: string, now: number): boolean {
+    const last = this.strikes.get(keyId);
+    return last !== undefined && now - last.at < MAX_SUSPEND_MS + REGEX_SUSPEND_MS * 2 ** last.count;
   }
 
   private refill(now: number): void {

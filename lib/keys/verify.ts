@@ -238,7 +238,7 @@ function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyReq
   const decision = evaluateConstraints(
     key.constraints,
     { method: request.method, path: request.path, ip: request.ip },
-    { regexSuspended: regexSuspension.suspended(key.id, now.getTime()), meter: regexMeter, regexBudgetMs: regexSuspension.budgetMs(now.getTime()) },
+    { regexSuspended: regexSuspension.suspended(key.id, now.getTime()), meter: regexMeter, regexBudgetMs: regexSuspension.budgetMs(key.id, now.getTime()) },
   );
   // The answer stands; a key whose slow matches add up (its own, or all keys' together) is
   // suspended for the requests after it.
