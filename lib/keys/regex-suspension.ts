@@ -1,6 +1,7 @@
 // Regex rules that cost too much at verification (constraint-regex.ts). A key has its regex rules
 // suspended for REGEX_SUSPEND_MS (doubling while it keeps happening, up to 10 minutes) when:
-// - they ran over the per-request budget (REGEX_BUDGET_MS);
+// - they ran over the per-request budget (budgetMs: REGEX_BUDGET_MS, or SLOW_MATCH_MS for a key
+//   suspended in the last MAX_SUSPEND_MS and, progressively, while the shared budget is short);
 // - its slow requests (match time over SLOW_MATCH_MS; realistic patterns take microseconds) add
 //   up to more than SLOW_QUOTA_MS within SLOW_WINDOW_MS: a pattern just under the budget,
 //   requested in a flood, would otherwise cost the event loop milliseconds per request;
