@@ -1,6 +1,7 @@
 // Load generation for the benchmark: autocannon's programmatic API, with our own latency record.
 // autocannon's histogram keeps whole milliseconds, too coarse for targets of a few ms, so every
 // response time (a float, in ms) is collected here and the percentiles are computed exactly.
+import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 
 export interface LoadOptions {
@@ -27,6 +28,8 @@ export interface LoadOptions {
   maxDurationSec?: number;
   /** false for long runs that only count (memory soak): saves the client's CPU and memory. */
   recordLatencies?: boolean;
+  /** Count the responses slower than this many ms (a target on every request, not a percentile). */
+  countOverMs?: number;
 }
 
 export interface LatencySummary {
@@ -47,6 +50,12 @@ export interface LoadResult {
   timeouts: number;
   /** Milliseconds, exact (from our own record); null when latencies were not recorded. */
   latency: LatencySummary | null;
+  /**
+   * With `countOverMs`: how many responses took longer, and how many of those arrived within the
+   * load's first second (connections opening, caches and JIT warming: a start transient rather
+   * than a steady state; reported, never subtracted).
+   */
+  over?: { ms: number; count: number; firstSecond: number };
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -78,6 +87,9 @@ export function median(values: number[]): number {
 
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
+  let over = 0;
+  let overFirstSecond = 0;
+  const startedAt = performance.now();
   const record = options.recordLatencies !== false;
   const nextBody = options.bodies ? undefined : options.nextBody;
   const method = options.method ?? "GET";
@@ -125,6 +137,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           errors: result.errors,
           timeouts: result.timeouts,
           latency: record && latencies.length > 0 ? summarize(latencies) : null,
+          ...(record && options.countOverMs !== undefined ? { over: { ms: options.countOverMs, count: over, firstSecond: overFirstSecond } } : {}),
         });
       },
     );
@@ -135,6 +148,10 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     if (record) {
       instance.on("response", (_client: autocannon.Client, _status: number, _bytes: number, responseTime: number) => {
         latencies.push(responseTime);
+        if (options.countOverMs !== undefined && responseTime > options.countOverMs) {
+          over += 1;
+          if (performance.now() - startedAt <= 1000) overFirstSecond += 1;
+        }
       });
     }
   });

@@ -4,6 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { emitKeyChanged } from "@/lib/keys/invalidation";
+import { SHARED_SLOW_BURST_MS } from "@/lib/keys/regex-suspension";
 import { verifyKey, type VerifyInput } from "@/lib/keys/verify";
 import { createApiKey } from "@/lib/services/api-keys";
 import { context, seedBase, userActor } from "./support/fixtures";
@@ -16,6 +17,8 @@ beforeAll(async () => {
   const base = await seedBase();
   actor = userActor(base.admin);
   projectId = base.project.id;
+  // The shared-budget test needs 21 costly keys besides the others.
+  await db.project.update({ where: { id: projectId }, data: { activeKeyLimit: 1000 } });
 });
 
 afterEach(() => {
@@ -37,8 +40,9 @@ async function storeRawConstraints(keyId: string, hash: string, rules: { type: s
   emitKeyChanged(hash);
 }
 
-async function code(input: Omit<VerifyInput, "project">): Promise<string> {
-  const result = await verifyKey({ project: projectId, ...input });
+/** `at` defaults to now; tests that drain the process-wide regex budget run at times of their own. */
+async function code(input: Omit<VerifyInput, "project">, at = new Date()): Promise<string> {
+  const result = await verifyKey({ project: projectId, ...input }, at);
   if (result.status !== 200) throw new Error(`expected 200, got ${result.status}`);
   return result.body.code;
 }
@@ -103,15 +107,41 @@ describe("regex rules that cost too much", () => {
   it("a key whose matches are each under the budget but slow is suspended once they add up", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const key = await createKey([{ type: "regex", value: "/slow/[a-z]+" }]);
-    // Each request's match "takes" 15 ms: under the 20 ms budget, over the 2 ms of a slow match.
+    // Each reading of the clock advances 4 ms: each request's match "takes" 4 ms (under the 5 ms
+    // budget, over the 2 ms of a slow match), and so does compiling (cached; it drains only the
+    // shared budget). Half a second apart, after the earlier tests' slow time has been refilled,
+    // so the shared budget keeps up and only the key's own quota decides.
     let clock = 0;
-    vi.spyOn(performance, "now").mockImplementation(() => (clock += 15));
+    vi.spyOn(performance, "now").mockImplementation(() => (clock += 4));
+    const start = Date.now() + 20_000;
     const codes: string[] = [];
-    for (let i = 0; i < 6; i++) codes.push(await code({ key: key.secret, method: "GET", path: "/slow/abc" }));
+    for (let i = 0; i < 14; i++) codes.push(await code({ key: key.secret, method: "GET", path: "/slow/abc" }, new Date(start + i * 500)));
     vi.mocked(performance.now).mockRestore();
-    // 50 ms of slow matching within 10 s is the quota: the fourth request used it up.
-    expect(codes).toEqual(["VALID", "VALID", "VALID", "VALID", "FORBIDDEN", "FORBIDDEN"]);
+    // 50 ms of slow matching within 10 s is the quota: the thirteenth request used it up.
+    expect(codes).toEqual([...Array<string>(13).fill("VALID"), "FORBIDDEN"]);
     expect(log.mock.calls.filter((call) => String(call[0]).includes(key.publicId))).toHaveLength(1);
+  });
+
+  it("many costly keys at once share one budget: beyond it their regex rules are suspended at once; cheap keys keep VALID", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const keys = [];
+    for (let k = 0; k < 21; k++) keys.push(await createKey([{ type: "regex", value: `/costly${k}/[a-z]+` }]));
+    const cheap = await createKey([{ type: "regex", value: "/cheap/[a-z]+" }]);
+    const at = new Date(Date.now() + 60_000);
+    // Each of the 21 keys has one slow request (4 ms of matching, under the per-request budget and
+    // far under its own 50 ms quota), all in the same instant.
+    let clock = 0;
+    vi.spyOn(performance, "now").mockImplementation(() => (clock += 4));
+    for (const [k, key] of keys.entries()) await code({ key: key.secret, method: "GET", path: `/costly${k}/abc` }, at);
+    // Asked again: the keys whose slow time the shared budget could not admit refuse at once.
+    const again = [];
+    for (const [k, key] of keys.entries()) again.push(await code({ key: key.secret, method: "GET", path: `/costly${k}/abc` }, at));
+    vi.mocked(performance.now).mockRestore();
+    const valid = again.filter((c) => c === "VALID").length;
+    expect(valid).toBeLessThanOrEqual(SHARED_SLOW_BURST_MS / 4);
+    expect(again.filter((c) => c === "FORBIDDEN")).toHaveLength(21 - valid);
+    // Meanwhile a key whose regex takes microseconds (the real clock) is not affected.
+    for (let i = 0; i < 5; i++) expect(await code({ key: cheap.secret, method: "GET", path: "/cheap/abc" }, at)).toBe("VALID");
   });
 });
 

@@ -44,6 +44,7 @@ export interface RegexScenarioResult {
 }
 
 const CLIENTS = 20;
+const VERIFY_TARGET_MS = 100;
 const PATH_LENGTH = 1023;
 const ALPHABET = "abxyz/";
 const AUDIT_PATTERN = `${"[a-z/]{0,999}".repeat(4)}x`;
@@ -94,6 +95,8 @@ async function signInUnderLoad(ctx: RegexScenarioContext, seconds: number, pick:
     connections: CLIENTS,
     durationSec: seconds,
     nextBody: () => JSON.stringify({ key: pick(), project: ctx.projectSlug, method: "GET", path: randomPath() }),
+    // The target is on every verification: a maximum alone hides whether one or hundreds missed it.
+    countOverMs: VERIFY_TARGET_MS,
   }).finally(() => {
     loading = false;
   });
@@ -126,11 +129,20 @@ export function regexTargets(r: RegexScenarioResult): Target[] {
     },
     {
       scenario: `verify against costly regex keys, ${CLIENTS} in parallel`,
-      target: "every verification < 100 ms",
-      measured: v ? `max ${v.max.toFixed(1)} ms, p99 ${v.p99.toFixed(1)} ms over ${r.verify.requests.toLocaleString("en")} (${r.verify.non2xx} non-2xx, ${r.verify.errors} errors)` : "no latencies recorded",
-      met: v !== null && v.max < 100 && r.verify.errors === 0 && r.verify.non2xx === 0,
+      target: `every verification < ${VERIFY_TARGET_MS} ms`,
+      measured: v
+        ? `max ${v.max.toFixed(1)} ms, p99 ${v.p99.toFixed(1)} ms over ${r.verify.requests.toLocaleString("en")} (${r.verify.non2xx} non-2xx, ${r.verify.errors} errors); ${overText(r.verify)}, against ${overText(r.plain.verify)} under the plain load`
+        : "no latencies recorded",
+      met: v !== null && v.max < VERIFY_TARGET_MS && r.verify.errors === 0 && r.verify.non2xx === 0,
     },
   ];
+}
+
+/** "12 (0.3%) over 100 ms": how many verifications missed the target. */
+function overText(load: LoadResult, withThreshold = true): string {
+  if (!load.over) return "over-target count not recorded";
+  const share = load.requests > 0 ? (100 * load.over.count) / load.requests : 0;
+  return `${load.over.count.toLocaleString("en")} (${share.toFixed(2)}%)${withThreshold ? ` over ${load.over.ms} ms` : ""}, ${load.over.firstSecond.toLocaleString("en")} of them in the first second`;
 }
 
 /** The console summary (BENCH_ONLY=regex). */
@@ -151,21 +163,21 @@ function signInLine(label: string, signIn: SignInUnderLoad, load: LoadResult): s
   return (
     `  GET /sign-in ${label}  p50 ${signIn.p50.toFixed(1)} ms   p95 ${signIn.p95.toFixed(1)} ms   max ${signIn.max.toFixed(1)} ms (${signIn.samples} samples); ` +
     `verifications ${load.requests.toLocaleString("en")} (${load.rps.toFixed(0)}/s)` +
-    (v ? ` p50 ${v.p50.toFixed(1)} ms p99 ${v.p99.toFixed(1)} ms max ${v.max.toFixed(1)} ms` : "")
+    (v ? ` p50 ${v.p50.toFixed(1)} ms p99 ${v.p99.toFixed(1)} ms max ${v.max.toFixed(1)} ms, ${overText(load)}` : "")
   );
 }
 
 /** The section of docs/benchmarks.md. */
 export function renderRegexSection(r: RegexScenarioResult): string {
   const row = (name: string, signIn: SignInUnderLoad, load: LoadResult | null) =>
-    `| ${name} | ${signIn.p50.toFixed(1)} | ${signIn.p95.toFixed(1)} | ${signIn.max.toFixed(1)} | ${load ? Math.round(load.rps).toLocaleString("en") : "—"} | ${load?.latency ? `${load.latency.p99.toFixed(1)} / ${load.latency.max.toFixed(1)}` : "—"} |`;
+    `| ${name} | ${signIn.p50.toFixed(1)} | ${signIn.p95.toFixed(1)} | ${signIn.max.toFixed(1)} | ${load ? Math.round(load.rps).toLocaleString("en") : "—"} | ${load?.latency ? `${load.latency.p99.toFixed(1)} / ${load.latency.max.toFixed(1)}` : "—"} | ${load ? overText(load, false) : "—"} |`;
   return [
     "## Regex constraints under attack",
     "",
     `${CLIENTS} clients verify in parallel against the costliest regex keys Keydesk accepts (20 rules of \`.*<c>.{20…39}\` each, and one key stored before the limits with \`[a-z/]{0,999}\`×4\`x\`), each request with a fresh random 1 KiB path, while \`GET /sign-in\` is timed one request after another; then the same load with a key without constraints, the ceiling. Answers afterwards: ${Object.entries(r.codes).map(([code, n]) => `${n} ${code}`).join(", ")}.`,
     "",
-    "| load | sign-in p50 ms | sign-in p95 ms | sign-in max ms | verifications/s | verify p99 / max ms |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| load | sign-in p50 ms | sign-in p95 ms | sign-in max ms | verifications/s | verify p99 / max ms | verifications over 100 ms |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
     row("none (idle)", { ...r.idle, max: Number.NaN, samples: 0 }, null),
     row("key without constraints", r.plain.signIn, r.plain.verify),
     row("costly regex keys", r.loaded, r.verify),

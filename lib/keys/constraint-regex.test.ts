@@ -119,4 +119,22 @@ describe("regex rules at verification", () => {
       performance.now = realNow;
     }
   });
+
+  it("does not count compiling against the budget: a realistic key's first request after a start is judged on its matches", () => {
+    const rules = Array.from({ length: 20 }, (_, i) => regex(`/first${i}/[a-z]+`));
+    // Per rule the clock is read before compiling, after compiling and after matching: here each
+    // compile "takes" 10 ms (200 ms for the key) and each match 0.01 ms.
+    const realNow = performance.now.bind(performance);
+    let reading = 0;
+    let now = 0;
+    performance.now = () => (now += reading++ % 3 === 1 ? 10 : 0.01);
+    try {
+      const meter = { ms: 0, compileMs: 0 };
+      expect(evaluateConstraints(rules, { method: "GET", path: "/first19/abc" }, { meter })).toEqual({ allowed: true, matched: rules[19] });
+      expect(meter.compileMs).toBeCloseTo(200);
+      expect(meter.ms).toBeLessThan(1);
+    } finally {
+      performance.now = realNow;
+    }
+  });
 });

@@ -44,7 +44,7 @@ import { limiter } from "@/lib/keys/limits/runtime";
 import type { LimitResult, LimitsState } from "@/lib/keys/limits/types";
 import { resolveProjectNowOrLater, type ProjectEntry, type ProjectResolution } from "@/lib/keys/project-table";
 import { hashSecret, parseSecret } from "@/lib/keys/secret";
-import { chargeRegexTime, noteRegexProblem, regexSuspended } from "@/lib/keys/regex-suspension";
+import { regexSuspension } from "@/lib/keys/regex-suspension";
 import { recordUsage, type UsageOutcome } from "@/lib/keys/usage";
 import { parseVerifyRequest, type VerifyInput, type VerifyRequest } from "@/lib/keys/verify-request";
 import { countTrailOutcome, pushTrailEvent } from "@/lib/trail/buffer";
@@ -215,7 +215,7 @@ function forProject(resolution: ProjectResolution, request: VerifyRequest, now: 
 }
 
 /** One meter for every verification: decisions are synchronous, so no two share it at once. */
-const regexMeter = { ms: 0 };
+const regexMeter = { ms: 0, compileMs: 0 };
 
 /** Reloads a key whose limits changed under the request (the limiter said STALE) and decides again. */
 const MAX_RELOADS = 2;
@@ -234,15 +234,19 @@ function decide(key: CachedKey | null, project: ProjectEntry, request: VerifyReq
   if (key.expiresAt !== null && key.expiresAt <= now.getTime()) return deny("EXPIRED", key, request, now);
   if (!key.enabled) return deny("DISABLED", key, request, now);
   regexMeter.ms = 0;
+  regexMeter.compileMs = 0;
   const decision = evaluateConstraints(
     key.constraints,
     { method: request.method, path: request.path, ip: request.ip },
-    { regexSuspended: regexSuspended(key.id, now.getTime()), meter: regexMeter },
+    { regexSuspended: regexSuspension.suspended(key.id, now.getTime()), meter: regexMeter, regexBudgetMs: regexSuspension.budgetMs(key.id, now.getTime()) },
   );
-  // The answer stands; a key whose slow matches add up is suspended for the requests after it.
-  if (regexMeter.ms > 0 && chargeRegexTime(key.id, regexMeter.ms, now.getTime())) noteRegexProblem(key.id, key.publicId, "regex_budget", now.getTime());
+  // The answer stands; a key whose slow matches add up (its own, or all keys' together) is
+  // suspended for the requests after it.
+  if ((regexMeter.ms > 0 || regexMeter.compileMs > 0) && regexSuspension.charge(key.id, regexMeter, now.getTime())) {
+    regexSuspension.note(key.id, key.publicId, "regex_budget", now.getTime());
+  }
   if (!decision.allowed) {
-    if (decision.problem) noteRegexProblem(key.id, key.publicId, decision.problem, now.getTime());
+    if (decision.problem) regexSuspension.note(key.id, key.publicId, decision.problem, now.getTime());
     return deny("FORBIDDEN", key, request, now);
   }
 
