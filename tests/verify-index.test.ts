@@ -2,7 +2,7 @@
 // database decides), NOT_FOUND without a query once it is, and with the database gone: unknown
 // keys still NOT_FOUND, cached keys as usual, an uncached existing key 503 — never a long wait.
 import net from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { disconnectDb } from "@/lib/db";
 import { clearKeyCache, keyCacheStats } from "@/lib/keys/key-cache";
@@ -111,6 +111,24 @@ describe("verification with the membership index", () => {
     });
     // Nothing was cached from the outage: with the database back, the key verifies at once.
     expect(await code(uncached)).toBe("VALID");
+  });
+
+  it("with the database gone, a state cached over a minute ago is not trusted: an instance cut off from it may have missed a revocation", async () => {
+    const old = await insertKey();
+    const fresh = await insertKey();
+    await loadIndex();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      expect(await code(old)).toBe("VALID");
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await code(fresh)).toBe("VALID");
+      await withDatabaseGone("refused", async () => {
+        expect(await code(old)).toBe("UNAVAILABLE");
+        expect(await code(fresh)).toBe("VALID");
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("never waits on a database that does not answer longer than the bound", async () => {

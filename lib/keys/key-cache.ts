@@ -43,6 +43,9 @@ const UNVERIFIED_MAX_AGE_MS = 1_000;
  */
 const DEFAULT_TTL_MS = 30 * 60_000;
 
+/** How old a cached state may be to answer while the database cannot be asked. */
+const OUTAGE_MAX_AGE_MS = 60_000;
+
 /** Notification payload that means "forget every key" (e.g. a project was archived). */
 export const ALL_KEYS = "*";
 
@@ -304,10 +307,11 @@ export function lookupKey(hash: string): Promise<KeyLookup> {
     })
     .catch((error: unknown) => {
       // The database cannot be asked. An entry too old to trust while no listener vouches is
-      // still what we last knew, within the cache's lifetime: while the database is down no
-      // revocation can commit anywhere, so cached keys keep answering (issue 15) and only
-      // uncached keys fail closed.
-      const last = entry.stale ? undefined : s.cache.get(hash);
+      // still what we last knew: while the database is down no revocation can commit anywhere,
+      // so cached keys keep answering (issue 15) and only uncached keys fail closed. Only for a
+      // minute of age, though: an instance cut off from a database the others still reach would
+      // otherwise serve a key revoked elsewhere for as long as the cache keeps entries.
+      const last = entry.stale ? undefined : s.cache.get(hash, OUTAGE_MAX_AGE_MS);
       if (last) return { found: true, key: last } satisfies KeyLookup;
       throw error;
     })
