@@ -4,6 +4,7 @@
 //
 //   npx tsx bench/trail-cost.ts            (TRAIL_COST_EVENTS=200000, TRAIL_COST_ROUNDS=3)
 //   TRAIL_COST_SHAPE=bench …               every event alike, as `npm run bench` sends them
+//   TRAIL_COST_SQL='DROP INDEX …' …        SQL run after migrating: to try a schema change
 //
 // Reports µs per event of Node CPU for pushing, for formatting a batch (timed alone on a copy of
 // the events, without the database) and for the whole write (format, COPY, upserts, driver), and
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
     const db = new pg.Client({ connectionString: postgres.url("keydesk") });
     await db.connect();
     const fixture = await seed(db);
+    if (process.env.TRAIL_COST_SQL) await db.query(process.env.TRAIL_COST_SQL);
     const postmasterPid = Number(fs.readFileSync(path.join(postgres.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 
     configureTrailBuffer({ capacity: EVENTS + 1, maxBytes: 1 << 30, enabled: true });

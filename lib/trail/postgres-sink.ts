@@ -67,9 +67,10 @@ export class PostgresTrailSink implements TrailSink {
     return this.sent;
   }
 
-  private async query(client: pg.PoolClient, text: string, values?: unknown[]): Promise<pg.QueryResult> {
+  private async query(client: pg.PoolClient, text: string, values?: unknown[], name?: string): Promise<pg.QueryResult> {
     this.sent += 1;
-    return client.query(text, values);
+    // Named: each connection parses and plans the statement once, not once per batch.
+    return name ? client.query({ name, text, values }) : client.query(text, values);
   }
 
   async write(batch: TrailBatch): Promise<void> {
@@ -132,6 +133,7 @@ export class PostgresTrailSink implements TrailSink {
            JOIN "ApiKey" k ON k."id" = u."keyId"
          ON CONFLICT ("keyId", "hour", "outcome") DO UPDATE SET "count" = "KeyRequestHourly"."count" + EXCLUDED."count"`,
         [keyHours.map((r) => r.id), keyHours.map((r) => new Date(r.hour).toISOString()), keyHours.map((r) => r.outcome), keyHours.map((r) => r.count)],
+        "keydesk_trail_key_hours",
       );
     }
     if (projectHours.length > 0) {
@@ -143,6 +145,7 @@ export class PostgresTrailSink implements TrailSink {
            JOIN "Project" p ON p."id" = u."projectId"
          ON CONFLICT ("projectId", "hour", "outcome") DO UPDATE SET "count" = "ProjectRequestHourly"."count" + EXCLUDED."count"`,
         [projectHours.map((r) => r.id), projectHours.map((r) => new Date(r.hour).toISOString()), projectHours.map((r) => r.outcome), projectHours.map((r) => r.count)],
+        "keydesk_trail_project_hours",
       );
     }
     if (ips.length > 0) {
@@ -159,6 +162,7 @@ export class PostgresTrailSink implements TrailSink {
            "newAt" = CASE WHEN EXCLUDED."firstSeenAt" > c."lastSeenAt" + interval '30 days' THEN EXCLUDED."firstSeenAt" ELSE c."newAt" END,
            "requests" = c."requests" + EXCLUDED."requests"`,
         [ips.map((r) => r.keyId), ips.map((r) => r.ip), ips.map((r) => new Date(r.firstAt).toISOString()), ips.map((r) => new Date(r.lastAt).toISOString()), ips.map((r) => r.requests)],
+        "keydesk_trail_client_ips",
       );
     }
     if (batch.drops.length > 0) {
@@ -174,6 +178,7 @@ export class PostgresTrailSink implements TrailSink {
           batch.drops.map((d) => new Date(d.lastAt).toISOString()),
           batch.drops.map((d) => d.events),
         ],
+        "keydesk_trail_gaps",
       );
     }
   }
@@ -184,9 +189,15 @@ export class PostgresTrailSink implements TrailSink {
    */
   private async ensureFor(client: pg.PoolClient, events: TrailEvents): Promise<Set<string>> {
     const missing = new Map<string, { first: number; last: number }>();
+    // A batch is runs of the same project and day: look each run up once, not each event.
+    let checkedProject: string | null = null;
+    let checkedDay = Number.NaN;
     for (let n = 0; n < events.count; n++) {
       const projectId = events.projectId[n] as string;
       const day = Math.floor((events.at[n] as number) / DAY_MS);
+      if (projectId === checkedProject && day === checkedDay) continue;
+      checkedProject = projectId;
+      checkedDay = day;
       if (this.known.has(`${projectId}|${day}`)) continue;
       const range = missing.get(projectId);
       if (!range) missing.set(projectId, { first: day, last: day });
