@@ -44,6 +44,21 @@ describe("binary COPY encoding", () => {
     expect(encodeInet(null).readInt32BE(0)).toBe(-1);
   });
 
+  it("writes short ASCII, text that turns non-ASCII midway and long text alike, as UTF-8", () => {
+    const values = ["/invoices/12", "abc€d", "x".repeat(100), `${"y".repeat(70)}é`, ""];
+    const out = new CopyBinaryBuffer(8);
+    out.begin();
+    for (const value of values) out.text(value);
+    const payload = out.end();
+    let at = 19;
+    for (const value of values) {
+      const bytes = payload.readInt32BE(at);
+      expect(payload.subarray(at + 4, at + 4 + bytes).toString("utf8")).toBe(value);
+      at += 4 + bytes;
+    }
+    expect(payload.readInt16BE(at)).toBe(-1);
+  });
+
   it("counts text in UTF-8 bytes, lone surrogates as the replacement character", () => {
     expect(encodeText("😀").toString("hex")).toBe("00000004f09f9880");
     expect(encodeText("\ud800").toString("hex")).toBe("00000003efbfbd");

@@ -17,6 +17,8 @@ const TWO_32 = 4_294_967_296;
 /** pg's inet families (utils/inet.h): not the operating system's AF_INET numbers. */
 const PGSQL_AF_INET = 2;
 const PGSQL_AF_INET6 = 3;
+/** Up to this length, bytes are copied in JavaScript rather than by a call into Node's C++. */
+const SHORT_BYTES = 64;
 /** Distinct values remembered per column and batch; past it, values are encoded each time. */
 const MAX_REMEMBERED = 4_096;
 
@@ -76,19 +78,39 @@ export class CopyBinaryBuffer {
     this.pos += 12;
   }
 
-  /** Text as UTF-8, or an encoded field (length included) made by encodeField(). */
+  /** Text as UTF-8. */
   text(value: string | null): void {
     if (value === null) return this.null();
-    this.reserve(4 + value.length * 3);
-    const bytes = this.buffer.write(value, this.pos + 4, "utf8");
-    this.buffer.writeInt32BE(bytes, this.pos);
-    this.pos += 4 + bytes;
+    const length = value.length;
+    this.reserve(4 + length * 3);
+    const buffer = this.buffer;
+    const start = this.pos + 4;
+    // Short ASCII (paths, request ids) byte by byte: cheaper than a call into the encoder.
+    let n = 0;
+    if (length <= SHORT_BYTES) {
+      for (; n < length; n++) {
+        const code = value.charCodeAt(n);
+        if (code >= 0x80) break;
+        buffer[start + n] = code;
+      }
+    }
+    const bytes = n === length ? n : buffer.write(value, start, "utf8");
+    buffer.writeInt32BE(bytes, this.pos);
+    this.pos = start + bytes;
   }
 
   /** A field encoded once (length prefix and all) by encodeText/encodeUuid/encodeInet. */
   field(encoded: Buffer): void {
-    this.reserve(encoded.length);
-    this.pos += encoded.copy(this.buffer, this.pos);
+    const length = encoded.length;
+    this.reserve(length);
+    if (length > SHORT_BYTES) {
+      this.pos += encoded.copy(this.buffer, this.pos);
+      return;
+    }
+    const buffer = this.buffer;
+    const start = this.pos;
+    for (let n = 0; n < length; n++) buffer[start + n] = encoded[n] as number;
+    this.pos = start + length;
   }
 }
 

@@ -130,7 +130,6 @@ export function prepareTrailBatch(batch: TrailBatch, skip: ReadonlySet<string>, 
   const uuids = new FieldMemo<string | null, Buffer>(encodeUuid);
   const outcomes = new FieldMemo<string, Buffer>(encodeText);
   const methods = new FieldMemo<string | null, Buffer>((raw) => encodeText(trailMethod(raw)));
-  const paths = new FieldMemo<string | null, Buffer>((raw) => encodeText(trailPath(raw)));
   const addresses = new FieldMemo<string | null, Address>(address);
   const agents = new FieldMemo<string | null, Buffer>((raw) => encodeText(trailText(raw, MAX_TRAIL_USER_AGENT_BYTES)));
   const constraints = new FieldMemo<KeyConstraint | null, Buffer>((raw) => encodeText(trailConstraint(raw)));
@@ -140,6 +139,8 @@ export function prepareTrailBatch(batch: TrailBatch, skip: ReadonlySet<string>, 
 
   out.begin();
   let rows = 0;
+  let lastRawPath: string | null | undefined;
+  let lastPath: string | null = null;
   for (let n = 0; n < events.count; n++) {
     const projectId = events.projectId[n] as string;
     if (skip.size > 0 && skip.has(projectId)) continue;
@@ -153,7 +154,13 @@ export function prepareTrailBatch(batch: TrailBatch, skip: ReadonlySet<string>, 
     out.field(uuids.get(keyId));
     out.field(outcomes.get(outcome));
     out.field(methods.get(events.method[n] ?? null));
-    out.field(paths.get(events.path[n] ?? null));
+    // Paths are mostly distinct: only a repeat of the previous row's is not formatted again.
+    const rawPath = events.path[n] ?? null;
+    if (rawPath !== lastRawPath) {
+      lastRawPath = rawPath;
+      lastPath = trailPath(rawPath);
+    }
+    out.text(lastPath);
     out.field(ip.field);
     out.field(agents.get(events.userAgent[n] ?? null));
     // Request ids are mostly unique: formatted each time, nothing to remember.
