@@ -5,6 +5,7 @@
 //   npx tsx bench/trail-cost.ts            (TRAIL_COST_EVENTS=200000, TRAIL_COST_ROUNDS=3)
 //   TRAIL_COST_SHAPE=bench …               every event alike, as `npm run bench` sends them
 //   TRAIL_COST_SQL='DROP INDEX …' …        SQL run after migrating: to try a schema change
+//   TRAIL_COST_PACED_SEC=20 …              then events at 6,000/s for 20 s, written every second
 //
 // Reports µs per event of Node CPU for pushing, for formatting a batch (timed alone on a copy of
 // the events, without the database) and for the whole write (format, COPY, upserts, driver), and
@@ -124,6 +125,36 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+/**
+ * As the server does it: events arrive at RATE a second, in 10 ms slices, and the writer drains
+ * them on its own 1 s timer, so batches are a second's worth and per-batch costs count as they do.
+ */
+async function paced(fixture: Fixture, url: string, postmasterPid: number, seconds: number): Promise<void> {
+  startTrailWriter({ sink: new PostgresTrailSink({ connectionString: url }), intervalMs: 1_000, maintenanceIntervalMs: 0, log: console.error });
+  const total = RATE * seconds;
+  const events = makeEvents(fixture, total, Date.now());
+  await sleep(1_500);
+  const pgBefore = postgresCpuSeconds(postmasterPid);
+  const t0 = nodeCpuUs();
+  const started = Date.now();
+  let pushed = 0;
+  while (pushed < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * RATE));
+    for (; pushed < due; pushed++) pushTrailEvent(...(events[pushed] as Parameters<typeof pushTrailEvent>));
+    await sleep(10);
+  }
+  await flushTrail();
+  const t1 = nodeCpuUs();
+  await sleep(1_000);
+  // Before the writer stops: its connections' backends exit with it, and their CPU time with them.
+  const pgAfter = postgresCpuSeconds(postmasterPid);
+  await stopTrailWriter();
+  console.log(
+    `paced, ${RATE.toLocaleString("en")} ${SHAPE} events a second for ${seconds} s, written every second: Node ${((t1 - t0) / total).toFixed(2)} µs per event ` +
+      `(pushing, the writer and the pacing loop), PostgreSQL ${(((pgAfter - pgBefore) * 1e6) / total).toFixed(2)} µs per event`,
+  );
+}
+
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "keydesk-trail-cost-"));
   fs.chmodSync(tmp, 0o755);
@@ -190,6 +221,8 @@ async function main(): Promise<void> {
         `Node total ${(median(push) + median(write)).toFixed(2)}, PostgreSQL ${median(database).toFixed(2)} (${rows[0]?.n} rows stored)`,
     );
     await stopTrailWriter();
+    const pacedSec = Number(process.env.TRAIL_COST_PACED_SEC ?? 0);
+    if (pacedSec > 0) await paced(fixture, postgres.url("keydesk"), postmasterPid, pacedSec);
     await db.end();
   } finally {
     await postgres.stop();
