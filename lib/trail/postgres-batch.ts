@@ -127,7 +127,10 @@ function address(raw: string | null): Address {
  */
 export function prepareTrailBatch(batch: TrailBatch, skip: ReadonlySet<string>, out: CopyBinaryBuffer): PreparedBatch {
   const { events } = batch;
-  const uuids = new FieldMemo<string | null, Buffer>(encodeUuid);
+  // One memo per column, so that each tries the previous row's value first and a run of the same
+  // project or key is one comparison.
+  const projects = new FieldMemo<string | null, Buffer>(encodeUuid);
+  const keys = new FieldMemo<string | null, Buffer>(encodeUuid);
   const outcomes = new FieldMemo<string, Buffer>(encodeText);
   const methods = new FieldMemo<string | null, Buffer>((raw) => encodeText(trailMethod(raw)));
   const addresses = new FieldMemo<string | null, Address>(address);
@@ -150,8 +153,8 @@ export function prepareTrailBatch(batch: TrailBatch, skip: ReadonlySet<string>, 
     const ip = addresses.get(events.ip[n] ?? null);
     out.row(FIELDS);
     out.timestamp(at);
-    out.field(uuids.get(projectId));
-    out.field(uuids.get(keyId));
+    out.field(projects.get(projectId));
+    out.field(keys.get(keyId));
     out.field(outcomes.get(outcome));
     out.field(methods.get(events.method[n] ?? null));
     // Paths are mostly distinct: only a repeat of the previous row's is not formatted again.
