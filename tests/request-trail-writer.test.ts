@@ -112,6 +112,22 @@ describe("batching", () => {
     expect(rows[1].bytes).toBeLessThanOrEqual(1024);
     expect(rows[1].path.startsWith("/éé")).toBe(true);
   });
+  it("stores each address, millisecond and constraint exactly as formatted (binary COPY)", async () => {
+    startWriter();
+    const base = Date.now() - (Date.now() % 1000) + 7;
+    const addresses = ["203.0.113.7", "::1", "2001:db8::", "2001:db8:0:0:1::ff", "64:ff9b::198.51.100.9", "FE80::1%eth0", "::", "1:2:3:4:5:6:7:8"];
+    for (const [i, ip] of addresses.entries()) {
+      pushTrailEvent(base + i, projectId, i === 0 ? null : keyId, "VALID", "GET", `/ip/${i}`, ip, "agent ✓ 😀", null, { type: "prefix", value: "/ip", methods: ["GET"] });
+    }
+    await flushTrail();
+    const { rows } = await client.query<{ ip: string; ms: string; keyId: string | null; userAgent: string; matchedConstraint: string }>(
+      `SELECT host("ip") AS ip, (extract(epoch FROM "at") * 1000)::bigint::text AS ms, "keyId", "userAgent", "matchedConstraint" FROM "RequestEvent" ORDER BY "at"`,
+    );
+    expect(rows.map((row) => row.ip)).toEqual(["203.0.113.7", "::1", "2001:db8::", "2001:db8::1:0:0:ff", "64:ff9b::c633:6409", "fe80::1", "::", "1:2:3:4:5:6:7:8"]);
+    expect(rows.map((row) => Number(row.ms))).toEqual(addresses.map((_, i) => base + i));
+    expect(rows[0]?.keyId).toBeNull();
+    expect(rows[1]).toMatchObject({ keyId, userAgent: "agent ✓ 😀", matchedConstraint: "prefix /ip (GET)" });
+  });
 });
 
 describe("partitions and retention", () => {

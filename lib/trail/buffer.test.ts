@@ -35,6 +35,22 @@ describe("the trail's buffer", () => {
     expect([...(takeTrailBatch(10)?.events.at ?? [])]).toEqual([3, 4, 5, 6]);
   });
 
+  it("gives back each event's own text when consecutive events repeat or change it", () => {
+    configureTrailBuffer({ capacity: 3, enabled: true });
+    // Equal text arriving as a fresh string each time, as a parsed request body delivers it.
+    const fresh = (text: string) => [...text].join("");
+    const sent = [["GET", "/a", "ua"], ["GET", "/a", null], ["POST", "/b", "ua"], ["POST", "/b", "ua"], [null, "/a", "ua"]] as const;
+    for (const [at, [method, path, agent]] of sent.entries()) {
+      pushTrailEvent(at, PROJECT, "key", "VALID", method && fresh(method), fresh(path), null, agent && fresh(agent), fresh(`req-${at}`), null);
+      if (at === 1) takeTrailBatch(10);
+    }
+    const events = takeTrailBatch(10)?.events;
+    expect(events?.method).toEqual(["POST", "POST", null]);
+    expect(events?.path).toEqual(["/b", "/b", "/a"]);
+    expect(events?.userAgent).toEqual(["ua", "ua", "ua"]);
+    expect(events?.requestId).toEqual(["req-2", "req-3", "req-4"]);
+  });
+
   it("counts unknown keys per project, hour and code, and never drops counts", () => {
     configureTrailBuffer({ capacity: 1, enabled: true });
     const hour = 3_600_000;

@@ -90,6 +90,8 @@ interface TrailState {
   bytes: Float64Array;
   head: number;
   size: number;
+  /** Slot of the newest event (its strings are reused when the next event's are equal). */
+  lastIndex: number;
   bufferedBytes: number;
   /** projectId → UTC hour (ms) → code → count. Nested maps: counting allocates nothing. */
   counts: Map<string, Map<number, Map<string, number>>>;
@@ -138,6 +140,7 @@ function createState(limits: TrailLimits, enabled: boolean): TrailState {
     bytes: new Float64Array(n),
     head: 0,
     size: 0,
+    lastIndex: 0,
     bufferedBytes: 0,
     counts: new Map(),
     drops: new Map(),
@@ -178,6 +181,16 @@ export function setTrailKick(kick: (() => void) | null, threshold = Number.POSIT
   const s = state();
   s.kick = kick;
   s.kickAt = threshold;
+}
+
+/**
+ * The previous event's string when it is equal to this one's: the caller's copy (parsed from this
+ * request) then dies young instead of being held a second, and a busy client's repeated method,
+ * path, agent and address stay one string in the ring.
+ */
+function same(previous: string | null | undefined, value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return previous === value ? previous : value;
 }
 
 function strLength(value: string | null | undefined): number {
@@ -240,16 +253,18 @@ export function pushTrailEvent(
     EVENT_OVERHEAD_BYTES + strLength(method) + strLength(path) + strLength(ip) + strLength(userAgent) + strLength(requestId);
   while (s.size > 0 && (s.size >= capacity || s.bufferedBytes + bytes > s.limits.maxBytes)) dropOldest(s);
   const i = (s.head + s.size) % capacity;
+  const p = s.lastIndex;
   s.at[i] = at;
   s.projectId[i] = projectId;
   s.keyId[i] = keyId;
   s.outcome[i] = outcome;
-  s.method[i] = method ?? null;
-  s.path[i] = path ?? null;
-  s.ip[i] = ip ?? null;
-  s.userAgent[i] = userAgent ?? null;
-  s.requestId[i] = requestId ?? null;
+  s.method[i] = same(s.method[p], method);
+  s.path[i] = same(s.path[p], path);
+  s.ip[i] = same(s.ip[p], ip);
+  s.userAgent[i] = same(s.userAgent[p], userAgent);
+  s.requestId[i] = same(s.requestId[p], requestId);
   s.matched[i] = matched ?? null;
+  s.lastIndex = i;
   s.bytes[i] = bytes;
   s.bufferedBytes += bytes;
   s.size += 1;

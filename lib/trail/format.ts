@@ -94,33 +94,10 @@ export function trailText(raw: string | null, maxBytes: number): string | null {
   return text === "" ? null : text;
 }
 
-/**
- * A timestamp as COPY reads it ("2026-12-02 14:02:05.123+00"). The part up to the second is
- * formatted once per second rather than once per event: a batch is mostly the same few seconds.
- */
-let lastSecond = { second: Number.NaN, prefix: "" };
-export function copyTimestamp(atMs: number): string {
-  const second = Math.floor(atMs / 1000);
-  if (second !== lastSecond.second) {
-    lastSecond = { second, prefix: new Date(second * 1000).toISOString().slice(0, 19).replace("T", " ") };
-  }
-  const ms = atMs - second * 1000;
-  return `${lastSecond.prefix}.${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}+00`;
-}
-
 /** "prefix /invoices (GET, DELETE)": which rule let the request through, readable in a table. */
 export function trailConstraint(constraint: KeyConstraint | null): string | null {
   if (constraint === null) return null;
   const methods = constraint.methods.length > 0 ? ` (${constraint.methods.join(", ")})` : "";
   const text = constraint.type === "verb" ? `verb${methods}` : `${constraint.type} ${constraint.value}${methods}`;
   return trailText(text, MAX_CONSTRAINT_BYTES);
-}
-
-/**
- * A field of PostgreSQL's COPY text format. The values reaching here are free of control
- * characters (the functions above), so a backslash is the only character to escape.
- */
-export function copyField(value: string | null): string {
-  if (value === null) return "\\N";
-  return value.includes("\\") ? value.replace(/\\/g, "\\\\") : value;
 }

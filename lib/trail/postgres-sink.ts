@@ -6,35 +6,22 @@
 // keydesk_trail_ensure_partitions (SECURITY DEFINER, see the migration), remembered, and created
 // ahead of time by maintain(); retention drops whole partitions via keydesk_trail_apply_retention.
 // Framework-free (plain pg): it runs inside the verification server process.
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { finished } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TrailBatch, TrailEvents } from "@/lib/trail/buffer";
-import {
-  copyField,
-  copyTimestamp,
-  MAX_TRAIL_REQUEST_ID_BYTES,
-  MAX_TRAIL_USER_AGENT_BYTES,
-  trailConstraint,
-  trailIp,
-  trailMethod,
-  trailPath,
-  trailText,
-} from "@/lib/trail/format";
+import { CopyBinaryBuffer } from "@/lib/trail/copy-binary";
+import { COPY_SQL, prepareTrailBatch, type PreparedBatch } from "@/lib/trail/postgres-batch";
 import { TrailRejectedError, type TrailMaintenance, type TrailSink } from "@/lib/trail/sink";
 import { DAY_MS } from "@/lib/dates";
 
-const HOUR_MS = 3_600_000;
 /** Partitions made ahead: today and the next few days, so midnight never waits for DDL. */
 const DAYS_AHEAD = 3;
 /** The window the ensure function accepts around today (see the migration). */
 const OLDEST_DAY_OFFSET = -400;
 const NEWEST_DAY_OFFSET = 30;
-/** COPY data is handed to the stream in chunks of about this many characters. */
-const COPY_CHUNK_CHARS = 256 * 1024;
-
-const COPY_SQL = `COPY "RequestEvent" ("at", "projectId", "keyId", "outcome", "method", "path", "ip", "userAgent", "requestId", "matchedConstraint") FROM STDIN`;
+/** COPY data is handed to the stream in CopyData messages of at most this many bytes. */
+const COPY_CHUNK_BYTES = 256 * 1024;
 
 export interface PostgresTrailSinkOptions {
   connectionString: string;
@@ -55,20 +42,13 @@ function isMissingPartition(error: unknown): boolean {
   return sqlState(error) === "23514" && error instanceof Error && /partition/i.test(error.message);
 }
 
-/** Per-key hourly counts and per-key client addresses of a batch's events. */
-interface Derived {
-  /** Each event's address as stored (null: none, or not an address). */
-  ip: (string | null)[];
-  keyHours: Map<string, { keyId: string; hour: number; outcome: string; count: number }>;
-  projectHours: Map<string, { projectId: string; hour: number; outcome: string; count: number }>;
-  ips: Map<string, { keyId: string; ip: string; firstAt: number; lastAt: number; requests: number }>;
-}
-
 export class PostgresTrailSink implements TrailSink {
   private readonly pool: pg.Pool;
   /** `${projectId}|${dayIndex}` of partitions known to exist. */
   private readonly known = new Set<string>();
   private sent = 0;
+  /** The COPY payload is built here, batch after batch (one write at a time). */
+  private readonly copyBuffer = new CopyBinaryBuffer();
 
   constructor(options: PostgresTrailSinkOptions) {
     this.pool = new pg.Pool({
@@ -87,9 +67,10 @@ export class PostgresTrailSink implements TrailSink {
     return this.sent;
   }
 
-  private async query(client: pg.PoolClient, text: string, values?: unknown[]): Promise<pg.QueryResult> {
+  private async query(client: pg.PoolClient, text: string, values?: unknown[], name?: string): Promise<pg.QueryResult> {
     this.sent += 1;
-    return client.query(text, values);
+    // Named: each connection parses and plans the statement once, not once per batch.
+    return name ? client.query({ name, text, values }) : client.query(text, values);
   }
 
   async write(batch: TrailBatch): Promise<void> {
@@ -119,11 +100,11 @@ export class PostgresTrailSink implements TrailSink {
   }
 
   private async writeOnce(client: pg.PoolClient, batch: TrailBatch, skip: Set<string>): Promise<void> {
-    const derived = derive(batch, skip);
+    const prepared = prepareTrailBatch(batch, skip, this.copyBuffer);
     await this.query(client, "BEGIN");
     try {
-      if (batch.events.count - countSkipped(batch.events, skip) > 0) await this.copyEvents(client, batch.events, derived.ip, skip);
-      await this.upsertCounts(client, derived, batch);
+      if (prepared.rows > 0) await this.copyEvents(client, prepared.copy);
+      await this.upsertCounts(client, prepared, batch);
       await this.query(client, "COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -131,15 +112,17 @@ export class PostgresTrailSink implements TrailSink {
     }
   }
 
-  private async copyEvents(client: pg.PoolClient, events: TrailEvents, ips: (string | null)[], skip: Set<string>): Promise<void> {
+  private async copyEvents(client: pg.PoolClient, payload: Buffer): Promise<void> {
     this.sent += 1;
     const stream = client.query(copyFrom(COPY_SQL));
-    await pipeline(Readable.from(copyChunks(events, ips, skip)), stream);
+    // Views of the payload, no copies: the stream finishes once the server has read them all.
+    for (let from = 0; from < payload.length; from += COPY_CHUNK_BYTES) stream.write(payload.subarray(from, from + COPY_CHUNK_BYTES));
+    stream.end();
+    await finished(stream);
   }
 
-  private async upsertCounts(client: pg.PoolClient, derived: Derived, batch: TrailBatch): Promise<void> {
-    // Sorted, so concurrent writers from several processes lock rows in one order.
-    const keyHours = [...derived.keyHours.values()].sort((a, b) => cmp(a.keyId, b.keyId) || a.hour - b.hour || cmp(a.outcome, b.outcome));
+  private async upsertCounts(client: pg.PoolClient, prepared: PreparedBatch, batch: TrailBatch): Promise<void> {
+    const { keyHours, projectHours, ips } = prepared;
     if (keyHours.length > 0) {
       // The JOIN skips keys deleted since (events outlive keys; counts cascade with them).
       await this.query(
@@ -149,18 +132,10 @@ export class PostgresTrailSink implements TrailSink {
            FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[]) AS u("keyId", "hour", "outcome", "count")
            JOIN "ApiKey" k ON k."id" = u."keyId"
          ON CONFLICT ("keyId", "hour", "outcome") DO UPDATE SET "count" = "KeyRequestHourly"."count" + EXCLUDED."count"`,
-        [keyHours.map((r) => r.keyId), keyHours.map((r) => new Date(r.hour).toISOString()), keyHours.map((r) => r.outcome), keyHours.map((r) => r.count)],
+        [keyHours.map((r) => r.id), keyHours.map((r) => new Date(r.hour).toISOString()), keyHours.map((r) => r.outcome), keyHours.map((r) => r.count)],
+        "keydesk_trail_key_hours",
       );
     }
-    for (const count of batch.counts) {
-      const mapKey = `${count.projectId}|${count.hour}|${count.outcome}`;
-      const entry = derived.projectHours.get(mapKey);
-      if (entry) entry.count += count.count;
-      else derived.projectHours.set(mapKey, { ...count });
-    }
-    const projectHours = [...derived.projectHours.values()].sort(
-      (a, b) => cmp(a.projectId, b.projectId) || a.hour - b.hour || cmp(a.outcome, b.outcome),
-    );
     if (projectHours.length > 0) {
       await this.query(
         client,
@@ -169,10 +144,10 @@ export class PostgresTrailSink implements TrailSink {
            FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[]) AS u("projectId", "hour", "outcome", "count")
            JOIN "Project" p ON p."id" = u."projectId"
          ON CONFLICT ("projectId", "hour", "outcome") DO UPDATE SET "count" = "ProjectRequestHourly"."count" + EXCLUDED."count"`,
-        [projectHours.map((r) => r.projectId), projectHours.map((r) => new Date(r.hour).toISOString()), projectHours.map((r) => r.outcome), projectHours.map((r) => r.count)],
+        [projectHours.map((r) => r.id), projectHours.map((r) => new Date(r.hour).toISOString()), projectHours.map((r) => r.outcome), projectHours.map((r) => r.count)],
+        "keydesk_trail_project_hours",
       );
     }
-    const ips = [...derived.ips.values()].sort((a, b) => cmp(a.keyId, b.keyId) || cmp(a.ip, b.ip));
     if (ips.length > 0) {
       // "newAt" moves to this batch's first use when the address had not been seen for 30 days.
       await this.query(
@@ -187,6 +162,7 @@ export class PostgresTrailSink implements TrailSink {
            "newAt" = CASE WHEN EXCLUDED."firstSeenAt" > c."lastSeenAt" + interval '30 days' THEN EXCLUDED."firstSeenAt" ELSE c."newAt" END,
            "requests" = c."requests" + EXCLUDED."requests"`,
         [ips.map((r) => r.keyId), ips.map((r) => r.ip), ips.map((r) => new Date(r.firstAt).toISOString()), ips.map((r) => new Date(r.lastAt).toISOString()), ips.map((r) => r.requests)],
+        "keydesk_trail_client_ips",
       );
     }
     if (batch.drops.length > 0) {
@@ -202,6 +178,7 @@ export class PostgresTrailSink implements TrailSink {
           batch.drops.map((d) => new Date(d.lastAt).toISOString()),
           batch.drops.map((d) => d.events),
         ],
+        "keydesk_trail_gaps",
       );
     }
   }
@@ -212,9 +189,15 @@ export class PostgresTrailSink implements TrailSink {
    */
   private async ensureFor(client: pg.PoolClient, events: TrailEvents): Promise<Set<string>> {
     const missing = new Map<string, { first: number; last: number }>();
+    // A batch is runs of the same project and day: look each run up once, not each event.
+    let checkedProject: string | null = null;
+    let checkedDay = Number.NaN;
     for (let n = 0; n < events.count; n++) {
       const projectId = events.projectId[n] as string;
       const day = Math.floor((events.at[n] as number) / DAY_MS);
+      if (projectId === checkedProject && day === checkedDay) continue;
+      checkedProject = projectId;
+      checkedDay = day;
       if (this.known.has(`${projectId}|${day}`)) continue;
       const range = missing.get(projectId);
       if (!range) missing.set(projectId, { first: day, last: day });
@@ -269,71 +252,4 @@ export class PostgresTrailSink implements TrailSink {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function countSkipped(events: TrailEvents, skip: Set<string>): number {
-  if (skip.size === 0) return 0;
-  let skipped = 0;
-  for (let n = 0; n < events.count; n++) if (skip.has(events.projectId[n] as string)) skipped += 1;
-  return skipped;
-}
-
-/** The batch's hourly counts and client addresses, from its events of known keys. */
-function derive(batch: TrailBatch, skip: Set<string>): Derived {
-  const { events } = batch;
-  const derived: Derived = { ip: new Array<string | null>(events.count), keyHours: new Map(), projectHours: new Map(), ips: new Map() };
-  for (let n = 0; n < events.count; n++) {
-    const keyId = events.keyId[n];
-    const projectId = events.projectId[n] as string;
-    const ip = trailIp(events.ip[n] ?? null);
-    derived.ip[n] = ip;
-    // Events without a key were counted already, when they were recorded (countTrailOutcome).
-    if (keyId === null || keyId === undefined || skip.has(projectId)) continue;
-    const at = events.at[n] as number;
-    const hour = at - (at % HOUR_MS);
-    const outcome = events.outcome[n] as string;
-    const keyHourKey = `${keyId}|${hour}|${outcome}`;
-    const keyHour = derived.keyHours.get(keyHourKey);
-    if (keyHour) keyHour.count += 1;
-    else derived.keyHours.set(keyHourKey, { keyId, hour, outcome, count: 1 });
-    const projectHourKey = `${projectId}|${hour}|${outcome}`;
-    const projectHour = derived.projectHours.get(projectHourKey);
-    if (projectHour) projectHour.count += 1;
-    else derived.projectHours.set(projectHourKey, { projectId, hour, outcome, count: 1 });
-    if (ip !== null) {
-      const ipKey = `${keyId}|${ip}`;
-      const seen = derived.ips.get(ipKey);
-      if (seen) {
-        seen.firstAt = Math.min(seen.firstAt, at);
-        seen.lastAt = Math.max(seen.lastAt, at);
-        seen.requests += 1;
-      } else {
-        derived.ips.set(ipKey, { keyId, ip, firstAt: at, lastAt: at, requests: 1 });
-      }
-    }
-  }
-  return derived;
-}
-
-/** The events as COPY text, in chunks. */
-function* copyChunks(events: TrailEvents, ips: (string | null)[], skip: Set<string>): Generator<string> {
-  let chunk = "";
-  for (let n = 0; n < events.count; n++) {
-    const projectId = events.projectId[n] as string;
-    if (skip.has(projectId)) continue;
-    chunk +=
-      `${copyTimestamp(events.at[n] as number)}\t${projectId}\t${copyField(events.keyId[n] ?? null)}\t${copyField(events.outcome[n] as string)}\t` +
-      `${copyField(trailMethod(events.method[n] ?? null))}\t${copyField(trailPath(events.path[n] ?? null))}\t${copyField(ips[n] ?? null)}\t` +
-      `${copyField(trailText(events.userAgent[n] ?? null, MAX_TRAIL_USER_AGENT_BYTES))}\t${copyField(trailText(events.requestId[n] ?? null, MAX_TRAIL_REQUEST_ID_BYTES))}\t` +
-      `${copyField(trailConstraint(events.matched[n] ?? null))}\n`;
-    if (chunk.length >= COPY_CHUNK_CHARS) {
-      yield chunk;
-      chunk = "";
-    }
-  }
-  if (chunk !== "") yield chunk;
 }
