@@ -77,7 +77,7 @@ export function renderScaleMarkdown(r: ScaleResults): string {
     "",
     `Settings → API Keys (first page, signed in): p95 ${m.pageSolo.p95.toFixed(0)} ms beside the legitimate traffic alone, ${m.pageUnderAttack.p95.toFixed(0)} ms under attack.`,
     "",
-    "Every key-carrying run sends bodies built before it (150,000 unknown keys, 150,000 picks of the seeded keys), each connection cycling through its share: autocannon then reuses each request's bytes, as it does for the lean no-op's one fixed body, instead of building a request per request on the cores the server uses.",
+    "Every key-carrying run sends bodies built before it (150,000 unknown keys, 150,000 picks of the seeded keys), each connection cycling through its share: autocannon then reuses each request's bytes, as it does for the lean no-op's one fixed body, instead of building a request per request on the cores the server uses. Building each connection's share takes about a second before its first request, so these runs count throughput from the first answer to the last.",
     "",
     "Memory of server A at the end:",
     "",
