@@ -59,6 +59,8 @@ it("a LISTEN connection that is only slow keeps B's cache: a late ping stops vou
   const slowB = await startVerifyInstance({ env: { KEYDESK_TEST_LISTENER_URL: slowProxy.urlFor(url.toString()) } });
   try {
     const key = await createApiKey(actor, { projectId, name: "Slow listener", expiry: "30d", constraints: [] }, context);
+    // B learns of a key created here through its listener, which runs through one more hop here.
+    await expect.poll(async () => ((await (await slowB.verify(key.secret)).json()) as { code: string }).code, { timeout: 5_000 }).toBe("VALID");
     await expectCachedOn(slowB, key.secret);
     const before = await slowB.stats();
     // Longer than the ping's 1 s timeout and the next ping's start, shorter than its 5 s deadline.
