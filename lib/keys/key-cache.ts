@@ -384,7 +384,7 @@ export function finishWarmChunk(chunk: WarmChunk, rows: readonly KeyRow[], fillB
     // A key of an archived project answers NOT_FOUND: not worth its room.
     if (row.projectArchived || chunk.invalidated.has(hash) || s.pending.has(hash)) continue;
     if (!s.cache.has(hash)) {
-      if (s.cache.stats().bytes >= fillBytes) {
+      if (s.cache.bytes >= fillBytes) {
         full = true;
         continue;
       }

@@ -71,6 +71,11 @@ export class KeyStateCache<V> {
     return this.count;
   }
 
+  /** Estimated bytes held, table overhead included (what stats().bytes reports, without the object). */
+  get bytes(): number {
+    return this.total;
+  }
+
   stats(): KeyStateCacheStats {
     return { size: this.count, bytes: this.total, budgetBytes: this.options.budgetBytes, evictions: this.evicted };
   }
